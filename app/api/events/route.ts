@@ -1,0 +1,39 @@
+import { getDb } from '@/db/client';
+import { config } from '@/lib/config';
+import { checkIngestAuth } from '@/lib/ingest/auth';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { readEventsBody } from '@/lib/ingest/read-body';
+import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
+
+export const dynamic = 'force-dynamic';
+
+/** Receives Freshchat conversation events: see README, "Sending events". */
+export async function POST(request: Request): Promise<Response> {
+  const auth = checkIngestAuth(request.headers.get('authorization'), config().ingestToken);
+  if (!auth.ok) {
+    const headers: HeadersInit = auth.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return Response.json({ error: auth.error }, { status: auth.status, headers });
+  }
+
+  const body = await readEventsBody(request);
+  if (!body.ok) {
+    const { ok: _ok, status, ...error } = body;
+    return Response.json(error, { status });
+  }
+
+  let summary;
+  try {
+    summary = ingestEnvelopes(getDb(), body.items);
+  } catch (error) {
+    const message = storageUnavailableMessage(error);
+    if (message === null) throw error;
+    return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
+  }
+
+  if (summary.accepted + summary.duplicates === 0) {
+    const first = summary.rejected[0]?.issues[0];
+    const error = `no valid event in the request${first ? `; first problem: ${first.path}: ${first.message}` : ''}`;
+    return Response.json({ error, ...summary }, { status: 400 });
+  }
+  return Response.json(summary);
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { config } from '../lib/config';
+import * as schema from './schema';
+
+/**
+ * The SQLite connection: the one place that knows the database is SQLite (its driver, pragmas
+ * and migrator). Queries elsewhere use drizzle's builder, which a PostgreSQL driver can run too.
+ */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'drizzle');
+
+export function openDatabase(databasePath: string, options: { migrate?: boolean } = {}): Db {
+  if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
+  const sqlite = new Database(databasePath);
+  // WAL: readers (the dashboard) never wait for the writer (ingest), and commits are cheap.
+  sqlite.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a commit survives the process being killed; only an OS crash or power
+  // loss can lose the last transactions (see README, "Durability").
+  sqlite.pragma('synchronous = NORMAL');
+  // Another process (npm run import) may hold the write lock briefly: wait rather than fail.
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema }) as Db;
+  if (options.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  return db;
+}
+
+const globalForDb = globalThis as typeof globalThis & { __dashboardDb?: Db };
+
+/**
+ * The process's shared connection, opened (and migrated) on first use. Kept on globalThis
+ * because Next.js may load this module once per route bundle; there must be one connection.
+ */
+export function getDb(): Db {
+  globalForDb.__dashboardDb ??= openDatabase(config().databasePath);
+  return globalForDb.__dashboardDb;
+}
+
+/**
+ * Runs `work` in one write transaction on `db`'s connection. IMMEDIATE takes the write lock up
+ * front, so two writers (the server and an import) queue on busy_timeout instead of failing
+ * half-way with SQLITE_BUSY. `work` keeps using `db` itself (and its prepared statements).
+ */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return db.$client.transaction(work).immediate();
+}

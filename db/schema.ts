@@ -1,0 +1,223 @@
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { EVENT_NAMES } from '../lib/events/schema';
+import { STATISTIC_KEYS, type StatisticKey } from '../lib/events/statistics';
+
+/**
+ * Storage, in two layers:
+ * - `events` is the source of truth: every accepted envelope, raw (without `iparams`), append-only.
+ * - everything else is a projection of `events`, rebuilt by `npm run db:reproject`.
+ *
+ * Conventions: times are epoch milliseconds (UTC) in integer columns, so ranges and buckets are
+ * plain integer arithmetic on any database; ids are Freshchat's own strings. Snapshot rows carry a
+ * `version`, a string that sorts like the event that wrote them (see lib/projection/version.ts):
+ * a row is only overwritten by a later version, which makes the result independent of arrival order.
+ */
+
+const epochMs = (name: string) => integer(name);
+const bool = (name: string) => integer(name, { mode: 'boolean' });
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Hash of the stored payload: the same event delivered twice has the same key. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    event: text('event', { enum: EVENT_NAMES }).notNull(),
+    conversationId: text('conversation_id').notNull(),
+    /** conversation.updated_time, else the envelope timestamp, else the receipt time. */
+    eventTime: epochMs('event_time').notNull(),
+    receivedAt: epochMs('received_at').notNull(),
+    accountId: text('account_id'),
+    /** The envelope as received, minus `iparams`, as JSON text. */
+    payload: text('payload').notNull(),
+  },
+  (t) => [index('events_conversation_idx').on(t.conversationId, t.eventTime), index('events_received_idx').on(t.receivedAt)],
+);
+
+const statisticColumns = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, real(key)])) as {
+  [K in StatisticKey]: ReturnType<typeof real>;
+};
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    accountId: text('account_id'),
+    appId: text('app_id'),
+    channelId: text('channel_id'),
+    userId: text('user_id'),
+    source: text('source'),
+    status: text('status'),
+    assignedGroupId: text('assigned_group_id'),
+    assignedAgentId: text('assigned_agent_id'),
+    responseDueType: text('response_due_type'),
+    labelCategoryId: text('label_category_id'),
+    labelSubcategoryId: text('label_subcategory_id'),
+    labelCategory: text('label_category'),
+    labelSubcategory: text('label_subcategory'),
+    createdAt: epochMs('created_at'),
+    updatedAt: epochMs('updated_at'),
+    assignedAt: epochMs('assigned_at'),
+    groupAssignedAt: epochMs('group_assigned_at'),
+    firstGroupAssignedAt: epochMs('first_group_assigned_at'),
+    firstAgentAssignedAt: epochMs('first_agent_assigned_at'),
+    resolvedAt: epochMs('resolved_at'),
+    reopenedAt: epochMs('reopened_at'),
+    /** Version of the event whose snapshot these columns hold: the latest `updated_time`. */
+    version: text('version').notNull(),
+    /** Whether onConversationCreate has arrived (an update may come first). */
+    createSeen: bool('create_seen').notNull().default(false),
+    /** Counts from the change history, independent of which snapshot is current. */
+    reopenCount: integer('reopen_count').notNull().default(0),
+    agentReassignmentCount: integer('agent_reassignment_count').notNull().default(0),
+    groupReassignmentCount: integer('group_reassignment_count').notNull().default(0),
+    unassignmentCount: integer('unassignment_count').notNull().default(0),
+    /** Statistics, in hours, from the latest event that carried a `statistics` object. */
+    ...statisticColumns,
+    statisticsVersion: text('statistics_version'),
+  },
+  (t) => [
+    index('conversations_created_idx').on(t.createdAt),
+    index('conversations_status_idx').on(t.status, t.assignedAgentId),
+    index('conversations_agent_idx').on(t.assignedAgentId),
+    index('conversations_group_idx').on(t.assignedGroupId),
+    index('conversations_channel_idx').on(t.channelId),
+  ],
+);
+
+/** Every status change: `changes.model_changes.status`, plus `null → new` for onConversationCreate. */
+export const statusTransitions = sqliteTable(
+  'status_transitions',
+  {
+    eventId: integer('event_id')
+      .primaryKey()
+      .references(() => events.id),
+    conversationId: text('conversation_id').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status').notNull(),
+    at: epochMs('at').notNull(),
+    actorId: text('actor_id'),
+    actorType: text('actor_type'),
+  },
+  (t) => [index('status_transitions_conversation_idx').on(t.conversationId, t.at), index('status_transitions_at_idx').on(t.at)],
+);
+
+export const ASSIGNMENT_KINDS = ['agent', 'group'] as const;
+
+/** Every change of assigned agent or group, unassignment (to `null`) included. */
+export const assignmentChanges = sqliteTable(
+  'assignment_changes',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id),
+    kind: text('kind', { enum: ASSIGNMENT_KINDS }).notNull(),
+    conversationId: text('conversation_id').notNull(),
+    fromId: text('from_id'),
+    toId: text('to_id'),
+    at: epochMs('at').notNull(),
+    actorId: text('actor_id'),
+    actorType: text('actor_type'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.kind] }),
+    index('assignment_changes_conversation_idx').on(t.conversationId, t.at),
+    index('assignment_changes_at_idx').on(t.at),
+  ],
+);
+
+export const agents = sqliteTable('agents', {
+  id: text('id').primaryKey(),
+  /** First and last name as one display name. */
+  name: text('name'),
+  maxActiveConv: integer('max_active_conv'),
+  availabilityStatus: text('availability_status'),
+  loginStatus: bool('login_status'),
+  isDeactivated: bool('is_deactivated'),
+  isDeleted: bool('is_deleted'),
+  roleId: text('role_id'),
+  timezone: text('timezone'),
+  /** JSON array of the group ids the agent belongs to (`freshid_group_ids`). */
+  groupIds: text('group_ids'),
+  version: text('version').notNull(),
+});
+
+export const groups = sqliteTable('groups', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  routingType: text('routing_type'),
+  isDeactivated: bool('is_deactivated'),
+  autoAssignmentEnabled: bool('auto_assignment_enabled'),
+  /** JSON of `business_calendar` as sent. */
+  businessCalendar: text('business_calendar'),
+  version: text('version').notNull(),
+});
+
+/** Agents of each group, from the group's `agents` list; replaced whenever the group's row is. */
+export const groupMembers = sqliteTable(
+  'group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    agentId: text('agent_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.agentId] }), index('group_members_agent_idx').on(t.agentId)],
+);
+
+/** Freshchat calls them channels in the API and topics in the product. */
+export const channels = sqliteTable('channels', {
+  id: text('id').primaryKey(),
+  name: text('name'),
+  enabled: bool('enabled'),
+  isPublic: bool('public'),
+  locale: text('locale'),
+  /** JSON array of tags. */
+  tags: text('tags'),
+  assignToGroupId: text('assign_to_group_id'),
+  version: text('version').notNull(),
+});
+
+/** Message metadata only: no text, no contact details. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
+    actorId: text('actor_id'),
+    actorType: text('actor_type'),
+    messageType: text('message_type'),
+    messageSource: text('message_source'),
+    createdAt: epochMs('created_at'),
+    isFirstMessage: bool('is_first_message'),
+    isAgentFirstResponse: bool('is_agent_first_response'),
+    isAgentInterimFirstResponse: bool('is_agent_interim_first_response'),
+    inReplyTo: text('in_reply_to'),
+    interactionId: text('interaction_id'),
+    version: text('version').notNull(),
+  },
+  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEvent = typeof events.$inferInsert;
+export type ConversationRow = typeof conversations.$inferSelect;
+export type NewConversation = typeof conversations.$inferInsert;
+export type NewStatusTransition = typeof statusTransitions.$inferInsert;
+export type NewAssignmentChange = typeof assignmentChanges.$inferInsert;
+export type NewAgent = typeof agents.$inferInsert;
+export type NewGroup = typeof groups.$inferInsert;
+export type NewChannel = typeof channels.$inferInsert;
+export type NewMessage = typeof messages.$inferInsert;
+
+/** The tables `npm run db:reproject` rebuilds from `events`, children before parents. */
+export const projectionTables = [
+  statusTransitions,
+  assignmentChanges,
+  messages,
+  groupMembers,
+  conversations,
+  agents,
+  groups,
+  channels,
+] as const;

@@ -1,0 +1,126 @@
+/**
+ * Reads the body of POST /api/events into a list of items (not yet validated), enforcing the
+ * request limits. Three shapes: one envelope or a JSON array of envelopes (`application/json`),
+ * or one envelope a line (`application/x-ndjson`).
+ */
+
+/** Largest accepted body. 10,000 envelopes of ~5 KB (with `associations`) fit with room to spare. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const MAX_EVENTS_PER_REQUEST = 10_000;
+
+const JSON_TYPES = new Set(['application/json']);
+const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
+
+export type BodyError = { status: 400 | 413 | 415; error: string; line?: number; column?: number };
+export type ReadBody = { ok: true; items: unknown[] } | ({ ok: false } & BodyError);
+
+export async function readEventsBody(request: Request): Promise<ReadBody> {
+  const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const isNdjson = NDJSON_TYPES.has(mediaType);
+  if (!isNdjson && !JSON_TYPES.has(mediaType)) {
+    return fail(415, `unsupported content type ${mediaType ? `"${mediaType}"` : '(none)'}: send application/json (one envelope or an array) or application/x-ndjson (one envelope a line)`);
+  }
+
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
+  const bytes = await readLimited(request);
+  if (bytes === null) return tooLarge();
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(400, 'body is not valid UTF-8');
+  }
+  if (text.trim() === '') return fail(400, 'empty body: send at least one event');
+
+  const items = isNdjson ? parseNdjson(text) : parseJson(text);
+  if (!Array.isArray(items)) return { ok: false, ...items };
+  if (items.length === 0) return fail(400, 'no events in the request');
+  if (items.length > MAX_EVENTS_PER_REQUEST) {
+    return fail(413, `too many events: ${items.length} in one request, at most ${MAX_EVENTS_PER_REQUEST}; split the batch`);
+  }
+  return { ok: true, items };
+}
+
+function fail(status: BodyError['status'], error: string, where: { line?: number; column?: number } = {}): ReadBody {
+  return { ok: false, status, error, ...where };
+}
+
+function tooLarge(): ReadBody {
+  return fail(413, `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`);
+}
+
+/** The body's bytes, or null as soon as it passes the limit (without buffering the rest). */
+async function readLimited(request: Request): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function parseJson(text: string): unknown[] | BodyError {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [value];
+  } catch (error) {
+    const where = locate(text, error);
+    return { status: 400, error: `malformed JSON${describeWhere(where)}: ${jsonErrorReason(error)}`, ...where };
+  }
+}
+
+function parseNdjson(text: string): unknown[] | BodyError {
+  const items: unknown[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue; // blank lines (a trailing newline, say) carry nothing
+    try {
+      items.push(JSON.parse(line));
+    } catch (error) {
+      const column = locate(line, error).column;
+      return {
+        status: 400,
+        error: `malformed JSON on line ${i + 1}${column ? `, column ${column}` : ''}: ${jsonErrorReason(error)}`,
+        line: i + 1,
+        ...(column ? { column } : {}),
+      };
+    }
+  }
+  return items;
+}
+
+/**
+ * Line and column (1-based) of a JSON.parse failure, from the position V8 reports. Some V8
+ * messages carry no position but quote the text around the mistake instead; that quote stays
+ * in the message.
+ */
+function locate(text: string, error: unknown): { line?: number; column?: number } {
+  const match = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!match) return {};
+  const position = Number(match[1]);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  return { line, column: position - before.lastIndexOf('\n') };
+}
+
+function describeWhere({ line, column }: { line?: number; column?: number }): string {
+  return line ? ` at line ${line}, column ${column}` : '';
+}
+
+function jsonErrorReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // V8 says e.g. `Unexpected token } in JSON at position 42`: the position is given separately.
+  return message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm start`: checks the configuration, builds the app when the build is missing or older than
+ * the sources, then serves it with `next start` on PORT. Migrations run as the server starts
+ * (instrumentation.ts), so a fresh clone needs nothing else.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { config, ConfigError } from '../lib/config';
+
+const root = path.resolve(__dirname, '..');
+const SOURCE_DIRS = ['app', 'components', 'db', 'lib', 'drizzle'];
+const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'instrumentation.ts'];
+
+function newestSourceMtime(): number {
+  let newest = 0;
+  const visit = (file: string) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) for (const entry of fs.readdirSync(file)) visit(path.join(file, entry));
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const entry of [...SOURCE_DIRS, ...SOURCE_FILES]) visit(path.join(root, entry));
+  return newest;
+}
+
+function buildIsCurrent(): boolean {
+  const buildId = fs.statSync(path.join(root, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
+  return !!buildId && buildId.mtimeMs >= newestSourceMtime();
+}
+
+function main(): void {
+  let port: number;
+  try {
+    port = config().port;
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  const nextBin = path.join(root, 'node_modules', '.bin', 'next');
+  if (!buildIsCurrent()) {
+    console.log('[dashboard] building the app (first start, or the sources changed)…');
+    const build = spawnSync(nextBin, ['build'], { cwd: root, env, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const server = spawn(nextBin, ['start', '--port', String(port)], { cwd: root, env, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main();
