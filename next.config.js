@@ -6,6 +6,8 @@ const nextConfig = {
   // No "X-Powered-By: Next.js" header on every response.
   poweredByHeader: false,
   reactStrictMode: true,
+  // The build type-checks the app only; `npm run typecheck` (part of `npm test`) checks tests and scripts too.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
 };
 
 module.exports = nextConfig;

@@ -37,8 +37,23 @@ const globalForDb = globalThis as typeof globalThis & { __dashboardDb?: Db };
  * because Next.js may load this module once per route bundle; there must be one connection.
  */
 export function getDb(): Db {
-  globalForDb.__dashboardDb ??= openDatabase(config().databasePath);
+  if (!globalForDb.__dashboardDb) {
+    const { databasePath } = config();
+    try {
+      globalForDb.__dashboardDb = openDatabase(databasePath);
+    } catch (error) {
+      // Not cached: the next call tries again, so the server recovers once the file can be opened.
+      throw new DatabaseUnavailableError(`cannot open the database ${databasePath}: ${error instanceof Error ? error.message : error}`, {
+        cause: error,
+      });
+    }
+  }
   return globalForDb.__dashboardDb;
+}
+
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+  readonly code = 'DATABASE_UNAVAILABLE';
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 export function storageUnavailableMessage(error: unknown): string | null {
   const code = (error as { code?: unknown })?.code;
+  if (code === 'DATABASE_UNAVAILABLE') return (error as Error).message;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   if (code === 'SQLITE_FULL') return 'storage full: the database disk has no space left; free space, then retry';
   if (code.startsWith('SQLITE_READONLY')) return 'storage is read-only: the database file or its folder cannot be written; fix permissions, then retry';

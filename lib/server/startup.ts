@@ -2,16 +2,27 @@ import { getDb } from '../../db/client';
 import { config, ConfigError } from '../config';
 import { getHealth } from '../queries/health';
 
+/**
+ * Start-up checks. A wrong configuration stops the server (nothing sensible can run). An
+ * unavailable database does not: the server keeps answering, /api/health and ingest report 503
+ * with the reason, and the next request tries to open it again (a disk mounted late, say).
+ */
 export function startServer(): void {
+  let settings;
   try {
-    const { databasePath, ingestToken, port } = config();
-    const health = getHealth(getDb());
-    console.log(`[dashboard] database ${databasePath}: ${health.events} events, ${health.conversations} conversations`);
-    console.log(`[dashboard] dashboard: http://localhost:${port}/`);
-    if (ingestToken) console.log(`[dashboard] ingest: POST http://localhost:${port}/api/events with Authorization: Bearer $INGEST_TOKEN`);
-    else console.log('[dashboard] ingest is disabled until INGEST_TOKEN is set (see README, "Configuration")');
+    settings = config();
   } catch (error) {
     console.error(error instanceof ConfigError ? `[dashboard] ${error.message}` : error);
     process.exit(1);
   }
+  const { databasePath, ingestToken, port } = settings;
+  try {
+    const health = getHealth(getDb());
+    console.log(`[dashboard] database ${databasePath}: ${health.events} events, ${health.conversations} conversations`);
+  } catch (error) {
+    console.error(`[dashboard] database ${databasePath} is unavailable: ${error instanceof Error ? error.message : error}`);
+  }
+  console.log(`[dashboard] dashboard: http://localhost:${port}/`);
+  if (ingestToken) console.log(`[dashboard] ingest: POST http://localhost:${port}/api/events with Authorization: Bearer $INGEST_TOKEN`);
+  else console.log('[dashboard] ingest is disabled until INGEST_TOKEN is set (see README, "Configuration")');
 }

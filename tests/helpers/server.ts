@@ -36,7 +36,9 @@ export function tempDatabasePath(label = 'db'): string {
  * waits until /api/health answers. `npm test` builds first; run `npm run build` before running
  * vitest alone.
  */
-export async function startServer(options: { env?: Record<string, string | undefined>; databasePath?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { env?: Record<string, string | undefined>; databasePath?: string; requireHealthy?: boolean } = {},
+): Promise<TestServer> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` (npm test does it) before the integration tests.');
   }
@@ -60,17 +62,18 @@ export async function startServer(options: { env?: Record<string, string | undef
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output);
+  await waitForHealth(url, child, () => output, options.requireHealthy ?? true);
   return { url, databasePath, output: () => output, stop: () => stopProcess(child) };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Waits for /api/health to answer 200 (or, when `requireHealthy` is false, to answer at all). */
+async function waitForHealth(url: string, child: ChildProcess, output: () => string, requireHealthy: boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.status === 200) return;
+      if (response.status === 200 || !requireHealthy) return;
     } catch {
       // not listening yet
     }
