@@ -1,11 +1,13 @@
+import { headers } from 'next/headers';
 import { getDb } from '@/db/client';
 import { getHealth } from '@/lib/queries/health';
 
 export const dynamic = 'force-dynamic';
 
 /** Placeholder overview until the dashboard views land: what is stored, and how to send more. */
-export default function OverviewPage() {
+export default async function OverviewPage() {
   const health = getHealth(getDb());
+  const host = (await headers()).get('host') ?? 'localhost:3000';
   return (
     <main>
       <h1>Conversation observability</h1>
@@ -24,7 +26,7 @@ export default function OverviewPage() {
         </div>
       </div>
       <h2>Send events</h2>
-      <pre>{`curl -X POST http://localhost:3000/api/events \\
+      <pre>{`curl -X POST http://${host}/api/events \\
   -H "Authorization: Bearer $INGEST_TOKEN" \\
   -H "Content-Type: application/x-ndjson" \\
   --data-binary @events.ndjson`}</pre>
