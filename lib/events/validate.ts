@@ -8,7 +8,18 @@ export type ValidationResult = { ok: true; envelope: Envelope } | { ok: false; i
 
 const MAX_ISSUES = 20;
 
+/**
+ * Deepest nesting accepted. Real envelopes are about 8 levels deep; unknown fields are kept, so
+ * without a bound a hostile 5,000-level object would pass validation and then overflow the
+ * stack when stored.
+ */
+export const MAX_DEPTH = 64;
+
 export function validateEnvelope(input: unknown): ValidationResult {
+  const tooDeep = pathNestedTooDeep(input, MAX_DEPTH);
+  if (tooDeep !== null) {
+    return { ok: false, issues: [{ path: formatPath(tooDeep), message: `nested deeper than ${MAX_DEPTH} levels` }] };
+  }
   const result = envelopeSchema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, envelope: result.data };
   return { ok: false, issues: result.error.issues.slice(0, MAX_ISSUES).map(toValidationIssue) };
@@ -47,14 +58,38 @@ function issueMessage(issue: z.core.$ZodIssue): string {
     }
     case 'invalid_value':
       if (input === undefined) return `required: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${truncate(JSON.stringify(input) ?? String(input))}`;
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(input)}`;
     case 'invalid_format':
-      return typeof input === 'string' ? `${issue.message}, got ${truncate(JSON.stringify(input))}` : issue.message;
+      return typeof input === 'string' ? `${issue.message}, got ${describeValue(input)}` : issue.message;
     default:
       return issue.message;
   }
 }
 
-function truncate(text: string, max = 60): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+/** A short quote of a scalar (`"onFoo"`, `42`), or the type of anything bigger. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value);
+    return quoted.length > 60 ? `${quoted.slice(0, 60)}…` : quoted;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return describeType(value);
+}
+
+/**
+ * Where `value` nests objects or arrays deeper than `limit` (the first three keys of the path
+ * are enough to find it), or null. Iterative, so the check itself cannot overflow the stack.
+ */
+function pathNestedTooDeep(value: unknown, limit: number): PropertyKey[] | null {
+  const stack: { node: unknown; depth: number; path: PropertyKey[] }[] = [{ node: value, depth: 1, path: [] }];
+  while (stack.length > 0) {
+    const { node, depth, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return path;
+    const entries: [PropertyKey, unknown][] = Array.isArray(node) ? node.map((child, i) => [i, child]) : Object.entries(node);
+    for (const [key, child] of entries) {
+      if (child !== null && typeof child === 'object') stack.push({ node: child, depth: depth + 1, path: path.length < 3 ? [...path, key] : path });
+    }
+  }
+  return null;
 }

@@ -11,7 +11,14 @@ export const MAX_EVENTS_PER_REQUEST = 10_000;
 const JSON_TYPES = new Set(['application/json']);
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
 
-export type BodyError = { status: 400 | 413 | 415; error: string; line?: number; column?: number };
+export type BodyError = {
+  status: 400 | 413 | 415;
+  error: string;
+  line?: number;
+  column?: number;
+  /** The body was abandoned half-read: the connection cannot carry another request. */
+  abandoned?: boolean;
+};
 export type ReadBody = { ok: true; items: unknown[] } | ({ ok: false } & BodyError);
 
 export async function readEventsBody(request: Request): Promise<ReadBody> {
@@ -22,9 +29,9 @@ export async function readEventsBody(request: Request): Promise<ReadBody> {
   }
 
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return tooLarge();
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return fail(413, TOO_LARGE);
   const bytes = await readLimited(request);
-  if (bytes === null) return tooLarge();
+  if (bytes === null) return fail(413, TOO_LARGE, { abandoned: true });
 
   let text: string;
   try {
@@ -43,12 +50,10 @@ export async function readEventsBody(request: Request): Promise<ReadBody> {
   return { ok: true, items };
 }
 
-function fail(status: BodyError['status'], error: string, where: { line?: number; column?: number } = {}): ReadBody {
-  return { ok: false, status, error, ...where };
-}
+const TOO_LARGE = `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`;
 
-function tooLarge(): ReadBody {
-  return fail(413, `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`);
+function fail(status: BodyError['status'], error: string, details: Omit<BodyError, 'status' | 'error'> = {}): ReadBody {
+  return { ok: false, status, error, ...details };
 }
 
 /** The body's bytes, or null as soon as it passes the limit (without buffering the rest). */

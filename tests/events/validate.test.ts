@@ -21,6 +21,8 @@ describe('validateEnvelope', () => {
     ['a missing conversation id', (e: any) => delete e.data.conversation.conversation_id, 'data.conversation.conversation_id', 'required: expected string'],
     ['an empty conversation id', (e: any) => (e.data.conversation.conversation_id = ''), 'data.conversation.conversation_id', 'must not be empty'],
     ['an unknown event', (e: any) => (e.event = 'onTicketCreate'), 'event', 'expected one of "onConversationCreate", "onConversationUpdate", got "onTicketCreate"'],
+    ['an event that is an object', (e: any) => (e.event = { name: 'onConversationCreate' }), 'event', 'expected one of "onConversationCreate", "onConversationUpdate", got object'],
+    ['a hostile nesting depth', (e: any) => (e.data.conversation.custom = JSON.parse('{"a":'.repeat(70) + '1' + '}'.repeat(70))), 'data.conversation.custom', 'nested deeper than 64 levels'],
     ['a missing event', (e: any) => delete e.event, 'event', 'required: expected one of "onConversationCreate", "onConversationUpdate"'],
     ['a null data', (e: any) => (e.data = null), 'data', 'expected object, got null'],
     ['a missing conversation', (e: any) => delete e.data.conversation, 'data.conversation', 'required: expected object'],

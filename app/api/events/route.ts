@@ -17,8 +17,10 @@ export async function POST(request: Request): Promise<Response> {
 
   const body = await readEventsBody(request);
   if (!body.ok) {
-    const { ok: _ok, status, ...error } = body;
-    return Response.json(error, { status });
+    const { ok: _ok, status, abandoned, ...error } = body;
+    // A body cut off past the size limit leaves unread bytes on the connection: close it rather
+    // than leave the client's next request queued behind them.
+    return Response.json(error, { status, headers: abandoned ? { Connection: 'close' } : {} });
   }
 
   let summary;
