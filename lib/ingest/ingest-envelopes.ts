@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
-import { events } from '../../db/schema';
+import { events, type NewEvent } from '../../db/schema';
 import type { Envelope } from '../events/schema';
 import { toStoredEvent } from '../events/stored-event';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
@@ -12,39 +12,50 @@ export type Rejection = { index: number; issues: ValidationIssue[] };
 /** The response body of POST /api/events, item by item. */
 export type IngestSummary = { accepted: number; duplicates: number; rejected: Rejection[] };
 
+/** A request's items, validated and turned into rows: the CPU work, done before taking the write lock. */
+export type PreparedBatch = { rows: { envelope: Envelope; row: NewEvent }[]; rejected: Rejection[] };
+
 /**
- * Validates, stores and projects a batch of envelopes: the one path every event takes, whether it
- * arrives over HTTP or from `npm run import`.
+ * The one path every event takes, whether it arrives over HTTP or from `npm run import`:
+ * validate → store raw → project.
  *
- * Valid items are stored even when others are rejected. Everything the batch writes (raw events
- * and projections) commits in one transaction, so a crash leaves either all of it or none, and
- * the caller acknowledges only after the commit.
+ * Valid items are stored even when others are rejected. Everything a call writes (raw events and
+ * projections) commits in one transaction, so a crash leaves either all of it or none, and the
+ * caller acknowledges only after the commit.
  */
 export function ingestEnvelopes(db: Db, items: readonly unknown[], receivedAt = Date.now()): IngestSummary {
-  const rejected: Rejection[] = [];
-  const valid: { raw: Record<string, unknown>; envelope: Envelope }[] = [];
+  return storeBatches(db, [prepareBatch(items, receivedAt)])[0]!;
+}
+
+export function prepareBatch(items: readonly unknown[], receivedAt = Date.now()): PreparedBatch {
+  const batch: PreparedBatch = { rows: [], rejected: [] };
   items.forEach((item, index) => {
     const result = validateEnvelope(item);
-    if (result.ok) valid.push({ raw: item as Record<string, unknown>, envelope: result.envelope });
-    else rejected.push({ index, issues: result.issues });
+    if (!result.ok) batch.rejected.push({ index, issues: result.issues });
+    else batch.rows.push({ envelope: result.envelope, row: toStoredEvent(item as Record<string, unknown>, result.envelope, receivedAt) });
   });
-  const rows = valid.map(({ raw, envelope }) => ({ envelope, row: toStoredEvent(raw, envelope, receivedAt) }));
+  return batch;
+}
 
-  let accepted = 0;
-  if (rows.length > 0) {
-    const insertEvent = insertEventStatement(db);
-    writeTransaction(db, () => {
-      const projections: EventProjection[] = [];
-      for (const { envelope, row } of rows) {
+/** Stores several prepared batches in one transaction (see group-commit.ts) and says what became of each. */
+export function storeBatches(db: Db, batches: readonly PreparedBatch[]): IngestSummary[] {
+  const summaries = batches.map((batch) => ({ accepted: 0, duplicates: batch.rows.length, rejected: batch.rejected }));
+  if (batches.every((batch) => batch.rows.length === 0)) return summaries;
+  const insertEvent = insertEventStatement(db);
+  writeTransaction(db, () => {
+    const projections: EventProjection[] = [];
+    batches.forEach((batch, i) => {
+      for (const { envelope, row } of batch.rows) {
         const inserted = insertEvent.get(row);
         if (!inserted) continue; // already stored: a duplicate delivery
-        accepted += 1;
+        summaries[i]!.accepted += 1;
+        summaries[i]!.duplicates -= 1;
         projections.push(projectEvent({ id: inserted.id, dedupeKey: row.dedupeKey, eventTime: row.eventTime }, envelope));
       }
-      writeProjections(db, projections);
     });
-  }
-  return { accepted, duplicates: rows.length - accepted, rejected };
+    writeProjections(db, projections);
+  });
+  return summaries;
 }
 
 const insertEventStatements = new WeakMap<Db, ReturnType<typeof buildInsertEvent>>();

@@ -21,7 +21,7 @@ export type EventProjection = {
   statusTransition: NewStatusTransition | null;
   assignmentChanges: NewAssignmentChange[];
   agents: NewAgent[];
-  groups: GroupWithMembers[];
+  groups: NewGroup[];
   channels: NewChannel[];
   messages: NewMessage[];
 };
@@ -36,8 +36,6 @@ export type ConversationCounters = {
   groupReassignmentCount: number;
   unassignmentCount: number;
 };
-/** `memberIds` is the group's `agents` list; the group's members are replaced along with its row. */
-export type GroupWithMembers = NewGroup & { memberIds: string[] };
 
 export type StoredEventRef = { id: number; dedupeKey: string; eventTime: number };
 
@@ -121,7 +119,7 @@ export function projectEvent(stored: StoredEventRef, envelope: Envelope): EventP
   const actorAgent = actor && agentFromActor(actor, agentVersion(SOURCE_RANK.actor));
   if (actorAgent) agents.push(actorAgent);
 
-  const groups: GroupWithMembers[] = [];
+  const groups: NewGroup[] = [];
   const groupVersion = agentVersion(SOURCE_RANK.association);
   if (associations?.group?.id) groups.push(groupFromAssociation(associations.group, groupVersion));
   const routedGroup = associations?.channel?.assign_to_group;
@@ -221,7 +219,7 @@ function agentFromActor(actor: ActorPayload, version: string): NewAgent | null {
   return { id: actor.id, name: displayName(actor.first_name, actor.last_name), version };
 }
 
-function groupFromAssociation(group: GroupPayload, version: string): GroupWithMembers {
+function groupFromAssociation(group: GroupPayload, version: string): NewGroup {
   return {
     id: group.id!,
     name: group.name ?? null,
@@ -229,8 +227,8 @@ function groupFromAssociation(group: GroupPayload, version: string): GroupWithMe
     isDeactivated: group.is_deactivated ?? null,
     autoAssignmentEnabled: group.automatic_agent_assignment?.enabled ?? null,
     businessCalendar: group.business_calendar == null ? null : JSON.stringify(group.business_calendar),
+    agentIds: JSON.stringify([...new Set(group.agents ?? [])]),
     version,
-    memberIds: [...new Set(group.agents ?? [])],
   };
 }
 

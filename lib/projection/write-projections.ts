@@ -6,16 +6,16 @@ import {
   assignmentChanges,
   channels,
   conversations,
-  groupMembers,
   groups,
   messages,
   statusTransitions,
   type NewAgent,
   type NewChannel,
+  type NewGroup,
   type NewMessage,
 } from '../../db/schema';
 import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
-import type { ConversationCounters, ConversationSnapshot, EventProjection, GroupWithMembers } from './project-event';
+import type { ConversationCounters, ConversationSnapshot, EventProjection } from './project-event';
 
 /**
  * Writes what a batch of events contributes to the projection tables, inside the caller's
@@ -31,12 +31,7 @@ export function writeProjections(db: Db, projections: readonly EventProjection[]
   for (const row of merged.statusTransitions) s.insertStatusTransition.run(row);
   for (const row of merged.assignmentChanges) s.insertAssignmentChange.run(row);
   for (const row of merged.agents.values()) s.upsertAgent.run(withNulls(agentKeys, row));
-  for (const { memberIds, ...row } of merged.groups.values()) {
-    // Members follow the group row: replaced only when this version of the group won.
-    if (s.upsertGroup.run(row).changes === 0) continue;
-    s.deleteGroupMembers.run({ groupId: row.id });
-    for (const agentId of memberIds) s.insertGroupMember.run({ groupId: row.id, agentId });
-  }
+  for (const row of merged.groups.values()) s.upsertGroup.run(row);
   for (const row of merged.channels.values()) s.upsertChannel.run(row);
   for (const row of merged.messages.values()) s.upsertMessage.run(row);
 }
@@ -50,7 +45,7 @@ type MergedProjections = {
   statusTransitions: NonNullable<EventProjection['statusTransition']>[];
   assignmentChanges: EventProjection['assignmentChanges'];
   agents: Map<string, NewAgent>;
-  groups: Map<string, GroupWithMembers>;
+  groups: Map<string, NewGroup>;
   channels: Map<string, NewChannel>;
   messages: Map<string, NewMessage>;
 };
@@ -95,7 +90,7 @@ function mergeProjections(projections: readonly EventProjection[]): MergedProjec
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);
-    for (const row of p.messages) keepLatest(merged.messages, row.id, row);
+    for (const row of p.messages) keepEarliest(merged.messages, row.id, row);
   }
   return merged;
 }
@@ -103,6 +98,11 @@ function mergeProjections(projections: readonly EventProjection[]): MergedProjec
 function keepLatest<T extends { version: string }>(map: Map<string, T>, id: string, row: T): void {
   const current = map.get(id);
   if (!current || row.version > current.version) map.set(id, row);
+}
+
+function keepEarliest<T extends { version: string }>(map: Map<string, T>, id: string, row: T): void {
+  const current = map.get(id);
+  if (!current || row.version < current.version) map.set(id, row);
 }
 
 const agentKeys = Object.keys(getTableColumns(agents)) as (keyof NewAgent)[];
@@ -124,8 +124,12 @@ function placeholdersFor(table: SQLiteTable): Record<string, Placeholder> {
   return Object.fromEntries(Object.keys(getTableColumns(table)).map((key) => [key, sql.placeholder(key)]));
 }
 
-/** `ON CONFLICT DO UPDATE` that replaces every column, only when the incoming version is greater. */
-function upsertLatest(db: Db, table: typeof agents | typeof groups | typeof channels | typeof messages) {
+/**
+ * `ON CONFLICT DO UPDATE` that replaces every column only when the incoming version is greater
+ * (`latest`, for what changes: agents, groups, channels) or smaller (`earliest`, for what never
+ * changes once said: message metadata). A losing upsert writes nothing.
+ */
+function upsertVersioned(db: Db, table: typeof agents | typeof groups | typeof channels | typeof messages, wins: 'latest' | 'earliest') {
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const set = Object.fromEntries(
     Object.entries(columns)
@@ -135,7 +139,11 @@ function upsertLatest(db: Db, table: typeof agents | typeof groups | typeof chan
   return db
     .insert(table)
     .values(placeholdersFor(table) as never)
-    .onConflictDoUpdate({ target: columns.id as SQLiteColumn, set, setWhere: sql`${excluded(table.version)} > ${table.version}` })
+    .onConflictDoUpdate({
+      target: columns.id as SQLiteColumn,
+      set,
+      setWhere: wins === 'latest' ? sql`${excluded(table.version)} > ${table.version}` : sql`${excluded(table.version)} < ${table.version}`,
+    })
     .prepare();
 }
 
@@ -179,19 +187,10 @@ function buildStatements(db: Db) {
       .values(placeholdersFor(assignmentChanges) as never)
       .onConflictDoNothing()
       .prepare(),
-    upsertAgent: upsertLatest(db, agents),
-    upsertGroup: upsertLatest(db, groups),
-    upsertChannel: upsertLatest(db, channels),
-    upsertMessage: upsertLatest(db, messages),
-    deleteGroupMembers: db
-      .delete(groupMembers)
-      .where(sql`${groupMembers.groupId} = ${sql.placeholder('groupId')}`)
-      .prepare(),
-    insertGroupMember: db
-      .insert(groupMembers)
-      .values(placeholdersFor(groupMembers) as never)
-      .onConflictDoNothing()
-      .prepare(),
+    upsertAgent: upsertVersioned(db, agents, 'latest'),
+    upsertGroup: upsertVersioned(db, groups, 'latest'),
+    upsertChannel: upsertVersioned(db, channels, 'latest'),
+    upsertMessage: upsertVersioned(db, messages, 'earliest'),
   };
 }
 

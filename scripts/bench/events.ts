@@ -12,8 +12,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 
-export const DEFAULT_FIXTURE = process.env.BENCH_FIXTURE ?? '/work/shared/fixtures/stream-60-conversations.ndjson';
+export const DEFAULT_FIXTURE =
+  process.env.BENCH_FIXTURE ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'stream-60-conversations.ndjson');
 
 type Template = {
   /** The line split around the ids to rewrite: segments.length === slots.length + 1. */

@@ -124,7 +124,12 @@ describe('each fixture, posted on its own, becomes the expected rows', () => {
       { id: TECH_SUPPORT, name: 'Tech Support', routing_type: 'OCR', auto_assignment_enabled: 1 },
       { id: '6ec9d286-63ca-428d-95f4-b3b2e4b06ce6', name: 'VIP Desk', routing_type: 'DISABLED', auto_assignment_enabled: 0 },
     ]);
-    expect(query('select count(*) as n from group_members where group_id = ?', TECH_SUPPORT)).toEqual([{ n: 4 }]);
+    expect(JSON.parse(query('select agent_ids from groups where id = ?', TECH_SUPPORT)[0].agent_ids)).toEqual([
+      'b2221a58-008a-45a6-8464-7159c324c985',
+      BJORN,
+      '076f3787-b9d1-49e0-ac0f-d4f5f8130c42',
+      'd66b829e-6a8a-44ba-8580-5975ed2f89d9',
+    ]);
     expect(query('select name, assign_to_group_id from channels order by name')).toEqual([
       { name: 'Getting started', assign_to_group_id: '7ce42c82-1807-4e8c-b5bf-992dc9e9c616' },
       { name: 'Priority', assign_to_group_id: '6ec9d286-63ca-428d-95f4-b3b2e4b06ce6' },

@@ -116,3 +116,24 @@ describe('arrival order does not change the result', () => {
     expect(projectionSnapshot(oneByOne!.databasePath)).toEqual(expected);
   });
 });
+
+describe('concurrent requests (group commit)', () => {
+  let server: TestServer;
+  afterAll(() => server?.stop());
+
+  it('each request gets its own answer, and each distinct event is accepted exactly once', async () => {
+    server = await startServer();
+    const lines = streamLines();
+    // All 250 lines at once, each its own request: duplicates race each other.
+    const responses = await Promise.all(lines.map((line) => postEvents(server, line)));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.json.accepted + response.json.duplicates).toBe(1);
+    }
+    const acceptedByLine = new Map<string, number>();
+    responses.forEach((response, i) => acceptedByLine.set(lines[i]!, (acceptedByLine.get(lines[i]!) ?? 0) + response.json.accepted));
+    expect([...acceptedByLine.values()].every((accepted) => accepted === 1)).toBe(true);
+    expect(rowCount(server.databasePath, 'events')).toBe(EXPECTED.events);
+    expect(rowCount(server.databasePath, 'conversations')).toBe(EXPECTED.conversations);
+  });
+});

@@ -1,11 +1,15 @@
 import { getDb } from '@/db/client';
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
-import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { GroupCommit } from '@/lib/ingest/group-commit';
+import { prepareBatch } from '@/lib/ingest/ingest-envelopes';
 import { readEventsBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
 
 export const dynamic = 'force-dynamic';
+
+const globalForIngest = globalThis as typeof globalThis & { __groupCommit?: GroupCommit };
+const groupCommit = (globalForIngest.__groupCommit ??= new GroupCommit(getDb));
 
 /** Receives Freshchat conversation events: see README, "Sending events". */
 export async function POST(request: Request): Promise<Response> {
@@ -25,7 +29,7 @@ export async function POST(request: Request): Promise<Response> {
 
   let summary;
   try {
-    summary = ingestEnvelopes(getDb(), body.items);
+    summary = await groupCommit.submit(prepareBatch(body.items));
   } catch (error) {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
