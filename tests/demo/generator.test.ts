@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { demoOrganisation, generateEvents, type DemoEnvelope } from '@/lib/demo/generator';
+import { STATISTIC_KEYS } from '@/lib/events/statistics';
+import { validateEnvelope } from '@/lib/events/validate';
+import { zonedParts } from '@/lib/time/zoned';
+
+const END = Date.parse('2026-11-25T12:00:00Z');
+const options = { seed: 11, days: 21, conversationsPerDay: 120, end: END };
+const events: DemoEnvelope[] = [...generateEvents(options)];
+const fingerprint = (list: DemoEnvelope[]) => createHash('sha256').update(JSON.stringify(list)).digest('hex');
+const conversation = (e: DemoEnvelope) => e.data.conversation as Record<string, any>;
+
+describe('demo event generator', () => {
+  it('is deterministic from its seed', () => {
+    expect(fingerprint([...generateEvents(options)])).toBe(fingerprint(events));
+    expect(fingerprint([...generateEvents({ ...options, seed: 12 })])).not.toBe(fingerprint(events));
+  });
+
+  it('produces envelopes that ingest accepts', () => {
+    expect(events.length).toBeGreaterThan(8_000);
+    const invalid = events.map((e) => validateEnvelope(e)).filter((r) => !r.ok);
+    expect(invalid).toEqual([]);
+  });
+
+  it('never puts an update before its create in event time, nor outside the history', () => {
+    const created = new Map<string, number>();
+    for (const e of events) if (e.event === 'onConversationCreate') created.set(conversation(e).conversation_id, Date.parse(conversation(e).created_time));
+    for (const e of events) {
+      const c = conversation(e);
+      expect(Date.parse(c.updated_time)).toBeGreaterThanOrEqual(Date.parse(c.created_time));
+      expect(Date.parse(c.updated_time)).toBeLessThanOrEqual(END);
+      expect(created.get(c.conversation_id)).toBe(Date.parse(c.created_time));
+    }
+  });
+
+  it('keeps business hours within calendar hours, and statistics consistent with timestamps', () => {
+    let resolved = 0;
+    for (const e of events) {
+      const c = conversation(e);
+      if (!c.statistics) continue;
+      for (const key of STATISTIC_KEYS.filter((k) => k.endsWith('_bhrs'))) {
+        const business = c.statistics[key];
+        const calendar = c.statistics[key.replace('_bhrs', '_chrs')];
+        expect(business === null).toBe(calendar === null);
+        if (business !== null) expect(business).toBeLessThanOrEqual(calendar);
+      }
+      if (c.status === 'resolved') {
+        resolved++;
+        const hours = (Date.parse(c.resolved_time) - Date.parse(c.created_time)) / 3_600_000;
+        expect(c.statistics.resolution_time_chrs).toBeCloseTo(hours, 1);
+        expect(c.statistics.first_agent_assignment_time_chrs).toBeCloseTo((Date.parse(c.first_agent_assigned_time) - Date.parse(c.created_time)) / 3_600_000, 1);
+      }
+    }
+    expect(resolved).toBeGreaterThan(1000);
+  });
+
+  it('follows weekday and hour-of-day patterns in the configured timezone', () => {
+    const byWeekday = Array(7).fill(0);
+    const byHour = Array(24).fill(0);
+    for (const e of events.filter((e) => e.event === 'onConversationCreate')) {
+      const local = zonedParts(Date.parse(conversation(e).created_time), 'Europe/Berlin');
+      byWeekday[local.weekday]++;
+      byHour[local.hour]++;
+    }
+    const weekday = (byWeekday[1] + byWeekday[2] + byWeekday[3] + byWeekday[4] + byWeekday[5]) / 5;
+    const weekend = (byWeekday[0] + byWeekday[6]) / 2;
+    expect(weekday).toBeGreaterThan(2 * weekend);
+    expect(byHour[11]).toBeGreaterThan(5 * byHour[3]);
+  });
+
+  it('goes through reassignment, unassignment, reopening and routing', () => {
+    const changes = events.map((e) => (e.data.changes as any)?.model_changes ?? {});
+    expect(changes.filter((m) => m.assigned_agent_id?.[0] && m.assigned_agent_id?.[1]).length).toBeGreaterThan(100); // reassignments
+    expect(changes.filter((m) => m.assigned_agent_id?.[0] && m.assigned_agent_id[1] === null && m.assigned_group_id?.[1] === null).length).toBeGreaterThan(20); // unassignments
+    expect(changes.filter((m) => m.status?.[0] === 'resolved').length).toBeGreaterThan(100); // reopens
+    const org = demoOrganisation(options);
+    for (const channel of org.channels) expect(org.groups.map((g) => g.id)).toContain(channel.groupId);
+    expect(org.agents.some((a) => a.groupIds.length > 1)).toBe(true);
+  });
+
+  it('delivers a share out of order and a share twice', () => {
+    const seen = new Set<string>();
+    let duplicates = 0;
+    for (const e of events) {
+      const key = JSON.stringify(e);
+      if (seen.has(key)) duplicates++;
+      seen.add(key);
+    }
+    expect(duplicates).toBeGreaterThan(events.length * 0.01);
+    let late = 0;
+    for (let i = 1; i < events.length; i++) if (conversation(events[i]!).updated_time < conversation(events[i - 1]!).updated_time) late++;
+    expect(late).toBeGreaterThan(events.length * 0.02);
+    const createdSeen = new Set<string>();
+    let updateBeforeCreate = 0;
+    for (const e of events) {
+      const id = conversation(e).conversation_id;
+      if (e.event === 'onConversationCreate') createdSeen.add(id);
+      else if (!createdSeen.has(id)) updateBeforeCreate++;
+    }
+    expect(updateBeforeCreate).toBeGreaterThan(0);
+  });
+});
+
+describe('agent capacity', () => {
+  it('is sometimes exceeded: some agent holds more open conversations than max_active_conv', () => {
+    // Replay each conversation's events in time order: who holds it, from when to when.
+    const byConversation = new Map<string, DemoEnvelope[]>();
+    for (const e of events) byConversation.set(conversation(e).conversation_id, [...(byConversation.get(conversation(e).conversation_id) ?? []), e]);
+    const changes: { at: number; agent: string; delta: number }[] = [];
+    for (const list of byConversation.values()) {
+      const ordered = [...new Map(list.map((e) => [conversation(e).updated_time, e])).values()].sort((a, b) => (conversation(a).updated_time < conversation(b).updated_time ? -1 : 1));
+      let holder: string | null = null;
+      for (const e of ordered) {
+        const c = conversation(e);
+        const now = c.status === 'assigned' ? c.assigned_agent_id : null;
+        if (now !== holder) {
+          const at = Date.parse(c.updated_time);
+          if (holder) changes.push({ at, agent: holder, delta: -1 });
+          if (now) changes.push({ at, agent: now, delta: +1 });
+          holder = now;
+        }
+      }
+    }
+    const open = new Map<string, number>();
+    const peak = new Map<string, number>();
+    for (const { agent, delta } of changes.sort((a, b) => a.at - b.at || a.delta - b.delta)) {
+      open.set(agent, (open.get(agent) ?? 0) + delta);
+      peak.set(agent, Math.max(peak.get(agent) ?? 0, open.get(agent)!));
+    }
+    const org = demoOrganisation(options);
+    const over = org.agents.filter((a) => (peak.get(a.id) ?? 0) > a.maxActiveConv);
+    expect(over.length).toBeGreaterThan(0);
+    expect(over.length).toBeLessThan(org.agents.length); // sometimes, not always
+  });
+});
