@@ -1,6 +1,10 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { DemoBanner } from '@/components/demo-banner';
 import './globals.css';
+
+// Every page reads the live database (the demo banner included): nothing is rendered at build time.
+export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
   title: 'Conversation observability',
@@ -10,7 +14,10 @@ export const metadata: Metadata = {
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body>
+        <DemoBanner />
+        {children}
+      </body>
     </html>
   );
 }

@@ -189,6 +189,12 @@ export const messages = sqliteTable(
   (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt)],
 );
 
+/** Small facts about this installation (whether demo data was loaded, a generated ingest token). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
 export type EventRow = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
 export type ConversationRow = typeof conversations.$inferSelect;

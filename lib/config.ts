@@ -28,6 +28,7 @@ const configSchema = z.object({
     .min(1, 'must be between 1 and 65535')
     .max(65535, 'must be between 1 and 65535')
     .default(3000),
+  DEMO_DATA: z.enum(['0', '1'], { error: 'must be 0 (never load demo data) or 1' }).default('1'),
 });
 
 export type Config = {
@@ -36,6 +37,8 @@ export type Config = {
   /** Bearer token that ingest requires; undefined means ingest is disabled. */
   ingestToken: string | undefined;
   port: number;
+  /** Whether `npm start` fills an empty database with demo data. */
+  demoData: boolean;
 };
 
 export class ConfigError extends Error {
@@ -52,6 +55,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     databasePath: databasePathFromUrl(result.data.DATABASE_URL),
     ingestToken: result.data.INGEST_TOKEN,
     port: result.data.PORT,
+    demoData: result.data.DEMO_DATA === '1',
   };
 }
 

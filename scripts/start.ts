@@ -6,7 +6,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { config, ConfigError } from '../lib/config';
+import { openDatabase } from '../db/client';
+import { config, ConfigError, type Config } from '../lib/config';
+import { prepareFirstRun } from '../lib/server/first-run';
 
 const root = path.resolve(__dirname, '..');
 const SOURCE_DIRS = ['app', 'components', 'db', 'lib', 'drizzle'];
@@ -30,19 +32,33 @@ function buildIsCurrent(): boolean {
 }
 
 function main(): void {
-  let port: number;
+  let settings: Config;
   try {
-    port = config().port;
+    settings = config();
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   }
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  const { port } = settings;
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   const nextBin = path.join(root, 'node_modules', '.bin', 'next');
   if (!buildIsCurrent()) {
     console.log('[dashboard] building the app (first start, or the sources changed)…');
     const build = spawnSync(nextBin, ['build'], { cwd: root, env, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const log = (line: string) => console.log(`[dashboard] ${line}`);
+  const db = openDatabase(settings.databasePath);
+  const firstRun = prepareFirstRun(db, settings, log);
+  db.$client.close();
+  if (firstRun.ingestToken) env.INGEST_TOKEN = firstRun.ingestToken;
+  const ingestUrl = `http://localhost:${port}/api/events`;
+  if (firstRun.generatedToken) {
+    log(`generated an ingest token (shown this once; stored in the database; set INGEST_TOKEN to use your own):`);
+    log(`  ${firstRun.generatedToken}`);
+    log(`send events: curl -X POST ${ingestUrl} -H "Authorization: Bearer ${firstRun.generatedToken}" -H "Content-Type: application/x-ndjson" --data-binary @events.ndjson`);
+  } else if (firstRun.ingestToken) {
+    log(`send events: POST ${ingestUrl} with Authorization: Bearer <${settings.ingestToken ? 'INGEST_TOKEN' : 'the token generated on first run'}>`);
   }
   const server = spawn(nextBin, ['start', '--port', String(port)], { cwd: root, env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));

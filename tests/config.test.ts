@@ -4,7 +4,8 @@ import { parseConfig } from '@/lib/config';
 
 describe('parseConfig', () => {
   it('has working defaults', () => {
-    expect(parseConfig({})).toEqual({ databasePath: path.resolve('data/dashboard.db'), ingestToken: undefined, port: 3000 });
+    expect(parseConfig({})).toEqual({ databasePath: path.resolve('data/dashboard.db'), ingestToken: undefined, port: 3000, demoData: true });
+    expect(parseConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
   });
 
   it('reads file: URLs, plain paths and :memory:', () => {
@@ -21,6 +22,7 @@ describe('parseConfig', () => {
     [{ INGEST_TOKEN: 'short' }, 'INGEST_TOKEN: must be at least 16 characters'],
     [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL: must be a SQLite file'],
     [{ DATABASE_URL: '  ' }, 'DATABASE_URL: must not be empty'],
+    [{ DEMO_DATA: 'yes' }, 'DEMO_DATA: must be 0 (never load demo data) or 1'],
   ])('names the variable that is wrong: %o', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });

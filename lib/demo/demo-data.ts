@@ -1,0 +1,60 @@
+import { count, eq } from 'drizzle-orm';
+import { writeTransaction, type Db } from '../../db/client';
+import { events, projectionTables } from '../../db/schema';
+import { ingestEnvelopes } from '../ingest/ingest-envelopes';
+import { reprojectAll } from '../projection/reproject';
+import { deleteSetting, getSetting, SETTING, setSetting } from '../settings';
+import { generateEvents, type GeneratorOptions } from './generator';
+
+/** What the first run loads: four weeks of a mid-sized team. */
+export const FIRST_RUN_DEMO = { seed: 20261125, days: 28, conversationsPerDay: 150, accountId: 'acc-demo' } as const;
+
+export type DemoStatus = { loadedAt: string; accountId: string; days: number; conversations: number };
+
+/**
+ * Loads generated history through the same ingest path as real events (validation, raw store,
+ * projections), and remembers that the database holds demo data so the UI can say so.
+ */
+export function loadDemoData(db: Db, options: GeneratorOptions = {}, onProgress?: (events: number) => void) {
+  const settings = { ...FIRST_RUN_DEMO, ...options };
+  const totals = { accepted: 0, duplicates: 0, rejected: 0 };
+  const conversationIds = new Set<string>();
+  let batch: unknown[] = [];
+  const flush = () => {
+    const summary = ingestEnvelopes(db, batch);
+    totals.accepted += summary.accepted;
+    totals.duplicates += summary.duplicates;
+    totals.rejected += summary.rejected.length;
+    batch = [];
+    onProgress?.(totals.accepted + totals.duplicates);
+  };
+  for (const envelope of generateEvents(settings)) {
+    conversationIds.add(envelope.data.conversation.conversation_id);
+    batch.push(envelope);
+    if (batch.length === 1000) flush();
+  }
+  if (batch.length > 0) flush();
+  const status: DemoStatus = { loadedAt: new Date().toISOString(), accountId: settings.accountId, days: settings.days, conversations: conversationIds.size };
+  setSetting(db, SETTING.demoData, JSON.stringify(status));
+  return { ...totals, conversations: conversationIds.size };
+}
+
+export function demoStatus(db: Db): DemoStatus | null {
+  const raw = getSetting(db, SETTING.demoData);
+  return raw ? (JSON.parse(raw) as DemoStatus) : null;
+}
+
+/** Removes the demo events and rebuilds the projections from what is left (real events stay). */
+export function clearDemoData(db: Db): { removedEvents: number; remainingEvents: number } {
+  const status = getSetting(db, SETTING.demoData);
+  const accountId = status ? (JSON.parse(status) as { accountId: string }).accountId : FIRST_RUN_DEMO.accountId;
+  return writeTransaction(db, () => {
+    // Projections point at events: empty them first, then drop the demo events, then rebuild.
+    for (const table of projectionTables) db.delete(table).run();
+    const removedEvents = db.delete(events).where(eq(events.accountId, accountId)).run().changes;
+    reprojectAll(db);
+    deleteSetting(db, SETTING.demoData);
+    const remainingEvents = db.select({ n: count() }).from(events).get()?.n ?? 0;
+    return { removedEvents, remainingEvents };
+  });
+}
