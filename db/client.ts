@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { config } from '../lib/config';
-import { startCheckpointer } from './checkpointer';
 import * as schema from './schema';
 
 /**
@@ -42,7 +41,6 @@ export function getDb(): Db {
     const { databasePath } = config();
     try {
       globalForDb.__dashboardDb = openDatabase(databasePath);
-      startCheckpointer(globalForDb.__dashboardDb, databasePath);
     } catch (error) {
       // Not cached: the next call tries again, so the server recovers once the file can be opened.
       throw new DatabaseUnavailableError(`cannot open the database ${databasePath}: ${error instanceof Error ? error.message : error}`, {

@@ -1,19 +1,22 @@
 import { sql } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
 import { events, type NewEvent } from '../../db/schema';
-import type { Envelope } from '../events/schema';
 import { toStoredEvent } from '../events/stored-event';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
 import { projectEvent, type EventProjection } from '../projection/project-event';
-import { writeProjections } from '../projection/write-projections';
+import { writeProjections, type StoredProjection } from '../projection/write-projections';
 
 export type Rejection = { index: number; issues: ValidationIssue[] };
 
 /** The response body of POST /api/events, item by item. */
 export type IngestSummary = { accepted: number; duplicates: number; rejected: Rejection[] };
 
-/** A request's items, validated and turned into rows: the CPU work, done before taking the write lock. */
-export type PreparedBatch = { rows: { envelope: Envelope; row: NewEvent }[]; rejected: Rejection[] };
+/**
+ * A request's items, validated and turned into rows and projections: all the CPU work, done before
+ * taking the write lock (and, in the server, on another thread than the writes). Plain data, so
+ * it can be handed to the writer thread as it is.
+ */
+export type PreparedBatch = { rows: { row: NewEvent; projection: EventProjection }[]; rejected: Rejection[] };
 
 /**
  * The one path every event takes, whether it arrives over HTTP or from `npm run import`:
@@ -32,7 +35,10 @@ export function prepareBatch(items: readonly unknown[], receivedAt = Date.now())
   items.forEach((item, index) => {
     const result = validateEnvelope(item);
     if (!result.ok) batch.rejected.push({ index, issues: result.issues });
-    else batch.rows.push({ envelope: result.envelope, row: toStoredEvent(item as Record<string, unknown>, result.envelope, receivedAt) });
+    else {
+      const row = toStoredEvent(item as Record<string, unknown>, result.envelope, receivedAt);
+      batch.rows.push({ row, projection: projectEvent(row, result.envelope) });
+    }
   });
   return batch;
 }
@@ -43,14 +49,14 @@ export function storeBatches(db: Db, batches: readonly PreparedBatch[]): IngestS
   if (batches.every((batch) => batch.rows.length === 0)) return summaries;
   const insertEvent = insertEventStatement(db);
   writeTransaction(db, () => {
-    const projections: EventProjection[] = [];
+    const projections: StoredProjection[] = [];
     batches.forEach((batch, i) => {
-      for (const { envelope, row } of batch.rows) {
+      for (const { row, projection } of batch.rows) {
         const inserted = insertEvent.get(row);
         if (!inserted) continue; // already stored: a duplicate delivery
         summaries[i]!.accepted += 1;
         summaries[i]!.duplicates -= 1;
-        projections.push(projectEvent({ id: inserted.id, dedupeKey: row.dedupeKey, eventTime: row.eventTime }, envelope));
+        projections.push({ eventId: inserted.id, projection });
       }
     });
     writeProjections(db, projections);

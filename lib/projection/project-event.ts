@@ -18,8 +18,9 @@ export type EventProjection = {
   statistics: { values: Record<StatisticKey, number | null>; version: string } | null;
   createSeen: boolean;
   counters: ConversationCounters;
-  statusTransition: NewStatusTransition | null;
-  assignmentChanges: NewAssignmentChange[];
+  /** Without `eventId`: the projection is computed before the event is stored (writeProjections adds it). */
+  statusTransition: Omit<NewStatusTransition, 'eventId'> | null;
+  assignmentChanges: Omit<NewAssignmentChange, 'eventId'>[];
   agents: NewAgent[];
   groups: NewGroup[];
   channels: NewChannel[];
@@ -37,7 +38,7 @@ export type ConversationCounters = {
   unassignmentCount: number;
 };
 
-export type StoredEventRef = { id: number; dedupeKey: string; eventTime: number };
+export type StoredEventRef = { dedupeKey: string; eventTime: number };
 
 export function projectEvent(stored: StoredEventRef, envelope: Envelope): EventProjection {
   const { conversation: c, actor, associations, changes } = envelope.data;
@@ -52,9 +53,8 @@ export function projectEvent(stored: StoredEventRef, envelope: Envelope): EventP
   const groupChange = changes?.model_changes?.assigned_group_id;
 
   // A create is the `→ new` transition, at the conversation's creation time.
-  const statusTransition: NewStatusTransition | null = isCreate
+  const statusTransition: EventProjection['statusTransition'] = isCreate
     ? {
-        eventId: stored.id,
         conversationId,
         fromStatus: null,
         toStatus: 'new',
@@ -64,7 +64,6 @@ export function projectEvent(stored: StoredEventRef, envelope: Envelope): EventP
       }
     : statusChange && statusChange[1] !== null && statusChange[0] !== statusChange[1]
       ? {
-          eventId: stored.id,
           conversationId,
           fromStatus: statusChange[0],
           toStatus: statusChange[1],
@@ -74,14 +73,13 @@ export function projectEvent(stored: StoredEventRef, envelope: Envelope): EventP
         }
       : null;
 
-  const assignmentChanges: NewAssignmentChange[] = [];
+  const assignmentChanges: EventProjection['assignmentChanges'] = [];
   for (const [kind, change] of [
     ['agent', agentChange],
     ['group', groupChange],
   ] as const) {
     if (!change || change[0] === change[1]) continue;
     assignmentChanges.push({
-      eventId: stored.id,
       kind,
       conversationId,
       fromId: change[0],

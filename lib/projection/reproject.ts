@@ -2,8 +2,8 @@ import { asc, gt } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
 import { events, projectionTables } from '../../db/schema';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
-import { projectEvent, type EventProjection } from './project-event';
-import { writeProjections } from './write-projections';
+import { projectEvent } from './project-event';
+import { writeProjections, type StoredProjection } from './write-projections';
 
 export type ReprojectSummary = { events: number; projected: number; unreadable: { eventId: number; issues: ValidationIssue[] }[] };
 
@@ -27,11 +27,11 @@ export function reprojectAll(db: Db, options: { batchSize?: number; onProgress?:
         .limit(batchSize)
         .all();
       if (page.length === 0) break;
-      const projections: EventProjection[] = [];
+      const projections: StoredProjection[] = [];
       for (const row of page) {
         // Stored events passed validation when they arrived; a schema change since may reject one.
         const result = validateEnvelope(JSON.parse(row.payload));
-        if (result.ok) projections.push(projectEvent(row, result.envelope));
+        if (result.ok) projections.push({ eventId: row.id, projection: projectEvent(row, result.envelope) });
         else summary.unreadable.push({ eventId: row.id, issues: result.issues });
       }
       writeProjections(db, projections);

@@ -10,9 +10,11 @@ import {
   messages,
   statusTransitions,
   type NewAgent,
+  type NewAssignmentChange,
   type NewChannel,
   type NewGroup,
   type NewMessage,
+  type NewStatusTransition,
 } from '../../db/schema';
 import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import type { ConversationCounters, ConversationSnapshot, EventProjection } from './project-event';
@@ -23,7 +25,9 @@ import type { ConversationCounters, ConversationSnapshot, EventProjection } from
  * written once, with the greatest version), which is exact because "greatest version wins" and
  * "counters add up" give the same result whether applied one event at a time or merged.
  */
-export function writeProjections(db: Db, projections: readonly EventProjection[]): void {
+export type StoredProjection = { eventId: number; projection: EventProjection };
+
+export function writeProjections(db: Db, projections: readonly StoredProjection[]): void {
   if (projections.length === 0) return;
   const merged = mergeProjections(projections);
   const s = statementsFor(db);
@@ -42,8 +46,8 @@ type ConversationRowParams = ConversationSnapshot &
 
 type MergedProjections = {
   conversations: Map<string, ConversationRowParams>;
-  statusTransitions: NonNullable<EventProjection['statusTransition']>[];
-  assignmentChanges: EventProjection['assignmentChanges'];
+  statusTransitions: NewStatusTransition[];
+  assignmentChanges: NewAssignmentChange[];
   agents: Map<string, NewAgent>;
   groups: Map<string, NewGroup>;
   channels: Map<string, NewChannel>;
@@ -52,7 +56,7 @@ type MergedProjections = {
 
 const NO_STATISTICS = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, null])) as Record<StatisticKey, null>;
 
-function mergeProjections(projections: readonly EventProjection[]): MergedProjections {
+function mergeProjections(projections: readonly StoredProjection[]): MergedProjections {
   const merged: MergedProjections = {
     conversations: new Map(),
     statusTransitions: [],
@@ -62,7 +66,7 @@ function mergeProjections(projections: readonly EventProjection[]): MergedProjec
     channels: new Map(),
     messages: new Map(),
   };
-  for (const p of projections) {
+  for (const { eventId, projection: p } of projections) {
     const id = p.conversation.conversationId;
     const current = merged.conversations.get(id);
     if (!current) {
@@ -85,8 +89,8 @@ function mergeProjections(projections: readonly EventProjection[]): MergedProjec
         current.statisticsVersion = p.statistics.version;
       }
     }
-    if (p.statusTransition) merged.statusTransitions.push(p.statusTransition);
-    merged.assignmentChanges.push(...p.assignmentChanges);
+    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId });
+    for (const change of p.assignmentChanges) merged.assignmentChanges.push({ ...change, eventId });
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);

@@ -1,15 +1,21 @@
-import { getDb } from '@/db/client';
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
 import { GroupCommit } from '@/lib/ingest/group-commit';
 import { prepareBatch } from '@/lib/ingest/ingest-envelopes';
+import { IngestWriter } from '@/lib/ingest/writer';
 import { readEventsBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
 
 export const dynamic = 'force-dynamic';
 
+const globalForWriter = globalThis as typeof globalThis & { __ingestWriter?: IngestWriter };
+
+// Writes go to the writer thread (lib/ingest/writer.ts), grouped into shared transactions.
 const globalForIngest = globalThis as typeof globalThis & { __groupCommit?: GroupCommit };
-const groupCommit = (globalForIngest.__groupCommit ??= new GroupCommit(getDb));
+const groupCommit = (globalForIngest.__groupCommit ??= new GroupCommit((batches) => {
+  const writer = (globalForWriter.__ingestWriter ??= new IngestWriter(config().databasePath));
+  return writer.store(batches);
+}));
 
 /** Receives Freshchat conversation events: see README, "Sending events". */
 export async function POST(request: Request): Promise<Response> {

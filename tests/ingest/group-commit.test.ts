@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from '@/lib/ingest/group-commit';
+import type { IngestSummary, PreparedBatch } from '@/lib/ingest/ingest-envelopes';
+
+const batch = (n: number): PreparedBatch => ({ rows: Array.from({ length: n }, () => ({}) as PreparedBatch['rows'][number]), rejected: [] });
+const stored = (b: PreparedBatch): IngestSummary => ({ accepted: b.rows.length, duplicates: 0, rejected: [] });
+
+describe('GroupCommit', () => {
+  it('groups the batches that arrive while a write is in flight, and answers each with its own summary', async () => {
+    const groups: number[][] = [];
+    let release: () => void = () => {};
+    const commit = new GroupCommit(async (batches) => {
+      groups.push(batches.map((b) => b.rows.length));
+      if (groups.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return batches.map(stored);
+    });
+    const first = commit.submit(batch(1));
+    await new Promise((resolve) => setImmediate(resolve)); // the first write starts and waits
+    const others = [commit.submit(batch(2)), commit.submit(batch(3)), commit.submit(batch(4))];
+    release();
+    expect(await first).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect((await Promise.all(others)).map((s) => s.accepted)).toEqual([2, 3, 4]);
+    expect(groups).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('fails every request of a failed group, and the next group still runs', async () => {
+    let calls = 0;
+    const commit = new GroupCommit(async (batches) => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
+      return batches.map(stored);
+    });
+    const failed = await Promise.allSettled([commit.submit(batch(1)), commit.submit(batch(1))]);
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await commit.submit(batch(5))).toMatchObject({ accepted: 5 });
+  });
+});
