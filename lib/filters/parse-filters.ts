@@ -1,0 +1,142 @@
+import * as z from 'zod';
+import { isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zoned';
+
+/**
+ * The one parser of dashboard filters, for every page, JSON endpoint and CSV export. They live in
+ * the URL so any view can be bookmarked and shared:
+ *
+ *   from, to   YYYY-MM-DD, inclusive, in `tz`   (default: the 30 days ending today)
+ *   channel, group, agent   ids                  (each repeatable or comma-separated)
+ *   source, status                               (each repeatable or comma-separated)
+ *   tz         IANA timezone: day and hour buckets and the range's edges (default UTC)
+ */
+export const FILTER_PARAMS = ['from', 'to', 'channel', 'group', 'agent', 'source', 'status', 'tz'] as const;
+export const STATUSES = ['new', 'assigned', 'resolved'] as const;
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_RANGE_DAYS = 366;
+const MAX_VALUES = 100;
+
+export type Filters = {
+  /** First and last day of the range, inclusive, as given (or defaulted). */
+  from: string;
+  to: string;
+  tz: string;
+  /** The range as epoch ms: [start, end), start of `from` to the start of the day after `to`, in `tz`. */
+  startMs: number;
+  endMs: number;
+  channels: string[];
+  groups: string[];
+  agents: string[];
+  sources: string[];
+  statuses: (typeof STATUSES)[number][];
+};
+
+export type FilterError = { param: string; message: string };
+export type ParsedFilters = { ok: true; filters: Filters } | { ok: false; errors: FilterError[] };
+
+type SearchParams = URLSearchParams | Record<string, string | string[] | undefined>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const date = z
+  .string()
+  .regex(DATE, { message: 'expected a date as YYYY-MM-DD', abort: true })
+  .refine((value) => {
+    const [y, m, d] = value.split('-').map(Number);
+    const check = new Date(Date.UTC(y!, m! - 1, d!));
+    return check.getUTCFullYear() === y && check.getUTCMonth() === m! - 1 && check.getUTCDate() === d;
+  }, 'is not a calendar date');
+const id = z.string().min(1).max(200, 'is longer than 200 characters');
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_VALUES, `takes at most ${MAX_VALUES} values`);
+
+const schema = z.object({
+  from: date.optional(),
+  to: date.optional(),
+  tz: z.string().refine(isValidTimeZone, 'is not an IANA timezone (e.g. Europe/Berlin)').optional(),
+  channel: list(id),
+  group: list(id),
+  agent: list(id),
+  source: list(z.string().regex(/^[A-Za-z0-9_-]{1,50}$/, 'expected a source such as WHATSAPP')),
+  status: list(z.enum(STATUSES, { error: `expected one of ${STATUSES.join(', ')}` })),
+});
+
+/** All values of a parameter, whether repeated (`?group=a&group=b`) or comma-separated (`?group=a,b`). */
+function values(params: SearchParams, name: string): string[] {
+  const raw = params instanceof URLSearchParams ? params.getAll(name) : ([] as string[]).concat(params[name] ?? []);
+  return raw.flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+}
+
+function single(params: SearchParams, name: string): string | undefined {
+  return values(params, name)[0];
+}
+
+export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilters {
+  const result = schema.safeParse({
+    from: single(params, 'from'),
+    to: single(params, 'to'),
+    tz: single(params, 'tz'),
+    channel: values(params, 'channel'),
+    group: values(params, 'group'),
+    agent: values(params, 'agent'),
+    source: values(params, 'source'),
+    status: values(params, 'status'),
+  });
+  if (!result.success) {
+    return {
+      ok: false,
+      errors: result.error.issues.map((issue) => ({
+        param: String(issue.path[0]),
+        message: `${String(issue.path[0])}${typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ''} ${issue.message}`,
+      })),
+    };
+  }
+  const { from: givenFrom, to: givenTo, tz = 'UTC', channel, group, agent, source, status } = result.data;
+  const today = zonedParts(now, tz);
+  const to = givenTo ?? ymd(today.year, today.month, today.day);
+  const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  const errors: FilterError[] = [];
+  if (from > to) errors.push({ param: 'from', message: `from (${from}) is after to (${to})` });
+  else if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) errors.push({ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` });
+  if (errors.length > 0) return { ok: false, errors };
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  return {
+    ok: true,
+    filters: {
+      from,
+      to,
+      tz,
+      startMs: zonedTimeToMs(fy, fm, fd, 0, 0, tz),
+      endMs: zonedTimeToMs(...nextDate(ty, tm, td), 0, 0, tz),
+      channels: unique(channel),
+      groups: unique(group),
+      agents: unique(agent),
+      sources: unique(source.map((s) => s.toUpperCase())),
+      statuses: unique(status),
+    },
+  };
+}
+
+/** The filters back as URL parameters (defaults included), for links, exports and live refreshes. */
+export function filtersToSearchParams(filters: Filters): URLSearchParams {
+  const params = new URLSearchParams({ from: filters.from, to: filters.to, tz: filters.tz });
+  const add = (name: string, items: readonly string[]) => items.length > 0 && params.set(name, items.join(','));
+  add('channel', filters.channels);
+  add('group', filters.groups);
+  add('agent', filters.agents);
+  add('source', filters.sources);
+  add('status', filters.statuses);
+  return params;
+}
+
+const unique = <T>(items: T[]) => [...new Set(items)];
+const ymd = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const moved = new Date(Date.UTC(y, m - 1, d + days));
+  return ymd(moved.getUTCFullYear(), moved.getUTCMonth() + 1, moved.getUTCDate());
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

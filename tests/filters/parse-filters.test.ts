@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { filtersToSearchParams, parseFilters } from '@/lib/filters/parse-filters';
+
+const NOW = Date.parse('2026-11-25T12:00:00Z');
+const parse = (query: string) => parseFilters(new URLSearchParams(query), NOW);
+
+describe('parseFilters', () => {
+  it('defaults to the 30 days ending today, in UTC', () => {
+    const result = parse('');
+    expect(result).toEqual({
+      ok: true,
+      filters: {
+        from: '2026-10-27',
+        to: '2026-11-25',
+        tz: 'UTC',
+        startMs: Date.parse('2026-10-27T00:00:00Z'),
+        endMs: Date.parse('2026-11-26T00:00:00Z'),
+        channels: [],
+        groups: [],
+        agents: [],
+        sources: [],
+        statuses: [],
+      },
+    });
+  });
+
+  it('takes inclusive dates whose edges are midnights in the timezone', () => {
+    const result = parse('from=2026-10-01&to=2026-10-31&tz=Europe/Berlin');
+    expect(result.ok && [result.filters.startMs, result.filters.endMs]).toEqual([
+      Date.parse('2026-09-30T22:00:00Z'), // 00:00 CEST
+      Date.parse('2026-10-31T23:00:00Z'), // 00:00 CET on 1 November (clocks went back on the 25th)
+    ]);
+  });
+
+  it('reads repeated and comma-separated values alike, without duplicates', () => {
+    const result = parse('group=a,b&group=b&group=c&status=new,resolved&source=whatsapp&agent=x');
+    expect(result.ok && result.filters).toMatchObject({ groups: ['a', 'b', 'c'], statuses: ['new', 'resolved'], sources: ['WHATSAPP'], agents: ['x'] });
+  });
+
+  it('accepts a plain object of search params, as Next.js pages receive them', () => {
+    const result = parseFilters({ channel: ['c1', 'c2'], status: 'assigned' }, NOW);
+    expect(result.ok && result.filters).toMatchObject({ channels: ['c1', 'c2'], statuses: ['assigned'] });
+  });
+
+  it.each([
+    ['from=2026-13-01', 'from', 'from is not a calendar date'],
+    ['from=yesterday', 'from', 'from expected a date as YYYY-MM-DD'],
+    ['to=2026-02-30', 'to', 'to is not a calendar date'],
+    ['from=2026-11-20&to=2026-11-01', 'from', 'from (2026-11-20) is after to (2026-11-01)'],
+    ['from=2024-01-01&to=2026-01-01', 'from', 'the range spans more than 366 days'],
+    ['tz=Mars/Olympus', 'tz', 'tz is not an IANA timezone (e.g. Europe/Berlin)'],
+    ['status=open', 'status', 'status (value 1) expected one of new, assigned, resolved'],
+    ["source=WHATSAPP'%3B--", 'source', 'source (value 1) expected a source such as WHATSAPP'],
+  ])('rejects %s with a message naming the parameter', (query, param, message) => {
+    expect(parse(query)).toEqual({ ok: false, errors: [{ param, message }] });
+  });
+
+  it('round-trips through URL parameters', () => {
+    const first = parse('from=2026-11-01&to=2026-11-07&tz=Asia/Tokyo&group=g1,g2&status=new');
+    expect(first.ok).toBe(true);
+    const again = parseFilters(filtersToSearchParams((first as { filters: any }).filters), NOW);
+    expect(again).toEqual(first);
+  });
+});
