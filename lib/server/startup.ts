@@ -23,6 +23,6 @@ export function startServer(): void {
     console.error(`[dashboard] database ${databasePath} is unavailable: ${error instanceof Error ? error.message : error}`);
   }
   console.log(`[dashboard] dashboard: http://localhost:${port}/`);
-  if (ingestToken) console.log(`[dashboard] ingest: POST http://localhost:${port}/api/events with Authorization: Bearer $INGEST_TOKEN`);
+  if (ingestToken) console.log(`[dashboard] ingest: POST http://localhost:${port}/api/events with Authorization: Bearer <the ingest token>`);
   else console.log('[dashboard] ingest is disabled until INGEST_TOKEN is set (see README, "Configuration")');
 }
