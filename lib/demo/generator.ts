@@ -207,6 +207,12 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     });
   };
 
+  // Work that waits for opening time does not all happen at 09:00:00.000: spread it over the first hour.
+  const atWork = (time: number) => {
+    const next = nextBusinessMoment(time, calendar);
+    return next === time ? time : next + rng.exponential(20 * MINUTE);
+  };
+
   // 1. The customer writes in.
   state.messages.push(message(t0, 'user', { is_first_message: true }));
   emit(t0, 'onConversationCreate', userActor, null);
@@ -216,12 +222,12 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
   assignGroup(t, group);
 
   // 3. An agent picks it up once someone is at work.
-  t = nextBusinessMoment(t + rng.exponential(12 * MINUTE), calendar) + rng.exponential(8 * MINUTE);
+  t = atWork(t + rng.exponential(12 * MINUTE)) + rng.exponential(8 * MINUTE);
   const firstAgent = pickAgent(group, null);
   assignAgent(t, firstAgent, rng.chance(0.7) ? system : agentActor(firstAgent));
 
   // 4. The first response (a message: no event of its own; later events carry it).
-  const firstResponseAt = nextBusinessMoment(t + rng.logNormal(10 * MINUTE, 0.9), calendar);
+  const firstResponseAt = atWork(t + rng.logNormal(10 * MINUTE, 0.9));
   state.messages.push(message(firstResponseAt, 'agent', { is_agent_first_response: true }));
   t = firstResponseAt;
 
@@ -229,7 +235,7 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
   let agentReassignAt: number | null = null;
   if (rng.chance(options.groupReassignmentShare) && org.groups.length > 1) {
     // 5a. Wrong team: moved to another group, back in the queue, then picked up there.
-    t = nextBusinessMoment(t + rng.exponential(40 * MINUTE), calendar);
+    t = atWork(t + rng.exponential(40 * MINUTE));
     groupReassignAt = t;
     const from = state.agentId;
     const next = rng.pick(org.groups.filter((g) => g.id !== group.id));
@@ -240,19 +246,19 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     state.assignedAt = t;
     emit(t, 'onConversationUpdate', agentActor(from!), { assigned_group_id: [group.id, next.id], assigned_agent_id: [from, null], status: ['assigned', 'new'] });
     group = next;
-    t = nextBusinessMoment(t + rng.exponential(20 * MINUTE), calendar);
+    t = atWork(t + rng.exponential(20 * MINUTE));
     assignAgent(t, pickAgent(group, from), system);
   }
   if (rng.chance(options.reassignmentShare)) {
     // 5b. Handed over to a colleague in the same group.
-    t = nextBusinessMoment(t + rng.exponential(50 * MINUTE), calendar);
+    t = atWork(t + rng.exponential(50 * MINUTE));
     agentReassignAt = t;
     const from = state.agentId!;
     assignAgent(t, pickAgent(group, from), rng.chance(0.5) ? agentActor(from) : system);
   }
   if (rng.chance(options.unassignmentShare)) {
     // 5c. Dropped back to the unassigned queue, then routed again.
-    t = nextBusinessMoment(t + rng.exponential(60 * MINUTE), calendar);
+    t = atWork(t + rng.exponential(60 * MINUTE));
     const from = state.agentId;
     const fromGroup = state.groupId;
     state.agentId = null;
@@ -261,7 +267,7 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     emit(t, 'onConversationUpdate', agentActor(from!), { assigned_agent_id: [from, null], assigned_group_id: [fromGroup, null], status: ['assigned', 'new'] });
     t += rng.exponential(45 * MINUTE);
     assignGroup(t, group);
-    t = nextBusinessMoment(t + rng.exponential(20 * MINUTE), calendar);
+    t = atWork(t + rng.exponential(20 * MINUTE));
     assignAgent(t, pickAgent(group, from), system);
   }
 
@@ -272,7 +278,7 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     state.statistics = statistics(t0, firstResponseAt, time, state, groupReassignAt, agentReassignAt, calendar);
     emit(time, 'onConversationUpdate', agentActor(state.agentId!), { status: ['assigned', 'resolved'] });
   };
-  t = nextBusinessMoment(t + rng.logNormal(2.5 * HOUR, 1.1), calendar);
+  t = atWork(t + rng.logNormal(2.5 * HOUR, 1.1));
   state.messages.push(message(t - rng.int(1, 20) * MINUTE, 'user'));
   resolve(t);
   if (rng.chance(options.reopenShare)) {
@@ -282,7 +288,7 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     state.reopenedAt = t;
     state.resolvedAt = null;
     emit(t, 'onConversationUpdate', userActor, { status: ['resolved', 'assigned'] });
-    resolve(nextBusinessMoment(t + rng.logNormal(1.5 * HOUR, 1), calendar));
+    resolve(atWork(t + rng.logNormal(1.5 * HOUR, 1)));
   }
   return events;
 }

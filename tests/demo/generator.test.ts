@@ -79,6 +79,12 @@ describe('demo event generator', () => {
     expect(org.agents.some((a) => a.groupIds.length > 1)).toBe(true);
   });
 
+  it('does not pile work up at the exact moment business opens', () => {
+    const perInstant = new Map<string, number>();
+    for (const e of new Set(events)) perInstant.set(conversation(e).updated_time, (perInstant.get(conversation(e).updated_time) ?? 0) + 1);
+    expect(Math.max(...perInstant.values())).toBeLessThanOrEqual(3);
+  });
+
   it('delivers a share out of order and a share twice', () => {
     const seen = new Set<string>();
     let duplicates = 0;
