@@ -1,18 +1,16 @@
-import type { IngestSummary, PreparedBatch } from './ingest-envelopes';
-
 /**
  * Group commit: requests that arrive while a write is in flight share the next transaction.
  * Each request still gets its own summary, and its answer still waits for the commit that holds
  * its events; but under load a hundred single-event POSTs pay for a few COMMITs, not a hundred.
  */
-export class GroupCommit {
-  private queue: { batch: PreparedBatch; resolve: (summary: IngestSummary) => void; reject: (error: unknown) => void }[] = [];
+export class GroupCommit<Batch, Outcome> {
+  private queue: { batch: Batch; resolve: (outcome: Outcome) => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
 
-  /** `store` commits several batches in one transaction and says what became of each. */
-  constructor(private readonly store: (batches: PreparedBatch[]) => Promise<IngestSummary[]> | IngestSummary[]) {}
+  /** `store` commits several batches in one transaction and says what became of each, in order. */
+  constructor(private readonly store: (batches: Batch[]) => Promise<Outcome[]> | Outcome[]) {}
 
-  submit(batch: PreparedBatch): Promise<IngestSummary> {
+  submit(batch: Batch): Promise<Outcome> {
     return new Promise((resolve, reject) => {
       this.queue.push({ batch, resolve, reject });
       if (!this.writing) {

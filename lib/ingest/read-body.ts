@@ -21,7 +21,17 @@ export type BodyError = {
 };
 export type ReadBody = { ok: true; items: unknown[] } | ({ ok: false } & BodyError);
 
+/** The body as received, before any parsing: plain data, so it can go to the writer thread as it is. */
+export type RawBody = { format: 'json' | 'ndjson'; bytes: Uint8Array };
+export type ReadRawBody = ({ ok: true } & RawBody) | ({ ok: false } & BodyError);
+
 export async function readEventsBody(request: Request): Promise<ReadBody> {
+  const raw = await readRawBody(request);
+  return raw.ok ? parseEventsBody(raw) : raw;
+}
+
+/** Checks the content type and size and reads the bytes; parsing is left to `parseEventsBody`. */
+export async function readRawBody(request: Request): Promise<ReadRawBody> {
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const isNdjson = NDJSON_TYPES.has(mediaType);
   if (!isNdjson && !JSON_TYPES.has(mediaType)) {
@@ -32,7 +42,12 @@ export async function readEventsBody(request: Request): Promise<ReadBody> {
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return fail(413, TOO_LARGE);
   const bytes = await readLimited(request);
   if (bytes === null) return fail(413, TOO_LARGE, { abandoned: true });
+  return { ok: true, format: isNdjson ? 'ndjson' : 'json', bytes };
+}
 
+/** Decodes and parses a body read by `readRawBody` into its items (not yet validated). */
+export function parseEventsBody({ format, bytes }: RawBody): ReadBody {
+  const isNdjson = format === 'ndjson';
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -52,7 +67,7 @@ export async function readEventsBody(request: Request): Promise<ReadBody> {
 
 const TOO_LARGE = `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`;
 
-function fail(status: BodyError['status'], error: string, details: Omit<BodyError, 'status' | 'error'> = {}): ReadBody {
+function fail(status: BodyError['status'], error: string, details: Omit<BodyError, 'status' | 'error'> = {}): { ok: false } & BodyError {
   return { ok: false, status, error, ...details };
 }
 

@@ -1,25 +1,25 @@
 import { Worker } from 'node:worker_threads';
-import type { IngestSummary, PreparedBatch } from './ingest-envelopes';
-import type { WriterResponse } from './writer-worker';
+import type { RawBody } from './read-body';
+import type { BodyOutcome, WriterResponse } from './writer-worker';
 
 /**
- * The server's side of the writer thread (writer-worker.ts): hands it prepared batches and
- * resolves with their summaries once they are committed. If the thread dies, the requests it
+ * The server's side of the writer thread (writer-worker.ts): hands it raw request bodies and
+ * resolves with what became of each once their events are committed. If the thread dies, the requests it
  * held fail (503 upstream) and the next request starts a new one.
  */
 export class IngestWriter {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (s: IngestSummary[]) => void; reject: (e: unknown) => void }>();
+  private readonly waiting = new Map<number, { resolve: (outcomes: BodyOutcome[]) => void; reject: (e: unknown) => void }>();
 
   constructor(private readonly databasePath: string) {}
 
-  store(batches: PreparedBatch[]): Promise<IngestSummary[]> {
+  ingest(bodies: RawBody[]): Promise<BodyOutcome[]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, batches });
+      worker.postMessage({ id, bodies });
     });
   }
 
@@ -32,7 +32,7 @@ export class IngestWriter {
       if (!waiter) return;
       this.waiting.delete(response.id);
       if ('error' in response) waiter.reject(Object.assign(new Error(response.error.message), { code: response.error.code }));
-      else waiter.resolve(response.summaries);
+      else waiter.resolve(response.outcomes);
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = null;

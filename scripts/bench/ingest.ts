@@ -23,7 +23,7 @@ export const INGEST_TARGETS = {
   'ingest.batch_events_per_s': { op: '>=', value: 20_000 },
 } satisfies Record<string, Target>;
 
-const CONNECTIONS = 8;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const BATCH_SIZE = 1_000;
 
 type Settings = {

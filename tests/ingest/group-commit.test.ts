@@ -9,7 +9,7 @@ describe('GroupCommit', () => {
   it('groups the batches that arrive while a write is in flight, and answers each with its own summary', async () => {
     const groups: number[][] = [];
     let release: () => void = () => {};
-    const commit = new GroupCommit(async (batches) => {
+    const commit = new GroupCommit<PreparedBatch, IngestSummary>(async (batches) => {
       groups.push(batches.map((b) => b.rows.length));
       if (groups.length === 1) await new Promise<void>((resolve) => (release = resolve));
       return batches.map(stored);
@@ -25,7 +25,7 @@ describe('GroupCommit', () => {
 
   it('fails every request of a failed group, and the next group still runs', async () => {
     let calls = 0;
-    const commit = new GroupCommit(async (batches) => {
+    const commit = new GroupCommit<PreparedBatch, IngestSummary>(async (batches) => {
       calls++;
       if (calls === 1) throw Object.assign(new Error('disk full'), { code: 'SQLITE_FULL' });
       return batches.map(stored);

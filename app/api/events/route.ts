@@ -1,21 +1,19 @@
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
 import { GroupCommit } from '@/lib/ingest/group-commit';
-import { prepareBatch } from '@/lib/ingest/ingest-envelopes';
-import { IngestWriter } from '@/lib/ingest/writer';
-import { readEventsBody } from '@/lib/ingest/read-body';
+import { readRawBody, type BodyError, type RawBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
+import { IngestWriter } from '@/lib/ingest/writer';
+import type { BodyOutcome } from '@/lib/ingest/writer-worker';
 
 export const dynamic = 'force-dynamic';
 
-const globalForWriter = globalThis as typeof globalThis & { __ingestWriter?: IngestWriter };
-
-// Writes go to the writer thread (lib/ingest/writer.ts), grouped into shared transactions.
-const globalForIngest = globalThis as typeof globalThis & { __groupCommit?: GroupCommit };
-const groupCommit = (globalForIngest.__groupCommit ??= new GroupCommit((batches) => {
-  const writer = (globalForWriter.__ingestWriter ??= new IngestWriter(config().databasePath));
-  return writer.store(batches);
-}));
+// Bodies go to the writer thread (lib/ingest/writer.ts), those that arrive together in one transaction.
+const globalForIngest = globalThis as typeof globalThis & { __ingest?: GroupCommit<RawBody, BodyOutcome> };
+const ingest = (globalForIngest.__ingest ??= (() => {
+  let writer: IngestWriter | undefined;
+  return new GroupCommit<RawBody, BodyOutcome>((bodies) => (writer ??= new IngestWriter(config().databasePath)).ingest(bodies));
+})());
 
 /** Receives Freshchat conversation events: see README, "Sending events". */
 export async function POST(request: Request): Promise<Response> {
@@ -25,27 +23,31 @@ export async function POST(request: Request): Promise<Response> {
     return Response.json({ error: auth.error }, { status: auth.status, headers });
   }
 
-  const body = await readEventsBody(request);
-  if (!body.ok) {
-    const { ok: _ok, status, abandoned, ...error } = body;
-    // A body cut off past the size limit leaves unread bytes on the connection: close it rather
-    // than leave the client's next request queued behind them.
-    return Response.json(error, { status, headers: abandoned ? { Connection: 'close' } : {} });
-  }
+  const body = await readRawBody(request);
+  if (!body.ok) return bodyErrorResponse(body);
 
-  let summary;
+  let outcome: BodyOutcome;
   try {
-    summary = await groupCommit.submit(prepareBatch(body.items));
+    outcome = await ingest.submit({ format: body.format, bytes: body.bytes });
   } catch (error) {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
     return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
   }
+  if (!outcome.ok) return bodyErrorResponse(outcome);
 
+  const summary = outcome.summary;
   if (summary.accepted + summary.duplicates === 0) {
     const first = summary.rejected[0]?.issues[0];
     const error = `no valid event in the request${first ? `; first problem: ${first.path}: ${first.message}` : ''}`;
     return Response.json({ error, ...summary }, { status: 400 });
   }
   return Response.json(summary);
+}
+
+function bodyErrorResponse({ status, abandoned, ...error }: BodyError & { ok: false }): Response {
+  const { ok: _ok, ...details } = error;
+  // A body cut off past the size limit leaves unread bytes on the connection: close it rather
+  // than leave the client's next request queued behind them.
+  return Response.json(details, { status, headers: abandoned ? { Connection: 'close' } : {} });
 }
