@@ -4,32 +4,13 @@
  * (instrumentation.ts), so a fresh clone needs nothing else.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../db/client';
 import { config, ConfigError, type Config } from '../lib/config';
 import { prepareFirstRun } from '../lib/server/first-run';
+import { buildIsCurrent, ROOT } from './build-state';
 
-const root = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['app', 'components', 'db', 'lib', 'drizzle'];
-const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'instrumentation.ts'];
-
-function newestSourceMtime(): number {
-  let newest = 0;
-  const visit = (file: string) => {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat) return;
-    if (stat.isDirectory()) for (const entry of fs.readdirSync(file)) visit(path.join(file, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const entry of [...SOURCE_DIRS, ...SOURCE_FILES]) visit(path.join(root, entry));
-  return newest;
-}
-
-function buildIsCurrent(): boolean {
-  const buildId = fs.statSync(path.join(root, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
-  return !!buildId && buildId.mtimeMs >= newestSourceMtime();
-}
+const root = ROOT;
 
 function main(): void {
   let settings: Config;

@@ -25,11 +25,6 @@ export type ReadBody = { ok: true; items: unknown[] } | ({ ok: false } & BodyErr
 export type RawBody = { format: 'json' | 'ndjson'; bytes: Uint8Array };
 export type ReadRawBody = ({ ok: true } & RawBody) | ({ ok: false } & BodyError);
 
-export async function readEventsBody(request: Request): Promise<ReadBody> {
-  const raw = await readRawBody(request);
-  return raw.ok ? parseEventsBody(raw) : raw;
-}
-
 /** Checks the content type and size and reads the bytes; parsing is left to `parseEventsBody`. */
 export async function readRawBody(request: Request): Promise<ReadRawBody> {
   const mediaType = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();

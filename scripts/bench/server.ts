@@ -8,13 +8,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { newestSourceMtime } from '../build-state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const NEXT_BIN = path.join(ROOT, 'node_modules', '.bin', 'next');
 const BUILD_ID = path.join(ROOT, '.next', 'BUILD_ID');
 const BUILD_LOCK = path.join(ROOT, '.next', 'lock');
-const SOURCE_DIRS = ['app', 'components', 'db', 'lib', 'drizzle'];
-const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'instrumentation.ts'];
 
 export type BuildInfo = {
   buildId: string;
@@ -71,18 +70,6 @@ function runBuild(): Promise<number | null> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function newestSourceMtime(): number {
-  let newest = 0;
-  const visit = (file: string) => {
-    const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat) return;
-    if (stat.isDirectory()) for (const entry of fs.readdirSync(file)) visit(path.join(file, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  for (const entry of [...SOURCE_DIRS, ...SOURCE_FILES]) visit(path.join(ROOT, entry));
-  return newest;
 }
 
 export type BenchServer = {
