@@ -1,8 +1,10 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, type TestServer } from '../helpers/server';
+
+const tile = async (page: Page, label: string) => (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator('.value').textContent())?.trim();
 
 describe('overview page in the browser', () => {
   let server: TestServer;
@@ -15,18 +17,46 @@ describe('overview page in the browser', () => {
     await server?.stop();
   });
 
-  it('shows what is stored, before and after events arrive', async () => {
+  it('says how to send events while there are none', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url);
-    await expect(page.getByText('Events stored').locator('..').textContent()).resolves.toContain('0');
-    await expect(page.getByText('Last event received').locator('..').textContent()).resolves.toContain('none yet');
+    await expect(page.getByText('No events yet.').isVisible()).resolves.toBe(true);
+    expect(await page.locator('pre').textContent()).toContain(`curl -X POST http://${new URL(server.url).host}/api/events`);
+    await page.screenshot({ path: screenshotPath('overview-empty'), fullPage: true });
+  });
 
+  it('shows the figures of the range, and filters change the URL and the figures', async () => {
     await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
-    await page.reload();
-    expect(await page.getByText('Events stored').locator('..').textContent()).toContain('239');
-    expect(await page.getByText('Conversations', { exact: true }).locator('..').textContent()).toContain('60');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    expect(await tile(page, 'Created')).toBe('58');
+    expect(await tile(page, 'Open (assigned)')).toBe('14');
+    expect(await tile(page, 'Unassigned (new)')).toBe('12');
+    expect(await tile(page, 'Resolved')).toBe('32');
+    expect(await tile(page, 'Reopened')).toBe('10');
+    expect(await tile(page, 'Median resolution')).toBe('22.5 h');
+    expect(await page.locator('.tile', { has: page.getByText('Median resolution') }).locator('.unit').textContent()).toBe('business · 37.0 h calendar');
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(20);
+    expect((await page.locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(['open (assigned)', 'resolved', 'unassigned (new)']);
     await page.screenshot({ path: screenshotPath('overview-1280'), fullPage: true });
+
+    await page.selectOption('select[name=source]', 'WHATSAPP');
+    await Promise.all([page.waitForURL(/source=WHATSAPP/), page.getByRole('button', { name: 'Apply' }).click()]);
+    expect(new URL(page.url()).searchParams.get('from')).toBe('2026-10-01');
+    expect(await tile(page, 'Created')).toBe('13');
+    expect(await tile(page, 'Median resolution')).toBe('11.0 h');
+
     await page.setViewportSize({ width: 390, height: 800 });
     await page.screenshot({ path: screenshotPath('overview-390'), fullPage: true });
+  });
+
+  it('explains filters it cannot apply instead of failing', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.url}/?from=2026-13-01&status=open`);
+    expect(response?.status()).toBe(200);
+    const alert = await page.locator('.error[role=alert]').textContent();
+    expect(alert).toContain('from is not a calendar date');
+    expect(alert).toContain('status (value 1) expected one of new, assigned, resolved');
   });
 });

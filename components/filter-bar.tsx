@@ -1,0 +1,83 @@
+import type { Filters } from '@/lib/filters/parse-filters';
+import { STATUSES } from '@/lib/filters/parse-filters';
+import type { Option } from '@/lib/queries/dimensions';
+
+const PRESETS = [
+  { label: 'Today', days: 1 },
+  { label: '7 days', days: 7 },
+  { label: '30 days', days: 30 },
+  { label: '90 days', days: 90 },
+];
+const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
+
+function shift(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/**
+ * The filters as a plain GET form: every choice lands in the URL, so any view can be bookmarked
+ * and shared, and it works before (and without) JavaScript. Names are rendered as text by React.
+ */
+export function FilterBar({
+  path,
+  filters,
+  today,
+  options,
+}: {
+  path: string;
+  filters: Filters;
+  today: string;
+  options: { channels: Option[]; groups: Option[]; agents: Option[]; sources: string[] };
+}) {
+  const preset = (days: number) => {
+    const params = new URLSearchParams({ from: shift(today, -(days - 1)), to: today, tz: filters.tz });
+    return `${path}?${params}`;
+  };
+  const select = (name: string, label: string, items: Option[], chosen: string[]) => (
+    <label>
+      {label}
+      <select name={name} multiple size={Math.min(4, Math.max(2, items.length))} defaultValue={chosen}>
+        {items.map((item) => (
+          <option key={item.id} value={item.id}>
+            {item.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form className="filters" method="get" action={path}>
+      <div className="presets">
+        {PRESETS.map((p) => (
+          <a key={p.days} href={preset(p.days)}>
+            {p.label}
+          </a>
+        ))}
+      </div>
+      <label>
+        From <input type="date" name="from" defaultValue={filters.from} />
+      </label>
+      <label>
+        To <input type="date" name="to" defaultValue={filters.to} />
+      </label>
+      <label>
+        Timezone
+        <select name="tz" defaultValue={filters.tz}>
+          {[...new Set([filters.tz, ...TIMEZONES])].map((tz) => (
+            <option key={tz} value={tz}>
+              {tz}
+            </option>
+          ))}
+        </select>
+      </label>
+      {select('channel', 'Channel', options.channels, filters.channels)}
+      {select('group', 'Group', options.groups, filters.groups)}
+      {select('agent', 'Agent', options.agents, filters.agents)}
+      {select('source', 'Source', options.sources.map((s) => ({ id: s, name: s })), filters.sources)}
+      {select('status', 'Status', STATUSES.map((s) => ({ id: s, name: s })), filters.statuses)}
+      <button type="submit">Apply</button>
+      <a href={path}>Reset</a>
+    </form>
+  );
+}
