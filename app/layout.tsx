@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { DemoBanner } from '@/components/demo-banner';
+import { Providers } from '@/components/providers';
 import './globals.css';
 
 // Every page reads the live database (the demo banner included): nothing is rendered at build time.
@@ -16,7 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <DemoBanner />
-        {children}
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

@@ -1,10 +1,12 @@
 import { headers } from 'next/headers';
 import { FilterBar } from '@/components/filter-bar';
+import { LiveTiles } from '@/components/live-tiles';
 import { VolumeChart } from '@/components/charts/volume-chart';
 import { getDb } from '@/db/client';
-import { parseFilters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { getHealth } from '@/lib/queries/health';
+import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
 import { getOverviewTiles, getVolumeByDay } from '@/lib/queries/overview';
 import { zonedParts } from '@/lib/time/zoned';
 
@@ -48,6 +50,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
     <main>
       <h1>Overview</h1>
       <FilterBar path="/" filters={filters} today={today} options={getFilterOptions(db)} />
+      <h2>Right now</h2>
+      <LiveTiles query={filtersToSearchParams(filters).toString()} initial={getLiveFigures(db, filters)} windowMinutes={LIVE_WINDOW_MINUTES} />
+      <h2>In the range</h2>
       <p className="range">
         Conversations created {filters.from} – {filters.to} ({filters.tz})
       </p>

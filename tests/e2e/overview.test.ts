@@ -51,6 +51,24 @@ describe('overview page in the browser', () => {
     await page.screenshot({ path: screenshotPath('overview-390'), fullPage: true });
   });
 
+  it('live tiles pick up a newly ingested event without reloading the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    const unassigned = page.locator('[data-live="Unassigned now"]');
+    expect(await unassigned.textContent()).toBe('12');
+    expect(await page.locator('[data-live="Open now"]').textContent()).toBe('15');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
+    created.data.conversation.conversation_id = 'live-tile-check';
+    for (const message of created.data.conversation.messages) message.conversation_id = 'live-tile-check';
+    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+
+    await page.waitForFunction(() => document.querySelector('[data-live="Unassigned now"]')?.textContent === '13', undefined, { timeout: 15_000 });
+    expect(Number(await page.locator('[data-live="Events, last 5 min"]').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // same page, not reloaded
+  });
+
   it('explains filters it cannot apply instead of failing', async () => {
     const page = await browser.newPage();
     const response = await page.goto(`${server.url}/?from=2026-13-01&status=open`);

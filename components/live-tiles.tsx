@@ -1,0 +1,47 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { LiveFigures } from '@/lib/queries/live';
+
+export const LIVE_REFRESH_MS = 5_000;
+
+/**
+ * Tiles that refresh on their own (every 5 s) without reloading the page: the state right now,
+ * under the page's filters (except the date range, which does not apply to "now").
+ */
+export function LiveTiles({ query, initial, windowMinutes }: { query: string; initial: LiveFigures; windowMinutes: number }) {
+  const { data, isError } = useQuery({
+    queryKey: ['live', query],
+    queryFn: async (): Promise<LiveFigures> => {
+      const response = await fetch(`/api/live?${query}`, { cache: 'no-store' });
+      if (!response.ok) throw new Error(`live figures: ${response.status}`);
+      return response.json();
+    },
+    initialData: initial,
+    refetchInterval: LIVE_REFRESH_MS,
+  });
+  return (
+    <div className="tiles live" aria-live="polite">
+      <LiveTile label="Open now" value={data.openNow} unit="conversations assigned" />
+      <LiveTile label="Unassigned now" value={data.unassignedNow} unit="conversations waiting" />
+      <LiveTile label={`Events, last ${windowMinutes} min`} value={data.eventsLastMinutes} unit="received (all channels)" />
+      <div className="tile">
+        <div className="label">Updated</div>
+        <div className="value small">{new Date(data.at).toLocaleTimeString('en-GB')}</div>
+        <div className="unit">{isError ? 'refresh failing: retrying' : `every ${LIVE_REFRESH_MS / 1000} s`}</div>
+      </div>
+    </div>
+  );
+}
+
+function LiveTile({ label, value, unit }: { label: string; value: number; unit: string }) {
+  return (
+    <div className="tile">
+      <div className="label">{label}</div>
+      <div className="value" data-live={label}>
+        {value.toLocaleString('en')}
+      </div>
+      <div className="unit">{unit}</div>
+    </div>
+  );
+}
