@@ -97,7 +97,7 @@ function EmptyState({ host }: { host: string }) {
   -H "Content-Type: application/x-ndjson" \\
   --data-binary @events.ndjson`}</pre>
         <p>
-          Or load history with <code>npm run import -- FILE</code>, or install the Freshworks app in <code>integrations/</code>.
+          Or load history from a file with <code>npm run import -- FILE</code> (NDJSON or a JSON array, optionally gzip).
         </p>
       </div>
     </main>
