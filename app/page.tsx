@@ -3,12 +3,11 @@ import { FilterBar } from '@/components/filter-bar';
 import { LiveTiles } from '@/components/live-tiles';
 import { VolumeChart } from '@/components/charts/volume-chart';
 import { getDb } from '@/db/client';
-import { filtersToSearchParams, parseFilters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters, todayIn } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { getHealth } from '@/lib/queries/health';
 import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
 import { getOverviewTiles, getVolumeByDay } from '@/lib/queries/overview';
-import { zonedParts } from '@/lib/time/zoned';
 
 export const dynamic = 'force-dynamic';
 
@@ -41,8 +40,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
     );
   }
   const filters = parsed.filters;
-  const now = zonedParts(Date.now(), filters.tz);
-  const today = `${now.year}-${String(now.month).padStart(2, '0')}-${String(now.day).padStart(2, '0')}`;
+  const today = todayIn(filters.tz);
   const tiles = getOverviewTiles(db, filters);
   const volume = getVolumeByDay(db, filters);
 

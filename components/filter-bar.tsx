@@ -1,5 +1,5 @@
 import type { Filters } from '@/lib/filters/parse-filters';
-import { STATUSES } from '@/lib/filters/parse-filters';
+import { addDays, STATUSES } from '@/lib/filters/parse-filters';
 import type { Option } from '@/lib/queries/dimensions';
 
 const PRESETS = [
@@ -9,11 +9,6 @@ const PRESETS = [
   { label: '90 days', days: 90 },
 ];
 const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
-
-function shift(day: string, days: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /**
  * The filters as a plain GET form: every choice lands in the URL, so any view can be bookmarked
@@ -31,7 +26,7 @@ export function FilterBar({
   options: { channels: Option[]; groups: Option[]; agents: Option[]; sources: string[] };
 }) {
   const preset = (days: number) => {
-    const params = new URLSearchParams({ from: shift(today, -(days - 1)), to: today, tz: filters.tz });
+    const params = new URLSearchParams({ from: addDays(today, -(days - 1)), to: today, tz: filters.tz });
     return `${path}?${params}`;
   };
   const select = (name: string, label: string, items: Option[], chosen: string[]) => (

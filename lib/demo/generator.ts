@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { EventName } from '../events/schema';
 import { STATISTICS, type StatisticKey } from '../events/statistics';
 import { businessMsBetween, nextBusinessMoment } from '../time/business-hours';
-import { isValidTimeZone } from '../time/zoned';
+import { isValidTimeZone, offsetMs } from '../time/zoned';
 import { buildOrganisation, type DemoAgent, type DemoChannel, type DemoGroup, type Organisation } from './organisation';
 import { Random } from './random';
 
@@ -110,10 +110,7 @@ function localOffset(ms: number, timeZone: string): number {
   const key = `${timeZone}|${Math.floor(ms / DAY)}`;
   let offset = offsetCache.get(key);
   if (offset === undefined) {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(ms);
-    const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-    const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-    offset = match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * HOUR + Number(match[3]) * MINUTE) : 0;
+    offset = offsetMs(ms, timeZone);
     offsetCache.set(key, offset);
   }
   return offset;

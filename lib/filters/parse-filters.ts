@@ -90,8 +90,7 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
     };
   }
   const { from: givenFrom, to: givenTo, tz = 'UTC', channel, group, agent, source, status } = result.data;
-  const today = zonedParts(now, tz);
-  const to = givenTo ?? ymd(today.year, today.month, today.day);
+  const to = givenTo ?? todayIn(tz, now);
   const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   const errors: FilterError[] = [];
   if (from > to) errors.push({ param: 'from', message: `from (${from}) is after to (${to})` });
@@ -131,7 +130,14 @@ export function filtersToSearchParams(filters: Filters): URLSearchParams {
 const unique = <T>(items: T[]) => [...new Set(items)];
 const ymd = (y: number, m: number, d: number) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 
-function addDays(day: string, days: number): string {
+/** Today's date (YYYY-MM-DD) on a clock in `tz`. */
+export function todayIn(tz: string, now = Date.now()): string {
+  const today = zonedParts(now, tz);
+  return ymd(today.year, today.month, today.day);
+}
+
+/** The date `days` after (or before, if negative) `day`, both YYYY-MM-DD. */
+export function addDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const moved = new Date(Date.UTC(y, m - 1, d + days));
   return ymd(moved.getUTCFullYear(), moved.getUTCMonth() + 1, moved.getUTCDate());

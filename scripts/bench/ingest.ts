@@ -67,17 +67,7 @@ export const ingestSuite: Suite = {
 
 type SingleRound = { round: number; baseline: RoundSummary; ingest: RoundSummary; ratio: number };
 type RoundSummary = Omit<LoadRun, 'failures'> & { serverCpuMsPerRequest: number | null };
-type BatchRound = {
-  round: number;
-  clients: number;
-  batches: number;
-  events: number;
-  accepted: number;
-  seconds: number;
-  eventsPerSecond: number;
-  serverCpuMsPer1000Events: number | null;
-  otherCores: number | null;
-};
+type BatchRound = BatchResult & { round: number; clients: number };
 
 async function runIngest(context: SuiteContext): Promise<SuiteResult> {
   const settings = context.quick ? QUICK : FULL;
