@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { DemoBanner } from '@/components/demo-banner';
+import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
 import './globals.css';
 
@@ -17,6 +18,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <DemoBanner />
+        <header className="site-header">
+          <span className="brand">Conversations</span>
+          {/* The links read the URL's filters; Suspense lets the page stream meanwhile. */}
+          <Suspense fallback={<nav className="nav" aria-label="Dashboard pages" />}>
+            <Nav />
+          </Suspense>
+        </header>
         <Providers>{children}</Providers>
       </body>
     </html>

@@ -19,11 +19,14 @@ export function FilterBar({
   filters,
   today,
   options,
+  keep = {},
 }: {
   path: string;
   filters: Filters;
   today: string;
   options: { channels: Option[]; groups: Option[]; agents: Option[]; sources: string[] };
+  /** Page parameters (such as a sort order) to submit along with the filters. */
+  keep?: Record<string, string>;
 }) {
   const preset = (days: number) => {
     const params = new URLSearchParams({ from: addDays(today, -(days - 1)), to: today, tz: filters.tz });
@@ -43,6 +46,9 @@ export function FilterBar({
   );
   return (
     <form className="filters" method="get" action={path}>
+      {Object.entries(keep).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <div className="presets">
         {PRESETS.map((p) => (
           <a key={p.days} href={preset(p.days)}>

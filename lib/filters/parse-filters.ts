@@ -10,7 +10,7 @@ import { isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zo
  *   source, status                               (each repeatable or comma-separated)
  *   tz         IANA timezone: day and hour buckets and the range's edges (default UTC)
  */
-export const FILTER_PARAMS = ['from', 'to', 'channel', 'group', 'agent', 'source', 'status', 'tz'] as const;
+export { FILTER_PARAMS } from './params';
 export const STATUSES = ['new', 'assigned', 'resolved'] as const;
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;

@@ -1,0 +1,36 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useSearchParams } from 'next/navigation';
+import { FILTER_PARAMS } from '@/lib/filters/params';
+
+export const PAGES = [
+  { href: '/', label: 'Overview' },
+  { href: '/assignments', label: 'Assignments' },
+  { href: '/transitions', label: 'Transitions' },
+  { href: '/agents', label: 'Agent load' },
+  { href: '/statistics', label: 'Statistics' },
+  { href: '/conversations', label: 'Conversations' },
+  { href: '/ingest', label: 'Ingest health' },
+] as const;
+
+/** The page links. They carry the current filters along, so moving between views keeps the selection. */
+export function Nav() {
+  const pathname = usePathname();
+  const current = useSearchParams();
+  const carried = new URLSearchParams();
+  for (const name of FILTER_PARAMS) for (const value of current.getAll(name)) carried.append(name, value);
+  const query = carried.size > 0 ? `?${carried}` : '';
+  return (
+    <nav className="nav" aria-label="Dashboard pages">
+      {PAGES.map((page) => {
+        const active = page.href === '/' ? pathname === '/' : pathname.startsWith(page.href);
+        return (
+          <Link key={page.href} href={`${page.href}${query}`} aria-current={active ? 'page' : undefined} prefetch={false}>
+            {page.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
