@@ -182,7 +182,7 @@ function blockingSleep(ms) {
   if (ms > 0 && typeof Atomics === 'object' && typeof SharedArrayBuffer === 'function') {
     try {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-    } catch (error) {
+    } catch {
       // Not allowed on this thread: retry without waiting rather than not at all.
     }
   }
