@@ -209,6 +209,20 @@ describe('failures', () => {
     );
   });
 
+  it('retries the 503 of a dashboard whose ingest is disabled, then names the cause', async () => {
+    const closed = await startServer({ env: { INGEST_TOKEN: undefined } });
+    try {
+      const { id, payload } = freshEvent();
+      const app = runtime({ target: closed.url });
+      expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'failed', attempts: 5, status: 503 });
+      expect(app.logs.at(-1)!.text).toContain(
+        `conversation ${id}: status 503, gave up after 5 attempts; dashboard said: {"error":"ingest is disabled: set INGEST_TOKEN`,
+      );
+    } finally {
+      await closed.stop();
+    }
+  });
+
   it('sends nothing when dashboard_url is not an https address', async () => {
     const { id, payload } = freshEvent();
     proxy.reset();

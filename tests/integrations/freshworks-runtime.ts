@@ -20,7 +20,8 @@ import { ROOT } from '../helpers/server';
  *   and TLS) and reached over plain HTTP on localhost. It resolves `{ status, headers, response }`
  *   for a 2xx and rejects with the same shape otherwise, or with `{ message }` and no status when
  *   the connection fails; requests time out after the platform's 15 s.
- * - an event runs the handler manifest.json names for it, with `iparams` in the payload.
+ * - an event runs the handler manifest.json names for it, with the installation's settings as
+ *   the payload's `iparams`, secure ones included: the worst case, as in shared/fixtures.
  */
 
 export const APP_DIR = path.join(ROOT, 'integrations', 'freshworks-app');
