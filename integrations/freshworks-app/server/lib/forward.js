@@ -28,7 +28,7 @@ const POLICY = {
 
 const LOG_PREFIX = '[dashboard-forwarder]';
 
-exports = {
+var api = {
   TEMPLATE_NAME: TEMPLATE_NAME,
   LIMITS: LIMITS,
   POLICY: POLICY,
@@ -45,6 +45,11 @@ exports = {
   platformRuntime: platformRuntime,
   blockingSleep: blockingSleep,
 };
+// server.js is loaded by the platform, which takes what `exports` ends up as; a file it
+// `require`s may instead be loaded by Node's own module loader, which reads `module.exports`.
+// Setting both makes the module work either way.
+if (typeof module === 'object' && module) module.exports = api;
+exports = api;
 
 /**
  * Sends `payload` (minus `iparams`) to the dashboard. Never throws: every outcome is returned
