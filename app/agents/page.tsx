@@ -42,7 +42,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
               <p className="empty">No agent is known with these filters: agents appear once an event names them (as assignee or actor).</p>
             ) : (
               <div className="table-wrap">
-                <table className="data agents-now">
+                <table className="data cards agents-now">
                   <thead>
                     <tr>
                       <th>Agent</th>
@@ -55,14 +55,20 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                   <tbody>
                     {agents.map((a) => (
                       <tr key={a.id} className={a.overloaded ? 'overloaded' : undefined} data-agent={a.name}>
-                        <td>{a.name}</td>
-                        <td className="num">{count(a.open)}</td>
-                        <td className="num">{a.capacity === null ? '–' : count(a.capacity)}</td>
-                        <td>
-                          <LoadBar open={a.open} capacity={a.capacity} />
-                          {a.overloaded && <span className="marker">⚠ over capacity</span>}
+                        <td className="full">{a.name}</td>
+                        <td className="num" data-label="Open now">
+                          {count(a.open)}
                         </td>
-                        <td>{availabilityText(a)}</td>
+                        <td className="num" data-label="Capacity">
+                          {a.capacity === null ? '–' : count(a.capacity)}
+                        </td>
+                        <td className="full" data-label="Load">
+                          <span>
+                            <LoadBar open={a.open} capacity={a.capacity} />
+                            {a.overloaded && <span className="marker">⚠ over capacity</span>}
+                          </span>
+                        </td>
+                        <td className="full" data-label="Availability">{availabilityText(a)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -74,7 +80,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
               <p className="empty">No group is known with these filters, and no conversation is open or waiting.</p>
             ) : (
               <div className="table-wrap">
-                <table className="data groups-now">
+                <table className="data cards groups-now">
                   <thead>
                     <tr>
                       <th>Group</th>
@@ -87,11 +93,19 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                   <tbody>
                     {groups.map((g) => (
                       <tr key={g.id ?? '(none)'} data-group={g.name}>
-                        <td>{g.name}</td>
-                        <td className="num">{count(g.open)}</td>
-                        <td className="num">{count(g.unassigned)}</td>
-                        <td className="num">{count(g.agents)}</td>
-                        <td className="num">{g.capacity === null ? '–' : count(g.capacity)}</td>
+                        <td className="full">{g.name}</td>
+                        <td className="num" data-label="Open now">
+                          {count(g.open)}
+                        </td>
+                        <td className="num" data-label="Unassigned">
+                          {count(g.unassigned)}
+                        </td>
+                        <td className="num" data-label="Agents">
+                          {count(g.agents)}
+                        </td>
+                        <td className="num" data-label="Capacity">
+                          {g.capacity === null ? '–' : count(g.capacity)}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -113,7 +127,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
               <>
                 <LoadChart data={{ resolution: load.resolution, buckets: load.buckets, series: load.series }} />
                 <div className="table-wrap">
-                  <table className="data agents-peak">
+                  <table className="data cards agents-peak">
                     <thead>
                       <tr>
                         <th>Agent</th>
@@ -126,13 +140,21 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                     <tbody>
                       {load.agents.map((a) => (
                         <tr key={a.agentId} className={a.hoursOverCapacity > 0 ? 'overloaded' : undefined}>
-                          <td>{a.name}</td>
-                          <td className="num">{count(a.peak)}</td>
-                          <td className="num">{a.capacity === null ? '–' : count(a.capacity)}</td>
-                          <td className="num">
-                            {count(a.hoursOverCapacity)} h{a.hoursOverCapacity > 0 && <span className="marker">⚠</span>}
+                          <td className="full">{a.name}</td>
+                          <td className="num" data-label="Peak">
+                            {count(a.peak)}
                           </td>
-                          <td className="num">{a.conversationHours.toFixed(1)} h</td>
+                          <td className="num" data-label="Capacity">
+                            {a.capacity === null ? '–' : count(a.capacity)}
+                          </td>
+                          <td className="num full" data-label="Hours over capacity">
+                            <span>
+                              {count(a.hoursOverCapacity)} h{a.hoursOverCapacity > 0 && <span className="marker">⚠ over</span>}
+                            </span>
+                          </td>
+                          <td className="num full" data-label="Conversation-hours">
+                            {a.conversationHours.toFixed(1)} h
+                          </td>
                         </tr>
                       ))}
                     </tbody>

@@ -39,22 +39,8 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
             </p>
             <h2>All statistics</h2>
             <div className="table-wrap">
-              <table className="data statistics-summary">
-                <thead>
-                  <tr>
-                    <th rowSpan={2}>Statistic</th>
-                    <th className="num" rowSpan={2}>Conversations with a value</th>
-                    <th className="num" colSpan={2}>Median</th>
-                    <th className="num" colSpan={2}>p90</th>
-                    <th className="num" colSpan={2}>Mean</th>
-                  </tr>
-                  <tr>
-                    {['Median', 'p90', 'Mean'].flatMap((figure) => [
-                      <th key={`${figure}-b`} className="num">business</th>,
-                      <th key={`${figure}-c`} className="num">calendar</th>,
-                    ])}
-                  </tr>
-                </thead>
+              <table className="data cards statistics-summary">
+                <PairHead first="Statistic" />
                 <tbody>
                   {summaries.map((s) => (
                     <SummaryRow key={s.statistic} summary={s} href={link(s.statistic)} current={s.statistic === statistic} />
@@ -100,24 +86,58 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
   );
 }
 
+const FIGURES = { median: 'Median', p90: 'p90', mean: 'Mean' } as const;
+
+/** Median, p90 and mean, business beside calendar; each cell labelled for the narrow (card) layout. */
 const pairCells = (s: Pick<StatisticSummary, 'business' | 'calendar'>) =>
-  (['median', 'p90', 'mean'] as const).flatMap((figure) => [
-    <td key={`${figure}-b`} className="num">
+  (Object.keys(FIGURES) as (keyof typeof FIGURES)[]).flatMap((figure) => [
+    <td key={`${figure}-b`} className="num" data-label={`${FIGURES[figure]}, business`}>
       {hours(s.business[figure])}
     </td>,
-    <td key={`${figure}-c`} className="num">
+    <td key={`${figure}-c`} className="num" data-label={`${FIGURES[figure]}, calendar`}>
       {hours(s.calendar[figure])}
     </td>,
   ]);
+
+/** Two header rows: the figure over its business and calendar columns. */
+function PairHead({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th rowSpan={2}>{first}</th>
+        <th className="num" rowSpan={2}>
+          Conversations with a value
+        </th>
+        {Object.values(FIGURES).map((figure) => (
+          <th key={figure} className="span" colSpan={2}>
+            {figure}
+          </th>
+        ))}
+      </tr>
+      <tr>
+        {Object.values(FIGURES).flatMap((figure) => [
+          <th key={`${figure}-b`} className="num">
+            business
+          </th>,
+          <th key={`${figure}-c`} className="num">
+            calendar
+          </th>,
+        ])}
+      </tr>
+    </thead>
+  );
+}
 
 function SummaryRow({ summary, href, current }: { summary: StatisticSummary; href: string; current: boolean }) {
   const n = Math.max(summary.business.n, summary.calendar.n);
   return (
     <tr data-statistic={summary.statistic} aria-current={current ? 'true' : undefined}>
-      <td>
+      <td className="full">
         <a href={href}>{summary.label}</a>
       </td>
-      <td className="num">{count(n)}</td>
+      <td className="num full" data-label="Conversations with a value">
+        {count(n)}
+      </td>
       {pairCells(summary)}
     </tr>
   );
@@ -126,27 +146,15 @@ function SummaryRow({ summary, href, current }: { summary: StatisticSummary; hre
 function BreakdownTable({ rows, what }: { rows: BreakdownRow[]; what: string }) {
   return (
     <div className="table-wrap">
-      <table className="data breakdown">
-        <thead>
-          <tr>
-            <th rowSpan={2}>{what}</th>
-            <th className="num" rowSpan={2}>Conversations with a value</th>
-            <th className="num" colSpan={2}>Median</th>
-            <th className="num" colSpan={2}>p90</th>
-            <th className="num" colSpan={2}>Mean</th>
-          </tr>
-          <tr>
-            {['Median', 'p90', 'Mean'].flatMap((figure) => [
-              <th key={`${figure}-b`} className="num">business</th>,
-              <th key={`${figure}-c`} className="num">calendar</th>,
-            ])}
-          </tr>
-        </thead>
+      <table className="data cards breakdown">
+        <PairHead first={what} />
         <tbody>
           {rows.map((row) => (
             <tr key={row.id ?? '(none)'} data-name={row.name}>
-              <td>{row.name}</td>
-              <td className="num">{count(Math.max(row.business.n, row.calendar.n))}</td>
+              <td className="full">{row.name}</td>
+              <td className="num full" data-label="Conversations with a value">
+                {count(Math.max(row.business.n, row.calendar.n))}
+              </td>
               {pairCells(row)}
             </tr>
           ))}

@@ -15,7 +15,7 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
           <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'hours', position: 'insideBottom', offset: -16 }} />
           <YAxis allowDecimals={false} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => `${value} conversations`} />
-          <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />
           <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />
         </BarChart>

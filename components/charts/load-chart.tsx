@@ -33,7 +33,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
           />
           <YAxis allowDecimals={false} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => (value === null || value === undefined ? '–' : `${value} conversations`)} />
-          <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           {data.series.map((s, i) => (
             <Line
               key={s.key}

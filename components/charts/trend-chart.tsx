@@ -15,7 +15,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
           <YAxis label={{ value: 'median, hours', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? `${value.toFixed(1)} h` : '–')} />
-          <Legend verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
           <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
         </LineChart>
