@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { agents, assignmentChanges, conversations, groups, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
@@ -161,8 +161,8 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Lo
     .select({ id: assignmentChanges.conversationId })
     .from(assignmentChanges)
     .where(and(eq(assignmentChanges.kind, 'agent'), gte(assignmentChanges.at, start)))
-    .union(db.select({ id: statusTransitions.conversationId }).from(statusTransitions).where(and(gte(statusTransitions.at, start), resolveOrReopen)))
-    .union(
+    .unionAll(db.select({ id: statusTransitions.conversationId }).from(statusTransitions).where(and(gte(statusTransitions.at, start), resolveOrReopen)))
+    .unionAll(
       db
         .select({ id: conversations.conversationId })
         .from(conversations)
@@ -171,45 +171,69 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Lo
   const candidates = db
     .select({ id: conversations.conversationId, createdAt: conversations.createdAt, agentId: conversations.assignedAgentId })
     .from(conversations)
-    .where(and(inArray(conversations.conversationId, active), matching(filters, { byAgent: false })));
-  const ids = candidates.as('candidates');
+    .where(and(inArray(conversations.conversationId, active), matching(filters, { byAgent: false })))
+    .all();
+  // Their history before the range's end. Conversations created shortly before the range (most
+  // of them) are read in one pass over the `at` index from the earliest creation, rows in about
+  // the order they were written; older ones (long-open conversations) by id through the
+  // per-conversation indexes, in chunks of bound ids.
   const history = new Map<string, HistoryChange[]>();
-  const add = (id: string, change: HistoryChange) => {
-    const list = history.get(id);
-    if (list) list.push(change);
-    else history.set(id, [change]);
+  const first = new Map<string, { at: number; eventId: number; fromId: string | null }>();
+  const readHistory = (agentWhere: SQL | undefined, statusWhere: SQL | undefined, keep: (id: string) => boolean) => {
+    const add = (id: string, change: HistoryChange) => {
+      const list = history.get(id);
+      if (list) list.push(change);
+      else history.set(id, [change]);
+    };
+    const agentChanges = db
+      .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
+      .from(assignmentChanges)
+      .where(and(agentWhere, eq(assignmentChanges.kind, 'agent'), lt(assignmentChanges.at, end)))
+      .all();
+    for (const change of agentChanges) {
+      if (!keep(change.id)) continue;
+      const earliest = first.get(change.id);
+      if (!earliest || change.at < earliest.at || (change.at === earliest.at && change.eventId < earliest.eventId)) first.set(change.id, change);
+      add(change.id, { at: change.at, agentId: change.toId });
+    }
+    const statusChanges = db
+      .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
+      .from(statusTransitions)
+      .where(and(statusWhere, lt(statusTransitions.at, end), resolveOrReopen))
+      .all();
+    for (const change of statusChanges) if (keep(change.id)) add(change.id, { at: change.at, resolved: change.toStatus === 'resolved' });
   };
-  const firstFrom = new Map<string, string | null>();
-  const agentChanges = db
-    .select({ id: assignmentChanges.conversationId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
-    .from(assignmentChanges)
-    .innerJoin(ids, eq(ids.id, assignmentChanges.conversationId))
-    .where(and(eq(assignmentChanges.kind, 'agent'), lt(assignmentChanges.at, end)))
-    .orderBy(asc(assignmentChanges.conversationId), asc(assignmentChanges.at), asc(assignmentChanges.eventId))
-    .all();
-  for (const change of agentChanges) {
-    if (!firstFrom.has(change.id)) firstFrom.set(change.id, change.fromId);
-    add(change.id, { at: change.at, agentId: change.toId });
+  const recent = new Set<string>();
+  let earliest = Infinity;
+  const old: string[] = [];
+  for (const c of candidates) {
+    if (c.createdAt !== null && c.createdAt >= start - RECENT_LOOKBACK_MS) {
+      recent.add(c.id);
+      earliest = Math.min(earliest, c.createdAt);
+    } else old.push(c.id);
   }
-  const statusChanges = db
-    .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
-    .from(statusTransitions)
-    .innerJoin(ids, eq(ids.id, statusTransitions.conversationId))
-    .where(and(lt(statusTransitions.at, end), resolveOrReopen))
-    .all();
-  for (const change of statusChanges) add(change.id, { at: change.at, resolved: change.toStatus === 'resolved' });
+  if (recent.size > 0) readHistory(gte(assignmentChanges.at, earliest), gte(statusTransitions.at, earliest), (id) => recent.has(id));
+  for (let i = 0; i < old.length; i += ID_CHUNK) {
+    const ids = old.slice(i, i + ID_CHUNK);
+    readHistory(inArray(assignmentChanges.conversationId, ids), inArray(statusTransitions.conversationId, ids), () => true);
+  }
 
   const intervals: LoadInterval[] = [];
-  for (const c of candidates.all()) {
+  for (const c of candidates) {
     // Who held it before its first recorded agent change (or throughout, if there is none): a
     // conversation created already assigned, counted from its creation.
-    const initialAgentId = firstFrom.has(c.id) ? firstFrom.get(c.id)! : c.agentId;
+    const initialAgentId = first.has(c.id) ? first.get(c.id)!.fromId : c.agentId;
     const since = c.createdAt ?? start;
     intervals.push(...loadIntervals(c.id, history.get(c.id) ?? [], { start, end, initialAgentId, since }));
   }
   const chosen = filters.agents.length ? new Set(filters.agents) : null;
   return chosen ? intervals.filter((i) => chosen.has(i.agentId)) : intervals;
 }
+
+/** Ids bound per history query: well under SQLite's and PostgreSQL's limits on parameters. */
+const ID_CHUNK = 2_000;
+/** Conversations created up to this long before the range have their history read by time, not by id. */
+const RECENT_LOOKBACK_MS = 7 * 24 * HOUR;
 
 export const TOP_AGENTS = 6;
 
