@@ -121,6 +121,9 @@ describe('load over time', () => {
     const load = getLoadOverTime(db, filters('from=2026-03-03&to=2026-03-03'), NOW);
     expect(load.agents.map((a) => [a.name, a.peak, a.conversationHours])).toEqual([['Ada', 2, 48]]);
     expect(hourly(load.series, 'Ada')).toEqual(repeat(2, 24));
+    // Weeks later (history read by id rather than by time): still Ada's two.
+    const later = getLoadOverTime(db, filters('from=2026-03-20&to=2026-03-20'), Date.parse('2026-04-01T00:00:00Z'));
+    expect(later.agents.map((a) => [a.name, a.peak, a.hoursOverCapacity])).toEqual([['Ada', 2, 24]]);
     const halfDay = getLoadOverTime(db, filters('from=2026-03-04&to=2026-03-04'), Date.parse('2026-03-04T12:00:00Z'));
     expect(hourly(halfDay.series, 'Ada')).toEqual([...repeat(2, 12), ...repeat(null as unknown as number, 12)]);
   });
