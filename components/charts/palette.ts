@@ -1,2 +1,9 @@
 /** Okabe–Ito colours: distinguishable with the common forms of colour blindness. */
 export const STATUS_COLORS = { new: '#E69F00', assigned: '#0072B2', resolved: '#009E73' } as const;
+
+/** Business hours beside calendar hours, the same two colours on every chart. */
+export const BASIS_COLORS = { business: '#0072B2', calendar: '#E69F00' } as const;
+
+/** One colour per agent line (Okabe–Ito, yellow left out: too faint on white); "others" in black, dashed. */
+export const SERIES_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'] as const;
+export const OTHERS_COLOR = '#000000';

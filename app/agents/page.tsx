@@ -1,0 +1,188 @@
+import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
+import { LoadChart } from '@/components/charts/load-chart';
+import { Tile } from '@/components/tile';
+import { count } from '@/lib/format';
+import { getAgentsNow, getGroupsNow, getLoadOverTime, TOP_AGENTS } from '@/lib/queries/agent-load';
+import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
+
+export const dynamic = 'force-dynamic';
+
+const availabilityText = (a: { availability: string | null; loggedIn: boolean | null; deactivated: boolean }) =>
+  [a.deactivated ? 'deactivated' : null, a.availability?.toLowerCase() ?? null, a.loggedIn === null ? null : a.loggedIn ? 'logged in' : 'logged out']
+    .filter(Boolean)
+    .join(' · ') || 'unknown';
+
+/** Agent load: open conversations per agent now against capacity, per group now, and load over the range. */
+export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
+  return (
+    <DashboardPage title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
+      {({ db, filters }) => {
+        const agents = getAgentsNow(db, filters);
+        const groups = getGroupsNow(db, filters);
+        const load = getLoadOverTime(db, filters);
+        const open = agents.reduce((sum, a) => sum + a.open, 0);
+        const overloaded = agents.filter((a) => a.overloaded);
+        const capacity = agents.reduce((sum, a) => sum + (a.deactivated ? 0 : (a.capacity ?? 0)), 0);
+        const unassigned = groups.reduce((sum, g) => sum + g.unassigned, 0);
+        return (
+          <>
+            <h2>Right now</h2>
+            <p className="range">
+              The current state: the date range does not apply here. Open = status <code>assigned</code> with this agent; capacity = the agent&apos;s{' '}
+              <code>max_active_conv</code>. The status filter does not apply on this page (load is defined by status).
+            </p>
+            <div className="tiles">
+              <Tile label="Open now" value={open} unit="conversations assigned" />
+              <Tile label="Over capacity" value={overloaded.length} unit={`agents of ${count(agents.length)}`} />
+              <Tile label="Capacity" value={capacity} unit="conversations (active agents)" />
+              <Tile label="Unassigned now" value={unassigned} unit="conversations waiting" />
+            </div>
+            <h3>Open conversations per agent</h3>
+            {agents.length === 0 ? (
+              <p className="empty">No agent is known with these filters: agents appear once an event names them (as assignee or actor).</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="data cards agents-now">
+                  <thead>
+                    <tr>
+                      <th>Agent</th>
+                      <th className="num">Open now (conversations)</th>
+                      <th className="num">Capacity (conversations)</th>
+                      <th>Load</th>
+                      <th>Availability</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {agents.map((a) => (
+                      <tr key={a.id} className={a.overloaded ? 'overloaded' : undefined} data-agent={a.name}>
+                        <td className="full">{a.name}</td>
+                        <td className="num" data-label="Open now">
+                          {count(a.open)}
+                        </td>
+                        <td className="num" data-label="Capacity">
+                          {a.capacity === null ? '–' : count(a.capacity)}
+                        </td>
+                        <td className="full" data-label="Load">
+                          <span>
+                            <LoadBar open={a.open} capacity={a.capacity} />
+                            {a.overloaded && <span className="marker">⚠ over capacity</span>}
+                          </span>
+                        </td>
+                        <td className="full" data-label="Availability">{availabilityText(a)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <h3>Per group</h3>
+            {groups.length === 0 ? (
+              <p className="empty">No group is known with these filters, and no conversation is open or waiting.</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="data cards groups-now">
+                  <thead>
+                    <tr>
+                      <th>Group</th>
+                      <th className="num">Open now (conversations)</th>
+                      <th className="num">Unassigned in group (conversations)</th>
+                      <th className="num">Agents</th>
+                      <th className="num">Combined capacity (conversations)</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {groups.map((g) => (
+                      <tr key={g.id ?? '(none)'} data-group={g.name}>
+                        <td className="full">{g.name}</td>
+                        <td className="num" data-label="Open now">
+                          {count(g.open)}
+                        </td>
+                        <td className="num" data-label="Unassigned">
+                          {count(g.unassigned)}
+                        </td>
+                        <td className="num" data-label="Agents">
+                          {count(g.agents)}
+                        </td>
+                        <td className="num" data-label="Capacity">
+                          {g.capacity === null ? '–' : count(g.capacity)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <h2>Load over time</h2>
+            <p className="range">
+              {filters.from} – {filters.to} ({filters.tz}). A conversation counts towards an agent from its assignment to them until it is reassigned,
+              unassigned or resolved; a reopen while still assigned counts again. Each point is the highest number of conversations open with the
+              agent at the same moment during that {load.resolution}
+              {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
+              {Math.min(TOP_AGENTS, load.agents.length)} agents with the highest peak are drawn
+              {load.othersCount > 0 ? `; the other ${load.othersCount} are combined into one line` : ''}.
+            </p>
+            {load.agents.length === 0 ? (
+              <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>
+            ) : (
+              <>
+                <LoadChart data={{ resolution: load.resolution, buckets: load.buckets, series: load.series }} />
+                <div className="table-wrap">
+                  <table className="data cards agents-peak">
+                    <thead>
+                      <tr>
+                        <th>Agent</th>
+                        <th className="num">Peak (conversations)</th>
+                        <th className="num">Capacity (conversations)</th>
+                        <th className="num">Hours over capacity</th>
+                        <th className="num">Conversation-hours</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {load.agents.map((a) => (
+                        <tr key={a.agentId} className={a.hoursOverCapacity > 0 ? 'overloaded' : undefined}>
+                          <td className="full">{a.name}</td>
+                          <td className="num" data-label="Peak">
+                            {count(a.peak)}
+                          </td>
+                          <td className="num" data-label="Capacity">
+                            {a.capacity === null ? '–' : count(a.capacity)}
+                          </td>
+                          <td className="num full" data-label="Hours over capacity">
+                            <span>
+                              {count(a.hoursOverCapacity)} h{a.hoursOverCapacity > 0 && <span className="marker">⚠ over</span>}
+                            </span>
+                          </td>
+                          <td className="num full" data-label="Conversation-hours">
+                            {a.conversationHours.toFixed(1)} h
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+                <p className="footnote">
+                  Hours over capacity: hours of the range in which the agent held more open conversations than their capacity at some moment.
+                  Conversation-hours: the time conversations counted towards the agent, summed.
+                </p>
+              </>
+            )}
+          </>
+        );
+      }}
+    </DashboardPage>
+  );
+}
+
+/** open / capacity as a bar, with the figures in text beside it (colour is never the only signal). */
+function LoadBar({ open, capacity }: { open: number; capacity: number | null }) {
+  if (capacity === null || capacity === 0) return <span className="load-text">{capacity === 0 ? 'capacity 0' : 'capacity unknown'}</span>;
+  const share = open / capacity;
+  return (
+    <span className="load">
+      <span className="load-bar" aria-hidden="true">
+        <span className={share > 1 ? 'fill over' : 'fill'} style={{ width: `${Math.min(100, share * 100)}%` }} />
+      </span>
+      <span className="load-text">{Math.round(share * 100)} %</span>
+    </span>
+  );
+}

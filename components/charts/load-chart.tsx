@@ -1,0 +1,54 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { OTHERS_COLOR, SERIES_COLORS } from './palette';
+
+export type LoadChartData = {
+  resolution: 'hour' | 'day';
+  buckets: { label: string }[];
+  series: { key: string; name: string; values: (number | null)[] }[];
+};
+
+/**
+ * Peak concurrent open conversations per agent, per hour or per day: one step line per agent (the
+ * most loaded), the rest combined in a dashed line. Plain data in, nothing fetched.
+ */
+export function LoadChart({ data }: { data: LoadChartData }) {
+  const rows = data.buckets.map((bucket, i) => {
+    const row: Record<string, string | number | null> = { bucket: bucket.label };
+    for (const s of data.series) row[s.key] = s.values[i] ?? null;
+    return row;
+  });
+  const unit = data.resolution === 'hour' ? 'hour' : 'day';
+  return (
+    <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
+      <ResponsiveContainer width="100%" height={320}>
+        <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis
+            dataKey="bucket"
+            tickFormatter={(label: string) => (data.resolution === 'day' ? label.slice(5) : label)}
+            minTickGap={24}
+            label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
+          />
+          <YAxis allowDecimals={false} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <Tooltip formatter={(value) => (value === null || value === undefined ? '–' : `${value} conversations`)} />
+          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+          {data.series.map((s, i) => (
+            <Line
+              key={s.key}
+              dataKey={s.key}
+              name={s.name}
+              type="stepAfter"
+              dot={false}
+              strokeWidth={2}
+              stroke={s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]}
+              strokeDasharray={s.key === 'others' ? '6 3' : undefined}
+              isAnimationActive={false}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,299 @@
+import { and, asc, count, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { agents, assignmentChanges, conversations, groups, statusTransitions } from '../../db/schema';
+import type { Filters } from '../filters/parse-filters';
+import { conversationsMatching } from './conversation-filter';
+import {
+  dayBucketsOf,
+  HOUR,
+  hourBuckets,
+  HOURLY_MAX_DAYS,
+  loadIntervals,
+  peakPerBucket,
+  type HistoryChange,
+  type LoadInterval,
+} from './load-timeline';
+
+/**
+ * The Agent load page. "Now" figures are the current state (the date range does not apply, as on
+ * the live tiles); load over time is rebuilt from the assignment and status history for the hours
+ * of the range. The status filter does not apply on this page: load is itself defined by status.
+ * Channel, group and source filters select conversations by their current values; the agent filter
+ * selects agents.
+ */
+
+/** Conversations matching the page's filters, whatever their creation date and status. */
+const matching = (filters: Filters, options: { byAgent: boolean }) =>
+  conversationsMatching({ ...filters, statuses: [], agents: options.byAgent ? filters.agents : [] }, { ignoreRange: true });
+
+export type AgentNow = {
+  id: string;
+  name: string;
+  /** max_active_conv: how many open conversations the agent is meant to hold at once; null if never sent. */
+  capacity: number | null;
+  /** Conversations with status `assigned` and this agent, now. */
+  open: number;
+  overloaded: boolean;
+  availability: string | null;
+  loggedIn: boolean | null;
+  deactivated: boolean;
+  groupIds: string[];
+};
+
+const parseIds = (json: string | null): string[] => {
+  try {
+    const value: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Open conversations per agent now against their capacity. Lists every known agent (of the chosen
+ * groups, when a group filter is set) and any agent holding open conversations. Most loaded first.
+ */
+export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
+  const openByAgent = new Map(
+    db
+      .select({ agentId: conversations.assignedAgentId, open: count() })
+      .from(conversations)
+      .where(and(matching(filters, { byAgent: true }), eq(conversations.status, 'assigned'), isNotNull(conversations.assignedAgentId)))
+      .groupBy(conversations.assignedAgentId)
+      .all()
+      .map((row) => [row.agentId!, row.open]),
+  );
+  const known = db
+    .select()
+    .from(agents)
+    .where(filters.agents.length ? inArray(agents.id, filters.agents) : undefined)
+    .all();
+  const inChosenGroups = (groupIds: string[]) => filters.groups.length === 0 || groupIds.some((g) => filters.groups.includes(g));
+  const rows: AgentNow[] = [];
+  const seen = new Set<string>();
+  for (const agent of known) {
+    const groupIds = parseIds(agent.groupIds);
+    const open = openByAgent.get(agent.id) ?? 0;
+    if (agent.isDeleted && open === 0) continue;
+    if (open === 0 && !inChosenGroups(groupIds)) continue;
+    seen.add(agent.id);
+    rows.push({
+      id: agent.id,
+      name: agent.name ?? agent.id,
+      capacity: agent.maxActiveConv,
+      open,
+      overloaded: agent.maxActiveConv !== null && open > agent.maxActiveConv,
+      availability: agent.availabilityStatus,
+      loggedIn: agent.loginStatus,
+      deactivated: agent.isDeactivated === true,
+      groupIds,
+    });
+  }
+  // An agent id seen only on conversations (no agent payload yet): shown by id, capacity unknown.
+  for (const [id, open] of openByAgent) {
+    if (!seen.has(id)) rows.push({ id, name: id, capacity: null, open, overloaded: false, availability: null, loggedIn: null, deactivated: false, groupIds: [] });
+  }
+  const utilisation = (a: AgentNow) => (a.capacity ? a.open / a.capacity : a.open > 0 ? Infinity : 0);
+  return rows.sort((a, b) => utilisation(b) - utilisation(a) || b.open - a.open || a.name.localeCompare(b.name));
+}
+
+export type GroupNow = {
+  id: string | null;
+  name: string;
+  /** Conversations of the group assigned to an agent now. */
+  open: number;
+  /** Conversations of the group waiting for an agent now (status `new`). */
+  unassigned: number;
+  /** Sum of max_active_conv over the group's known agents (null when none is known). */
+  capacity: number | null;
+  agents: number;
+};
+
+/** Open and unassigned conversations per group now, with the group's combined agent capacity. */
+export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
+  const rows = db
+    .select({
+      groupId: conversations.assignedGroupId,
+      open: sql<number>`coalesce(sum(case when ${conversations.status} = 'assigned' then 1 else 0 end), 0)`,
+      unassigned: sql<number>`coalesce(sum(case when ${conversations.status} = 'new' then 1 else 0 end), 0)`,
+    })
+    .from(conversations)
+    .where(and(matching(filters, { byAgent: true }), inArray(conversations.status, ['new', 'assigned'])))
+    .groupBy(conversations.assignedGroupId)
+    .all();
+  const capacityOf = new Map(db.select({ id: agents.id, capacity: agents.maxActiveConv }).from(agents).all().map((a) => [a.id, a.capacity]));
+  const known = db.select().from(groups).orderBy(asc(groups.id)).all();
+  const counts = new Map(rows.map((r) => [r.groupId, r]));
+  const result: GroupNow[] = [];
+  for (const group of known) {
+    const row = counts.get(group.id);
+    if (!row && filters.groups.length > 0 && !filters.groups.includes(group.id)) continue;
+    counts.delete(group.id);
+    const members = parseIds(group.agentIds).filter((id) => capacityOf.has(id));
+    const capacities = members.map((id) => capacityOf.get(id)).filter((c): c is number => typeof c === 'number');
+    result.push({
+      id: group.id,
+      name: group.name ?? group.id,
+      open: row?.open ?? 0,
+      unassigned: row?.unassigned ?? 0,
+      capacity: capacities.length ? capacities.reduce((s, c) => s + c, 0) : null,
+      agents: members.length,
+    });
+  }
+  for (const [id, row] of counts) result.push({ id, name: id ?? '(no group)', open: row.open, unassigned: row.unassigned, capacity: null, agents: 0 });
+  return result.sort((a, b) => b.open + b.unassigned - (a.open + a.unassigned) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Every interval in which a matching conversation counted towards an agent, clipped to the range
+ * (and to `now`: the future holds no load). Bounded, indexed queries: only conversations with
+ * assignment or resolve/reopen activity since the range began (index on `at`), or that count
+ * towards an agent now (index on status), can overlap the range; any other conversation has held
+ * the same state since before the range, and that state does not count. Their history is then read
+ * through the per-conversation indexes.
+ */
+export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): LoadInterval[] {
+  const start = filters.startMs;
+  const end = Math.min(filters.endMs, now);
+  if (end <= start) return [];
+  const resolveOrReopen = or(eq(statusTransitions.toStatus, 'resolved'), eq(statusTransitions.fromStatus, 'resolved'));
+  const active = db
+    .select({ id: assignmentChanges.conversationId })
+    .from(assignmentChanges)
+    .where(and(eq(assignmentChanges.kind, 'agent'), gte(assignmentChanges.at, start)))
+    .unionAll(db.select({ id: statusTransitions.conversationId }).from(statusTransitions).where(and(gte(statusTransitions.at, start), resolveOrReopen)))
+    .unionAll(
+      db
+        .select({ id: conversations.conversationId })
+        .from(conversations)
+        .where(and(inArray(conversations.status, ['new', 'assigned']), isNotNull(conversations.assignedAgentId))),
+    );
+  const candidates = db
+    .select({ id: conversations.conversationId, createdAt: conversations.createdAt, agentId: conversations.assignedAgentId })
+    .from(conversations)
+    .where(and(inArray(conversations.conversationId, active), matching(filters, { byAgent: false })))
+    .all();
+  // Their history before the range's end. Conversations created shortly before the range (most
+  // of them) are read in one pass over the `at` index from the earliest creation, rows in about
+  // the order they were written; older ones (long-open conversations) by id through the
+  // per-conversation indexes, in chunks of bound ids.
+  const history = new Map<string, HistoryChange[]>();
+  const first = new Map<string, { at: number; eventId: number; fromId: string | null }>();
+  const readHistory = (agentWhere: SQL | undefined, statusWhere: SQL | undefined, keep: (id: string) => boolean) => {
+    const add = (id: string, change: HistoryChange) => {
+      const list = history.get(id);
+      if (list) list.push(change);
+      else history.set(id, [change]);
+    };
+    const agentChanges = db
+      .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
+      .from(assignmentChanges)
+      .where(and(agentWhere, eq(assignmentChanges.kind, 'agent'), lt(assignmentChanges.at, end)))
+      .all();
+    for (const change of agentChanges) {
+      if (!keep(change.id)) continue;
+      const earliest = first.get(change.id);
+      if (!earliest || change.at < earliest.at || (change.at === earliest.at && change.eventId < earliest.eventId)) first.set(change.id, change);
+      add(change.id, { at: change.at, agentId: change.toId });
+    }
+    const statusChanges = db
+      .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
+      .from(statusTransitions)
+      .where(and(statusWhere, lt(statusTransitions.at, end), resolveOrReopen))
+      .all();
+    for (const change of statusChanges) if (keep(change.id)) add(change.id, { at: change.at, resolved: change.toStatus === 'resolved' });
+  };
+  const recent = new Set<string>();
+  let earliest = Infinity;
+  const old: string[] = [];
+  for (const c of candidates) {
+    if (c.createdAt !== null && c.createdAt >= start - RECENT_LOOKBACK_MS) {
+      recent.add(c.id);
+      earliest = Math.min(earliest, c.createdAt);
+    } else old.push(c.id);
+  }
+  if (recent.size > 0) readHistory(gte(assignmentChanges.at, earliest), gte(statusTransitions.at, earliest), (id) => recent.has(id));
+  for (let i = 0; i < old.length; i += ID_CHUNK) {
+    const ids = old.slice(i, i + ID_CHUNK);
+    readHistory(inArray(assignmentChanges.conversationId, ids), inArray(statusTransitions.conversationId, ids), () => true);
+  }
+
+  const intervals: LoadInterval[] = [];
+  for (const c of candidates) {
+    // Who held it before its first recorded agent change (or throughout, if there is none): a
+    // conversation created already assigned, counted from its creation.
+    const initialAgentId = first.has(c.id) ? first.get(c.id)!.fromId : c.agentId;
+    const since = c.createdAt ?? start;
+    intervals.push(...loadIntervals(c.id, history.get(c.id) ?? [], { start, end, initialAgentId, since }));
+  }
+  const chosen = filters.agents.length ? new Set(filters.agents) : null;
+  return chosen ? intervals.filter((i) => chosen.has(i.agentId)) : intervals;
+}
+
+/** Ids bound per history query: well under SQLite's and PostgreSQL's limits on parameters. */
+const ID_CHUNK = 2_000;
+/** Conversations created up to this long before the range have their history read by time, not by id. */
+const RECENT_LOOKBACK_MS = 7 * 24 * HOUR;
+
+export const TOP_AGENTS = 6;
+
+export type LoadSeries = { key: string; agentId: string | null; name: string; capacity: number | null; peak: number; values: (number | null)[] };
+export type AgentPeak = { agentId: string; name: string; capacity: number | null; peak: number; hoursOverCapacity: number; conversationHours: number };
+export type LoadOverTime = {
+  /** `hour`: each hour's peak; `day`: each day's peak (the highest of its hourly values). */
+  resolution: 'hour' | 'day';
+  buckets: { label: string; start: number }[];
+  /** The TOP_AGENTS agents with the highest peak, then the rest combined (their joint load). */
+  series: LoadSeries[];
+  /** Every agent with load in the range: peak, hours over capacity, conversation-hours. */
+  agents: AgentPeak[];
+  othersCount: number;
+};
+
+/** Peak concurrent open conversations per agent per hour (or per day for long ranges). */
+export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): LoadOverTime {
+  const intervals = getLoadIntervals(db, filters, now);
+  const hours = hourBuckets(filters.startMs, filters.endMs, filters.tz);
+  const days = (filters.endMs - filters.startMs) / (24 * HOUR);
+  const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
+  const buckets = resolution === 'hour' ? hours : dayBucketsOf(filters.startMs, filters.endMs, filters.tz);
+  const byAgent = new Map<string, LoadInterval[]>();
+  for (const interval of intervals) {
+    const list = byAgent.get(interval.agentId);
+    if (list) list.push(interval);
+    else byAgent.set(interval.agentId, [interval]);
+  }
+  const ids = [...byAgent.keys()];
+  const info = new Map(
+    ids.length
+      ? db.select({ id: agents.id, name: agents.name, capacity: agents.maxActiveConv }).from(agents).where(inArray(agents.id, ids)).all().map((a) => [a.id, a])
+      : [],
+  );
+  const peaks: AgentPeak[] = ids.map((agentId) => {
+    const list = byAgent.get(agentId)!;
+    const hourly = peakPerBucket(list, hours);
+    const capacity = info.get(agentId)?.capacity ?? null;
+    return {
+      agentId,
+      name: info.get(agentId)?.name ?? agentId,
+      capacity,
+      peak: Math.max(0, ...hourly),
+      hoursOverCapacity: capacity === null ? 0 : hourly.filter((n) => n > capacity).length,
+      conversationHours: list.reduce((sum, i) => sum + (i.to - i.from), 0) / HOUR,
+    };
+  });
+  peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name));
+  // Buckets after `now` have no load yet: left empty rather than drawn as zero.
+  const future = (values: number[]) => values.map((v, i) => (buckets[i]!.start >= now ? null : v));
+  const top = peaks.slice(0, TOP_AGENTS);
+  const rest = peaks.slice(TOP_AGENTS);
+  const series: LoadSeries[] = top.map((a, i) => {
+    const values = peakPerBucket(byAgent.get(a.agentId)!, buckets);
+    return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
+  });
+  if (rest.length > 0) {
+    const values = peakPerBucket(rest.flatMap((a) => byAgent.get(a.agentId)!), buckets);
+    series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
+  }
+  return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks, othersCount: rest.length };
+}

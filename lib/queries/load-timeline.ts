@@ -1,0 +1,110 @@
+import { zonedParts, zonedTimeToMs } from '../time/zoned';
+
+/**
+ * Agent load over time, the rules without storage (agent-load.ts fetches the history).
+ *
+ * A conversation counts towards an agent from the moment it is assigned to them until it is
+ * reassigned to someone else, unassigned or resolved; a reopen while it is still assigned to them
+ * makes it count again. In states: it counts while (its agent is A) and (its status is not resolved).
+ */
+
+/** One change of a conversation's history: its agent (null: unassigned) or whether it is resolved. */
+export type HistoryChange = { at: number; agentId?: string | null; resolved?: boolean };
+export type LoadInterval = { conversationId: string; agentId: string; from: number; to: number };
+
+/**
+ * The intervals a conversation counts towards an agent, clipped to [start, end). `initialAgentId`
+ * is who had it before its first recorded change (a conversation created already assigned);
+ * `since` when that began. Changes at the same moment are applied together.
+ */
+export function loadIntervals(
+  conversationId: string,
+  changes: readonly HistoryChange[],
+  { start, end, initialAgentId = null, since = start }: { start: number; end: number; initialAgentId?: string | null; since?: number },
+): LoadInterval[] {
+  const sorted = [...changes].sort((a, b) => a.at - b.at);
+  const intervals: LoadInterval[] = [];
+  let agentId = initialAgentId;
+  let resolved = false;
+  let countingSince = since;
+  const close = (at: number) => {
+    if (agentId === null || resolved) return;
+    const from = Math.max(countingSince, start);
+    const to = Math.min(at, end);
+    if (to > from) intervals.push({ conversationId, agentId, from, to });
+  };
+  for (let i = 0; i < sorted.length; ) {
+    const at = sorted[i]!.at;
+    let nextAgent: string | null = agentId;
+    let nextResolved: boolean = resolved;
+    for (; i < sorted.length && sorted[i]!.at === at; i++) {
+      const change = sorted[i]!;
+      if (change.agentId !== undefined) nextAgent = change.agentId;
+      if (change.resolved !== undefined) nextResolved = change.resolved;
+    }
+    if (nextAgent === agentId && nextResolved === resolved) continue;
+    close(at);
+    agentId = nextAgent;
+    resolved = nextResolved;
+    countingSince = at;
+  }
+  close(end);
+  return intervals;
+}
+
+export type Bucket = { start: number; end: number; label: string };
+
+export const HOUR = 3_600_000;
+/** Up to this many days the chart shows each hour; longer ranges show each day's peak. */
+export const HOURLY_MAX_DAYS = 7;
+
+/** The hours of [start, end), each labelled `MM-DD HH:00` on the clock of `tz`. */
+export function hourBuckets(start: number, end: number, tz: string): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (let at = start; at < end; at += HOUR) {
+    const p = zonedParts(at, tz);
+    buckets.push({ start: at, end: Math.min(at + HOUR, end), label: `${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}` });
+  }
+  return buckets;
+}
+
+/** The calendar days of [start, end) in `tz` (23 or 25 hours long across a DST change), labelled YYYY-MM-DD. */
+export function dayBucketsOf(start: number, end: number, tz: string): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (let at = start; at < end; ) {
+    const p = zonedParts(at, tz);
+    const next = new Date(Date.UTC(p.year, p.month - 1, p.day + 1));
+    const nextStart = Math.min(zonedTimeToMs(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0, 0, tz), end);
+    buckets.push({ start: at, end: nextStart, label: `${p.year}-${pad(p.month)}-${pad(p.day)}` });
+    at = nextStart;
+  }
+  return buckets;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The peak number of intervals open at the same moment within each bucket (an interval is open
+ * on [from, to)). One sweep over the interval edges: O(intervals · log + buckets).
+ */
+export function peakPerBucket(intervals: readonly { from: number; to: number }[], buckets: readonly Bucket[]): number[] {
+  // At equal times, ends before starts: a hand-over at 10:00 is not two at once.
+  const edges = intervals.flatMap((i) => [
+    { at: i.from, delta: 1 },
+    { at: i.to, delta: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  const peaks: number[] = [];
+  let open = 0;
+  let e = 0;
+  for (const bucket of buckets) {
+    while (e < edges.length && edges[e]!.at <= bucket.start) open += edges[e++]!.delta;
+    let peak = open;
+    while (e < edges.length && edges[e]!.at < bucket.end) {
+      open += edges[e]!.delta;
+      if (edges[e++]!.delta > 0) peak = Math.max(peak, open);
+    }
+    peaks.push(peak);
+  }
+  return peaks;
+}

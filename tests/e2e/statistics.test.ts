@@ -1,0 +1,64 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { streamLines } from '../helpers/fixtures';
+import { postEvents, startServer, type TestServer } from '../helpers/server';
+
+/** A summary row's cells: statistic, count, median b/c, p90 b/c, mean b/c. */
+const row = async (page: Page, statistic: string) =>
+  (await page.locator(`table.statistics-summary tr[data-statistic="${statistic}"] td`).allTextContents()).map((t) => t.trim());
+
+describe('statistics page in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    expect((await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows every statistic in business and calendar hours, its distribution, trend and breakdowns; filters change URL and figures', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/statistics?from=2026-10-01&to=2026-10-31`);
+    // Medians worked out from the stream (tests/queries/overview.test.ts): first response 2.5 / 6 h over 36, resolution 22.5 / 37 h.
+    const first = await row(page, 'first_response_time');
+    expect(first.slice(0, 4)).toEqual(['First response', '36', '2.5 h', '6.0 h']);
+    expect((await row(page, 'resolution_time')).slice(2, 4)).toEqual(['22.5 h', '37.0 h']);
+    expect(await page.locator('table.statistics-summary tbody tr').count()).toBe(7);
+
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+    expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(5);
+    expect(await page.locator('.recharts-line-curve').count()).toBe(2);
+    const legends = await page.locator('.recharts-legend-item-text').allTextContents();
+    expect(legends).toEqual(expect.arrayContaining(['business hours', 'calendar hours', 'business hours (median)', 'calendar hours (median)']));
+    expect(await page.locator('table.breakdown').first().locator('tbody tr').count()).toBe(4); // four groups answered in October
+    await page.screenshot({ path: screenshotPath('statistics-1280'), fullPage: true });
+
+    // Another statistic in detail, then a filter: the choice of statistic survives Apply.
+    await Promise.all([page.waitForURL(/statistic=resolution_time/), page.locator('nav.picker').getByText('Resolution', { exact: true }).click()]);
+    expect(await page.getByRole('heading', { name: 'Resolution: details' }).isVisible()).toBe(true);
+    await page.selectOption('select[name=source]', 'WHATSAPP');
+    await Promise.all([page.waitForURL(/source=WHATSAPP/), page.getByRole('button', { name: 'Apply' }).click()]);
+    const url = new URL(page.url());
+    expect(url.searchParams.get('statistic')).toBe('resolution_time');
+    expect(url.searchParams.get('from')).toBe('2026-10-01');
+    // WhatsApp in October: median resolution 11 h business (tests/e2e/overview.test.ts).
+    expect((await row(page, 'resolution_time')).slice(2, 3)).toEqual(['11.0 h']);
+    expect(await page.getByRole('heading', { name: 'Resolution: details' }).isVisible()).toBe(true);
+
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto(`${server.url}/statistics?from=2026-10-01&to=2026-10-31`);
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+    await page.screenshot({ path: screenshotPath('statistics-390'), fullPage: true });
+  });
+
+  it('says what is missing instead of drawing an empty chart', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/statistics?from=2025-01-01&to=2025-01-31`);
+    expect(await page.getByText('No conversation created in this range with these filters has a first response time yet').isVisible()).toBe(true);
+    expect(await page.locator('.recharts-surface').count()).toBe(0);
+  });
+});

@@ -1,0 +1,204 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { getAgentsNow, getGroupsNow, getLoadIntervals, getLoadOverTime } from '@/lib/queries/agent-load';
+import { hourBuckets, loadIntervals, peakPerBucket } from '@/lib/queries/load-timeline';
+import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
+import { streamLines } from '../helpers/fixtures';
+import { tempDatabasePath } from '../helpers/server';
+
+/*
+ * One day, 2026-03-02 (UTC), hand-written. Agents Ada (capacity 1) and Ben (capacity 2), groups
+ * G1 "Support" (both agents) and G2 "Sales" (nobody, nothing open); channels CH1 and CH2.
+ *
+ *   c1 (CH1, G1) created 09:10 · 09:30 → Ada · 11:15 Ada → Ben · 13:00 resolved · 14:30 reopened (still Ben)
+ *                · 16:00 unassigned (Ben → none, status new)
+ *   c2 (CH1, G1) created 10:00 · 10:05 → Ada, still open
+ *   c3 (CH2, G1) created 10:20 · 10:30 → Ada, still open
+ *   c4 (CH1, G1) created 12:00, never assigned
+ *
+ * Intervals (counting towards an agent while assigned to them and not resolved):
+ *   Ada: c1 [09:30, 11:15), c2 [10:05, ∞), c3 [10:30, ∞)
+ *   Ben: c1 [11:15, 13:00), c1 [14:30, 16:00)
+ * Peak per hour, Ada: 00–08 → 0; 09 → 1; 10 → 3 (c1, c2, c3 from 10:30); 11 → 3 (at 11:00, c1 leaves at 11:15); 12–23 → 2.
+ * Peak per hour, Ben: 11 → 1; 12 → 1; 13 → 0 (resolved at 13:00 sharp); 14 → 1; 15 → 1; 16 → 0 (unassigned at 16:00).
+ * Ada over capacity (1): hours 10–23 = 14 h. Ben (2): never.
+ * Conversation-hours to midnight: Ada 1.75 + 13 11/12 + 13.5 = 29 1/6 h; Ben 1.75 + 1.5 = 3.25 h.
+ * Now: Ada holds c2 and c3 (2 > 1: overloaded), Ben none. G1: open 2 (c2, c3), unassigned 2 (c1, c4).
+ */
+const ADA = { id: 'agent-ada', name: 'Ada', capacity: 1 };
+const BEN = { id: 'agent-ben', name: 'Ben', capacity: 2 };
+const G1 = { id: 'g1', name: 'Support', agents: [ADA.id, BEN.id] };
+const G2 = { id: 'g2', name: 'Sales', agents: [] };
+const CH1 = { id: 'ch1', name: 'Web chat' };
+const CH2 = { id: 'ch2', name: 'Mobile' };
+const day = (time: string) => `2026-03-02T${time}:00.000Z`;
+const NOW = Date.parse('2026-03-05T00:00:00Z');
+
+function scenario() {
+  const c1: ConversationState = { createdAt: day('09:10'), group: G1.id, channel: CH1.id };
+  const c2: ConversationState = { createdAt: day('10:00'), group: G1.id, channel: CH1.id };
+  const c3: ConversationState = { createdAt: day('10:20'), group: G1.id, channel: CH2.id };
+  const c4: ConversationState = { createdAt: day('12:00'), group: G1.id, channel: CH1.id };
+  return [
+    createEvent('c1', c1, { group: G1, channel: CH1 }),
+    updateEvent('c1', day('09:30'), { ...c1, status: 'assigned', agent: ADA.id }, { assigned_agent_id: [null, ADA.id], status: ['new', 'assigned'] }, { agent: ADA, group: G1 }),
+    updateEvent('c1', day('11:15'), { ...c1, status: 'assigned', agent: BEN.id }, { assigned_agent_id: [ADA.id, BEN.id] }, { agent: BEN }),
+    updateEvent('c1', day('13:00'), { ...c1, status: 'resolved', agent: BEN.id }, { status: ['assigned', 'resolved'] }),
+    updateEvent('c1', day('14:30'), { ...c1, status: 'assigned', agent: BEN.id }, { status: ['resolved', 'assigned'] }),
+    updateEvent('c1', day('16:00'), { ...c1, status: 'new', agent: null }, { assigned_agent_id: [BEN.id, null], status: ['assigned', 'new'] }),
+    createEvent('c2', c2, { channel: CH1 }),
+    updateEvent('c2', day('10:05'), { ...c2, status: 'assigned', agent: ADA.id }, { assigned_agent_id: [null, ADA.id], status: ['new', 'assigned'] }),
+    createEvent('c3', c3, { channel: CH2, group: G2 }),
+    updateEvent('c3', day('10:30'), { ...c3, status: 'assigned', agent: ADA.id }, { assigned_agent_id: [null, ADA.id], status: ['new', 'assigned'] }),
+    createEvent('c4', c4),
+  ];
+}
+
+let db: Db;
+const filters = (query: string): Filters => {
+  const parsed = parseFilters(new URLSearchParams(query), NOW);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.filters;
+};
+const hourly = (series: { name: string; values: (number | null)[] }[], name: string) => series.find((s) => s.name === name)?.values;
+const repeat = (value: number, times: number) => Array<number>(times).fill(value);
+
+beforeAll(() => {
+  db = openDatabase(tempDatabasePath('agent-load'));
+  const summary = ingestEnvelopes(db, scenario());
+  expect(summary.rejected).toEqual([]);
+});
+
+describe('open conversations per agent now', () => {
+  it('counts assigned conversations against capacity and marks the overloaded agent', () => {
+    const agents = getAgentsNow(db, filters('from=2026-03-02&to=2026-03-02'));
+    expect(agents.map(({ name, open, capacity, overloaded }) => ({ name, open, capacity, overloaded }))).toEqual([
+      { name: 'Ada', open: 2, capacity: 1, overloaded: true },
+      { name: 'Ben', open: 0, capacity: 2, overloaded: false },
+    ]);
+    expect(agents[0]).toMatchObject({ availability: 'AVAILABLE', loggedIn: true, deactivated: false });
+  });
+
+  it('ignores the date range (it is now) but obeys channel and agent filters', () => {
+    expect(getAgentsNow(db, filters('from=2025-01-01&to=2025-01-31')).find((a) => a.name === 'Ada')?.open).toBe(2);
+    const mobile = getAgentsNow(db, filters('channel=ch2'));
+    expect(mobile.find((a) => a.name === 'Ada')).toMatchObject({ open: 1, overloaded: false });
+    expect(getAgentsNow(db, filters('agent=agent-ben')).map((a) => a.name)).toEqual(['Ben']);
+  });
+
+  it('gives open and unassigned per group, with the combined capacity of its agents', () => {
+    expect(getGroupsNow(db, filters(''))).toEqual([
+      { id: 'g1', name: 'Support', open: 2, unassigned: 2, capacity: 3, agents: 2 },
+      { id: 'g2', name: 'Sales', open: 0, unassigned: 0, capacity: null, agents: 0 },
+    ]);
+    expect(getGroupsNow(db, filters('channel=ch2'))).toEqual([
+      { id: 'g1', name: 'Support', open: 1, unassigned: 0, capacity: 3, agents: 2 },
+      { id: 'g2', name: 'Sales', open: 0, unassigned: 0, capacity: null, agents: 0 },
+    ]);
+  });
+});
+
+describe('load over time', () => {
+  it('rebuilds the hour-by-hour load through assignment, reassignment, resolution, reopening and unassignment', () => {
+    const load = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02'), NOW);
+    expect(load.resolution).toBe('hour');
+    expect(load.buckets).toHaveLength(24);
+    expect(load.buckets[9]!.label).toBe('03-02 09:00');
+    expect(hourly(load.series, 'Ada')).toEqual([...repeat(0, 9), 1, 3, 3, ...repeat(2, 12)]);
+    expect(hourly(load.series, 'Ben')).toEqual([...repeat(0, 11), 1, 1, 0, 1, 1, ...repeat(0, 8)]);
+    expect(load.othersCount).toBe(0);
+    const [ada, ben] = load.agents;
+    expect(ada).toMatchObject({ name: 'Ada', peak: 3, capacity: 1, hoursOverCapacity: 14 });
+    expect(ada!.conversationHours).toBeCloseTo(29 + 1 / 6, 9);
+    expect(ben).toMatchObject({ name: 'Ben', peak: 1, capacity: 2, hoursOverCapacity: 0 });
+    expect(ben!.conversationHours).toBeCloseTo(3.25, 9);
+  });
+
+  it('carries conversations open at the start of a later range, and leaves hours after now empty', () => {
+    // 2026-03-03 has no event: Ada still holds c2 and c3 all day; c1 ended the day before.
+    const load = getLoadOverTime(db, filters('from=2026-03-03&to=2026-03-03'), NOW);
+    expect(load.agents.map((a) => [a.name, a.peak, a.conversationHours])).toEqual([['Ada', 2, 48]]);
+    expect(hourly(load.series, 'Ada')).toEqual(repeat(2, 24));
+    // Weeks later (history read by id rather than by time): still Ada's two.
+    const later = getLoadOverTime(db, filters('from=2026-03-20&to=2026-03-20'), Date.parse('2026-04-01T00:00:00Z'));
+    expect(later.agents.map((a) => [a.name, a.peak, a.hoursOverCapacity])).toEqual([['Ada', 2, 24]]);
+    const halfDay = getLoadOverTime(db, filters('from=2026-03-04&to=2026-03-04'), Date.parse('2026-03-04T12:00:00Z'));
+    expect(hourly(halfDay.series, 'Ada')).toEqual([...repeat(2, 12), ...repeat(null as unknown as number, 12)]);
+  });
+
+  it('shows daily peaks over long ranges', () => {
+    const load = getLoadOverTime(db, filters('from=2026-03-01&to=2026-03-31'), NOW);
+    expect(load.resolution).toBe('day');
+    expect(load.buckets.map((b) => b.label).slice(0, 3)).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
+    // 03-01 nothing yet, 03-02 peak 3, 03-03 and 03-04 two all day; 03-05 starts at `now`: empty.
+    expect(hourly(load.series, 'Ada')!.slice(0, 5)).toEqual([0, 3, 2, 2, null]);
+    expect(hourly(load.series, 'Ben')!.slice(0, 4)).toEqual([0, 1, 0, 0]);
+  });
+
+  it('obeys the channel, agent and range filters', () => {
+    const mobile = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02&channel=ch2'), NOW);
+    expect(mobile.agents.map((a) => a.name)).toEqual(['Ada']);
+    expect(hourly(mobile.series, 'Ada')).toEqual([...repeat(0, 10), ...repeat(1, 14)]);
+    const ben = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02&agent=agent-ben'), NOW);
+    expect(ben.agents.map((a) => a.name)).toEqual(['Ben']);
+    expect(getLoadIntervals(db, filters('from=2026-02-01&to=2026-02-28'), NOW)).toEqual([]);
+    expect(getLoadOverTime(db, filters('from=2026-02-01&to=2026-02-28'), NOW)).toMatchObject({ agents: [], series: [], othersCount: 0 });
+  });
+
+  it('uses the filter timezone for hour labels', () => {
+    const berlin = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02&tz=Europe/Berlin'), NOW);
+    expect(berlin.buckets[0]!.label).toBe('03-02 00:00');
+    // 10:00 Berlin is 09:00 UTC: c1 reaches Ada at 09:30 UTC.
+    expect(hourly(berlin.series, 'Ada')!.slice(9, 13)).toEqual([0, 1, 3, 3]);
+  });
+});
+
+describe('interval rules', () => {
+  it('counts from assignment until reassigned, unassigned or resolved; a reopen counts again', () => {
+    const at = (h: number) => h * 3_600_000;
+    const intervals = loadIntervals('c', [
+      { at: at(1), agentId: 'a' },
+      { at: at(2), resolved: true },
+      { at: at(3), resolved: false },
+      { at: at(4), agentId: 'b' },
+      { at: at(5), agentId: null },
+      { at: at(6), agentId: 'a' },
+      { at: at(6), resolved: true }, // assigned and resolved in the same event: never counts
+    ], { start: 0, end: at(10) });
+    expect(intervals.map((i) => [i.agentId, i.from / 3_600_000, i.to / 3_600_000])).toEqual([
+      ['a', 1, 2],
+      ['a', 3, 4],
+      ['b', 4, 5],
+    ]);
+  });
+
+  it('takes peaks per bucket, a hand-over at the same instant not counting twice', () => {
+    const buckets = hourBuckets(0, 3 * 3_600_000, 'UTC');
+    const peaks = peakPerBucket(
+      [
+        { from: 0, to: 1_800_000 },
+        { from: 1_800_000, to: 3_600_000 },
+        { from: 3_600_000 + 1, to: 3_600_000 + 2 },
+        { from: 3_600_000 + 1, to: 7_200_000 },
+      ],
+      buckets,
+    );
+    expect(peaks).toEqual([1, 2, 0]);
+  });
+});
+
+describe('the fixture stream', () => {
+  it('open now per agent adds up to the conversations assigned now', () => {
+    const db2 = openDatabase(tempDatabasePath('agent-load-stream'));
+    ingestEnvelopes(db2, streamLines().map((line) => JSON.parse(line)));
+    // From the stream: 15 conversations are `assigned` now (the overview's "Open now" tile);
+    // Jamal Okafor and Ines Ortiz hold 3 each, Chen Wei 2 of a capacity of 3; nobody is over.
+    const agents = getAgentsNow(db2, filters('from=2026-10-01&to=2026-10-31'));
+    expect(agents.reduce((sum, a) => sum + a.open, 0)).toBe(15);
+    expect(agents.find((a) => a.name === 'Jamal Okafor')).toMatchObject({ open: 3, capacity: 8 });
+    expect(agents.find((a) => a.name === 'Chen Wei')).toMatchObject({ open: 2, capacity: 3, overloaded: false });
+    expect(agents.filter((a) => a.overloaded)).toEqual([]);
+  });
+});
