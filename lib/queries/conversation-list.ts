@@ -123,6 +123,6 @@ export function getConversationList(db: Db, filters: Filters, params: ListParams
     pageSize: PAGE_SIZE,
     pageCount: Math.ceil(total / PAGE_SIZE),
     firstRow: rows.length === 0 ? 0 : offset + 1,
-    lastRow: offset + rows.length,
+    lastRow: rows.length === 0 ? 0 : offset + rows.length,
   };
 }
