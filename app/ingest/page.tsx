@@ -43,7 +43,11 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
       </p>
       {health.lastEventAt === null && <EmptyState host={host} />}
       <div className="tiles">
-        <Tile label="Last event received" value={dateTime(health.lastEventAt, tz)} unit={health.lastEventAt === null ? 'no event stored yet' : tz} />
+        <div className="tile">
+          <div className="label">Last event received</div>
+          <div className="value small">{dateTime(health.lastEventAt, tz)}</div>
+          <div className="unit">{health.lastEventAt === null ? 'no event stored yet' : tz}</div>
+        </div>
         <Tile label="Events, last hour" value={health.lastHour.accepted} unit={`accepted · ${count(health.lastHour.requests)} requests`} />
         <Tile label="Duplicates, 24 h" value={health.lastDay.duplicates} unit="events already stored (not stored again)" />
         <Tile label="Rejected, 24 h" value={health.lastDay.rejected} unit={`events failing validation · ${count(refusedTotal(health.lastDay.refused))} requests refused`} />

@@ -15,7 +15,7 @@ export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string
           <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
           <YAxis allowDecimals={false} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
-          <Legend verticalAlign="top" />
+          <Legend verticalAlign="top" height={32} />
           <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />
           <Bar dataKey="duplicates" name="duplicates" stackId="ingest" fill={INGEST_COLORS.duplicates} isAnimationActive={false} />
           <Bar dataKey="rejected" name="rejected" stackId="ingest" fill={INGEST_COLORS.rejected} isAnimationActive={false} />

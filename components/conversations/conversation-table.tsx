@@ -14,7 +14,7 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean; firstDirection?
   { key: 'firstResponse', label: 'First response', numeric: true, firstDirection: 'desc' },
   { key: 'resolution', label: 'Resolution', numeric: true, firstDirection: 'desc' },
   { key: 'reopens', label: 'Reopens', numeric: true, firstDirection: 'desc' },
-  { key: 'reassignments', label: 'Reassignments', numeric: true, firstDirection: 'desc' },
+  { key: 'reassignments', label: 'Reassigned', numeric: true, firstDirection: 'desc' },
   { key: 'updated', label: 'Updated', firstDirection: 'desc' },
 ];
 
@@ -78,7 +78,8 @@ export function ConversationTable({
               <td>
                 <Named name={row.agentName} id={row.agentId} />
               </td>
-              <td>{row.source ?? '–'}</td>
+              {/* FACEBOOK_MESSENGER may wrap at the underscore: the table fits 1280 px. */}
+              <td title={row.source ?? undefined}>{row.source?.replaceAll('_', '_\u200b') ?? '–'}</td>
               <td className="num">
                 <Hours business={row.firstResponseBhrs} calendar={row.firstResponseChrs} />
               </td>

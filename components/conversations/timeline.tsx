@@ -27,7 +27,6 @@ function When({ at, tz }: { at: number | null; tz: string }) {
 }
 
 function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
-  const late = entry.receivedAt - entry.at;
   return (
     <li className="event" data-event-id={entry.eventId}>
       <When at={entry.at} tz={tz} />
@@ -52,7 +51,6 @@ function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
       <details>
         <summary>
           Raw event #{entry.eventId} · received {dateTime(entry.receivedAt, tz)}
-          {late > 60_000 ? ' (delivered late)' : ''}
         </summary>
         <pre>{entry.payload}</pre>
       </details>

@@ -141,11 +141,12 @@ export class IngestLog {
 
 /**
  * An answer's error message, kept only up to where it would quote the request: V8's JSON errors
- * quote the text around the mistake, so "malformed JSON on line 3, column 17: …" keeps its place
- * and drops the quote. Other messages are ours and quote nothing but the content type.
+ * may quote the text around the mistake (`Unexpected token '}', "[{"event": }]" is not valid
+ * JSON`), so a malformed-JSON message keeps its place and reason and stops at the first double
+ * quote. Other messages are ours and quote nothing but the content type.
  */
 function safeError(error: string): string {
-  const cut = error.startsWith('malformed JSON') ? error.split(':')[0]! : withoutQuotedValues(error);
+  const cut = error.startsWith('malformed JSON') ? error.split('"')[0]!.replace(/[\s,:]+$/, '') : withoutQuotedValues(error);
   return cut.length > MAX_ERROR_LENGTH ? `${cut.slice(0, MAX_ERROR_LENGTH)}…` : cut;
 }
 

@@ -71,7 +71,7 @@ describe('ingest log, through the production server', () => {
     expect(JSON.parse(log.rejections[0]!.issues)).toEqual([
       { index: 1, path: 'event', message: 'expected one of "onConversationCreate", "onConversationUpdate", got a string (value not kept)' },
     ]);
-    expect(log.rejections[1]!.error).toBe('malformed JSON at line 1, column 38');
+    expect(log.rejections[1]!.error).toBe('malformed JSON at line 1, column 38: Expected double-quoted property name');
     expect(log.rejections[2]!.error).toBe('invalid bearer token');
     expect(log.rejections[3]!.error).toMatch(/^too many events: 10001 in one request/);
     expect(log.rejections[4]!.error).toMatch(/^unsupported content type "text\/plain"/);
@@ -84,7 +84,7 @@ describe('ingest log, through the production server', () => {
     expect((await postEvents(server, JSON.stringify(first))).json.duplicates).toBe(1);
     const page = await (await fetch(`${server.url}/ingest`)).text();
     expect(page).toContain('invalid bearer token');
-    expect(page).toContain('malformed JSON at line 1, column 38');
+    expect(page).toContain('malformed JSON at line 1, column 38: Expected double-quoted property name');
     await server.stop();
     expect(storedLog(databasePath).totals).toMatchObject({ requests: 9, accepted: 2, duplicates: 2, rejected: 2 });
     const health = getIngestHealth(openDatabase(databasePath), EMPTY);

@@ -16,7 +16,7 @@ const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./,
 export default async function ConversationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const { id } = await params;
   return (
-    <DashboardPage title="Conversation" path={`/conversations/${encodeURIComponent(id)}`} searchParams={searchParams}>
+    <DashboardPage title={`Conversation ${id}`} path={`/conversations/${encodeURIComponent(id)}`} searchParams={searchParams}>
       {({ db, filters }) => {
         const history = getConversationHistory(db, id);
         if (!history) notFound();
@@ -24,7 +24,6 @@ export default async function ConversationPage({ params, searchParams }: { param
         const tz = filters.tz;
         return (
           <>
-            <p className="conversation-id">{c.conversationId}</p>
             <p>
               <a href={`/conversations?${filtersToSearchParams(filters)}`}>← Back to the conversations</a>
             </p>
