@@ -9,6 +9,7 @@ import '../conversations.css';
 
 export const dynamic = 'force-dynamic';
 
+const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const named = (ref: NamedRef) => (ref === null ? '–' : (ref.name ?? ref.id));
 const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -39,7 +40,7 @@ export default async function ConversationPage({ params, searchParams }: { param
               <Item label="Reopens" value={count(c.reopenCount)} />
               <Item label="Reassignments" value={`${count(c.agentReassignmentCount)} agent · ${count(c.groupReassignmentCount)} group`} />
               <Item label="Unassignments" value={count(c.unassignmentCount)} />
-              <Item label="Stored" value={`${count(history.eventCount)} events · ${count(history.messageCount)} messages`} />
+              <Item label="Stored" value={`${plural(history.eventCount, 'event')} · ${plural(history.messageCount, 'message')}`} />
             </dl>
             <h2>Statistics</h2>
             <div className="table-wrap">
