@@ -125,4 +125,22 @@ describe('ingest log, in memory', () => {
     expect(raw.prepare('select count(*) n, min(error) first from ingest_rejections').get()).toMatchObject({ n: 100 });
     expect(getIngestHealth(db, EMPTY, month).latestRejections[0]!.error).toBe('unsupported content type #149');
   });
+
+  it('loses nothing when the database is busy: the counts stay pending for the next flush', () => {
+    const path = tempDatabasePath('ingest-log-busy');
+    const db = openDatabase(path);
+    const other = openDatabase(path, { migrate: false });
+    db.$client.pragma('busy_timeout = 0');
+    const log = new IngestLog();
+    const t = Date.parse('2026-11-25T10:00:00Z');
+    log.recordSummary({ accepted: 2, duplicates: 0, rejected: [] }, 200, null, t);
+    other.$client.exec('begin immediate'); // a large batch holding the write lock
+    expect(() => log.flush(db, t)).toThrow(/busy|locked/i);
+    log.recordFailure(401, 'invalid bearer token', t);
+    expect(getIngestHealth(db, log.pending(), t).lastHour).toEqual({ requests: 2, accepted: 2, duplicates: 0, rejected: 0 });
+    other.$client.exec('rollback');
+    log.flush(db, t);
+    expect(log.pending()).toEqual(EMPTY);
+    expect(getIngestHealth(db, EMPTY, t)).toMatchObject({ lastHour: { requests: 2, accepted: 2 }, latestRejections: [{ status: 401, error: 'invalid bearer token' }] });
+  });
 });
