@@ -85,12 +85,24 @@ describe('conversations in the browser', () => {
       dialogs += 1;
       void dialog.dismiss();
     });
-    for (const id of ['not-a-conversation', encodeURIComponent('<script>alert(1)</script>'), encodeURIComponent("' or 1=1 --"), 'x'.repeat(500)]) {
+    for (const id of ['not-a-conversation', encodeURIComponent('<script>alert(1)</script>'), encodeURIComponent("' or 1=1 --"), 'x'.repeat(500), '%25']) {
       const response = await page.goto(`${server.url}/conversations/${id}`);
       expect(response?.status(), id).toBe(404);
       expect(await page.getByText('No conversation with this id is stored').isVisible()).toBe(true);
     }
     expect(dialogs).toBe(0);
+
+    // An id with characters that need escaping in a URL and in HTML still finds its conversation, as text.
+    const odd = 'odd id/<b>&"x"?';
+    const created = { event: 'onConversationCreate', data: { conversation: { conversation_id: odd, created_time: '2026-09-15T10:00:00Z', status: 'new' } } };
+    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+    const oddResponse = await page.goto(`${server.url}/conversations/${encodeURIComponent(odd)}`);
+    expect(oddResponse?.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
+    expect(await page.locator('.timeline > li.event').count()).toBe(1);
+    await page.goto(`${server.url}/conversations?from=2026-09-01&to=2026-09-30`);
+    await Promise.all([page.waitForURL(/\/conversations\/odd/), page.locator('table.conversations tbody td.id a').first().click()]);
+    expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
 
     await page.goto(`${server.url}/conversations?${OCTOBER}&sort=payload&dir=sideways`);
     const alert = await page.locator('.error[role=alert]').textContent();

@@ -15,11 +15,11 @@ const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./,
 
 /** One conversation: where it stands, its statistics, and its whole stored history. */
 export default async function ConversationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
-  const { id } = await params;
+  const id = decodeSegment((await params).id);
   return (
-    <DashboardPage title={`Conversation ${id}`} path={`/conversations/${encodeURIComponent(id)}`} searchParams={searchParams}>
+    <DashboardPage title={`Conversation ${id ?? ''}`} path={`/conversations/${encodeURIComponent(id ?? '')}`} searchParams={searchParams}>
       {({ db, filters }) => {
-        const history = getConversationHistory(db, id);
+        const history = id === null ? null : getConversationHistory(db, id);
         if (!history) notFound();
         const { conversation: c, statistics } = history;
         const tz = filters.tz;
@@ -90,4 +90,17 @@ function Item({ label, value }: { label: string; value: string }) {
       <dd>{value}</dd>
     </div>
   );
+}
+
+/**
+ * Next.js hands dynamic segments to pages still percent-encoded (`a%20b` for `a b`; see
+ * vercel/next.js#48058), so the id is decoded here, once. A segment that cannot be decoded is no
+ * stored id (null: the page answers 404).
+ */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
