@@ -78,9 +78,8 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
           <table className="data rejections">
             <thead>
               <tr>
-                <th scope="col">Time ({tz})</th>
+                <th scope="col" title={`in ${tz}`}>Time</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Items rejected</th>
                 <th scope="col">Reason</th>
               </tr>
             </thead>
@@ -88,12 +87,14 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
               {health.latestRejections.map((r, i) => (
                 <tr key={`${r.at}-${i}`}>
                   <td className="time">{dateTime(r.at, tz)}</td>
-                  <td>
-                    {r.status} <span className="muted">{STATUS_MEANING[r.status]}</span>
-                  </td>
-                  <td className="num">{r.rejectedItems > 0 ? count(r.rejectedItems) : '–'}</td>
+                  <td title={STATUS_MEANING[r.status]}>{r.status}</td>
                   <td>
                     {r.error && <div>{r.error}</div>}
+                    {r.rejectedItems > 0 && (
+                      <div className="muted">
+                        {count(r.rejectedItems)} {r.rejectedItems === 1 ? 'event' : 'events'} rejected{r.status === 200 ? ', the others stored' : ''}
+                      </div>
+                    )}
                     {r.issues.length > 0 && (
                       <ul className="issues">
                         {r.issues.map((issue, j) => (
