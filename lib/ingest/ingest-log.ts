@@ -1,5 +1,5 @@
 import { lt, lte, sql } from 'drizzle-orm';
-import { getDb, openDatabase, type Db } from '../../db/client';
+import { getDb, openDatabase, writeTransaction, type Db } from '../../db/client';
 import { config } from '../config';
 import { ingestMinutes, ingestRejections, type IngestMinuteRow, type NewIngestRejection } from '../../db/schema';
 import type { IngestSummary } from './ingest-envelopes';
@@ -87,31 +87,29 @@ export class IngestLog {
     this.minutes = new Map();
     this.rejections = [];
     try {
-      db.$client
-        .transaction(() => {
-          for (const row of minutes) {
-            db.insert(ingestMinutes)
-              .values(row)
-              .onConflictDoUpdate({
-                target: ingestMinutes.minute,
-                set: Object.fromEntries(
-                  (Object.keys(emptyCounters()) as (keyof MinuteCounters)[]).map((key) => [key, sql`${ingestMinutes[key]} + ${row[key]}`]),
-                ),
-              })
-              .run();
-          }
-          if (rejections.length > 0) db.insert(ingestRejections).values(rejections).run();
-          db.delete(ingestMinutes).where(lt(ingestMinutes.minute, minuteOf(now) - KEEP_MINUTES_MS)).run();
-          const oldestKept = db
-            .select({ id: ingestRejections.id })
-            .from(ingestRejections)
-            .orderBy(sql`${ingestRejections.id} desc`)
-            .limit(1)
-            .offset(KEEP_REJECTIONS)
-            .get();
-          if (oldestKept) db.delete(ingestRejections).where(lte(ingestRejections.id, oldestKept.id)).run();
-        })
-        .immediate();
+      writeTransaction(db, () => {
+        for (const row of minutes) {
+          db.insert(ingestMinutes)
+            .values(row)
+            .onConflictDoUpdate({
+              target: ingestMinutes.minute,
+              set: Object.fromEntries(
+                (Object.keys(emptyCounters()) as (keyof MinuteCounters)[]).map((key) => [key, sql`${ingestMinutes[key]} + ${row[key]}`]),
+              ),
+            })
+            .run();
+        }
+        if (rejections.length > 0) db.insert(ingestRejections).values(rejections).run();
+        db.delete(ingestMinutes).where(lt(ingestMinutes.minute, minuteOf(now) - KEEP_MINUTES_MS)).run();
+        const oldestKept = db
+          .select({ id: ingestRejections.id })
+          .from(ingestRejections)
+          .orderBy(sql`${ingestRejections.id} desc`)
+          .limit(1)
+          .offset(KEEP_REJECTIONS)
+          .get();
+        if (oldestKept) db.delete(ingestRejections).where(lte(ingestRejections.id, oldestKept.id)).run();
+      });
     } catch (error) {
       this.restore(minutes, rejections);
       throw error;
