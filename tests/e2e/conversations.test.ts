@@ -109,6 +109,9 @@ describe('conversations in the browser', () => {
     expect(alert).toContain('sort: expected one of id, created');
     expect(alert).toContain('dir: expected asc or desc');
 
+    await page.goto(`${server.url}/conversations?from=2025-01-01&to=2025-01-31`);
+    expect(await page.locator('.empty').textContent()).toBe('No conversation was created in this range with these filters. Widen the dates or remove a filter.');
+
     await page.goto(`${server.url}/conversations?${OCTOBER}&page=9`);
     expect(await page.locator('.empty').textContent()).toContain('Page 9 is past the last page: 58 conversations make 2 pages.');
     await Promise.all([page.waitForURL(/page=1/), page.getByRole('link', { name: 'Go to page 1' }).click()]);
