@@ -216,3 +216,40 @@ export const projectionTables = [
   groups,
   channels,
 ] as const;
+
+/**
+ * The ingest log (lib/ingest/ingest-log.ts): per-minute counters of POST /api/events, aggregated
+ * in memory and flushed every few seconds, so a request never waits for a write of its own.
+ * Kept 30 days.
+ */
+export const ingestMinutes = sqliteTable('ingest_minutes', {
+  /** Start of the minute, epoch ms (UTC). */
+  minute: epochMs('minute').primaryKey(),
+  requests: integer('requests').notNull().default(0),
+  eventsAccepted: integer('events_accepted').notNull().default(0),
+  duplicates: integer('duplicates').notNull().default(0),
+  /** Items that failed validation (in 200 answers and in 400 "no valid event" answers). */
+  eventsRejected: integer('events_rejected').notNull().default(0),
+  /** Requests answered with an error status, by status. */
+  status400: integer('status_400').notNull().default(0),
+  status401: integer('status_401').notNull().default(0),
+  status413: integer('status_413').notNull().default(0),
+  status415: integer('status_415').notNull().default(0),
+  status503: integer('status_503').notNull().default(0),
+});
+
+/** The latest rejected requests and items (the newest 100 are kept): why, never what was sent. */
+export const ingestRejections = sqliteTable('ingest_rejections', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: epochMs('at').notNull(),
+  status: integer('status').notNull(),
+  /** The answer's error message, cut before anything quoted from the body. */
+  error: text('error'),
+  rejectedItems: integer('rejected_items').notNull().default(0),
+  /** JSON array of the first issues: `{index, path, message}`, quoted values removed. */
+  issues: text('issues').notNull().default('[]'),
+});
+
+export type IngestMinuteRow = typeof ingestMinutes.$inferSelect;
+export type IngestRejectionRow = typeof ingestRejections.$inferSelect;
+export type NewIngestRejection = typeof ingestRejections.$inferInsert;

@@ -7,3 +7,6 @@ export const BASIS_COLORS = { business: '#0072B2', calendar: '#E69F00' } as cons
 /** One colour per agent line (Okabe–Ito, yellow left out: too faint on white); "others" in black, dashed. */
 export const SERIES_COLORS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'] as const;
 export const OTHERS_COLOR = '#000000';
+
+/** What became of received events (ingest health): Okabe–Ito blue, orange, vermillion. */
+export const INGEST_COLORS = { accepted: '#0072B2', duplicates: '#E69F00', rejected: '#D55E00' } as const;

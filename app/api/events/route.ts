@@ -1,6 +1,7 @@
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
 import { GroupCommit } from '@/lib/ingest/group-commit';
+import { ingestLog } from '@/lib/ingest/ingest-log';
 import { readRawBody, type BodyError, type RawBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
 import { IngestWriter } from '@/lib/ingest/writer';
@@ -19,6 +20,8 @@ const ingest = (globalForIngest.__ingest ??= (() => {
 export async function POST(request: Request): Promise<Response> {
   const auth = checkIngestAuth(request.headers.get('authorization'), config().ingestToken);
   if (!auth.ok) {
+    // Counted in memory only (see lib/ingest/ingest-log.ts): no write on the request's path.
+    ingestLog().recordFailure(auth.status, auth.error);
     const headers: HeadersInit = auth.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
     return Response.json({ error: auth.error }, { status: auth.status, headers });
   }
@@ -32,6 +35,7 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
+    ingestLog().recordFailure(503, message);
     return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (!outcome.ok) return bodyErrorResponse(outcome);
@@ -40,13 +44,16 @@ export async function POST(request: Request): Promise<Response> {
   if (summary.accepted + summary.duplicates === 0) {
     const first = summary.rejected[0]?.issues[0];
     const error = `no valid event in the request${first ? `; first problem: ${first.path}: ${first.message}` : ''}`;
+    ingestLog().recordSummary(summary, 400, 'no valid event in the request');
     return Response.json({ error, ...summary }, { status: 400 });
   }
+  ingestLog().recordSummary(summary, 200);
   return Response.json(summary);
 }
 
 function bodyErrorResponse({ status, abandoned, ...error }: BodyError & { ok: false }): Response {
   const { ok: _ok, ...details } = error;
+  ingestLog().recordFailure(status, error.error);
   // A body cut off past the size limit leaves unread bytes on the connection: close it rather
   // than leave the client's next request queued behind them.
   return Response.json(details, { status, headers: abandoned ? { Connection: 'close' } : {} });

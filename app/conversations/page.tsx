@@ -1,0 +1,86 @@
+import { ConversationTable } from '@/components/conversations/conversation-table';
+import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
+import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
+import { count } from '@/lib/format';
+import { getConversationList } from '@/lib/queries/conversation-list';
+import { listParamsToEntries, parseListParams, type ListParams } from '@/lib/queries/conversation-list-params';
+import './conversations.css';
+
+export const dynamic = 'force-dynamic';
+
+/** Conversations created in the range, one row each, sortable and paginated (50 a page). */
+export default async function ConversationsPage({ searchParams }: { searchParams: SearchParams }) {
+  const parsed = parseListParams(await searchParams);
+  const keep: Record<string, string> = parsed.ok ? { sort: parsed.params.sort, dir: parsed.params.dir } : {};
+  return (
+    <DashboardPage title="Conversations" path="/conversations" searchParams={searchParams} reports={['conversations']} keep={keep}>
+      {({ db, filters }) => {
+        const filterQuery = filtersToSearchParams(filters);
+        if (!parsed.ok) {
+          return (
+            <div className="error" role="alert">
+              <p>This table order cannot be applied:</p>
+              <ul>
+                {parsed.errors.map((e) => (
+                  <li key={e.message}>{e.message}</li>
+                ))}
+              </ul>
+              <a href={`/conversations?${filterQuery}`}>Show the table in its default order</a>
+            </div>
+          );
+        }
+        const list = getConversationList(db, filters, parsed.params);
+        const link = (params: ListParams) => `/conversations?${new URLSearchParams([...filterQuery, ...Object.entries(listParamsToEntries(params))])}`;
+        const current = parsed.params;
+        return (
+          <>
+            <p className="range">
+              Conversations created {filters.from} – {filters.to} ({filters.tz}); times in {filters.tz}; first response and resolution in business / calendar hours.
+            </p>
+            {list.total === 0 ? (
+              <p className="empty">No conversation was created in this range with these filters. Widen the dates or remove a filter.</p>
+            ) : list.rows.length === 0 ? (
+              <p className="empty">
+                Page {current.page} is past the last page: {count(list.total)} conversations make {list.pageCount} {list.pageCount === 1 ? 'page' : 'pages'}.{' '}
+                <a href={link({ ...current, page: 1 })}>Go to page 1</a> or <a href={link({ ...current, page: list.pageCount })}>the last page</a>.
+              </p>
+            ) : (
+              <>
+                <Pager total={list.total} first={list.firstRow} last={list.lastRow} page={list.page} pageCount={list.pageCount} href={(page) => link({ ...current, page })} />
+                <ConversationTable
+                  rows={list.rows}
+                  tz={filters.tz}
+                  current={current}
+                  sortHref={(sort, dir) => link({ sort, dir, page: 1 })}
+                  detailHref={(id) => detailLink(id, filters)}
+                />
+                <Pager total={list.total} first={list.firstRow} last={list.lastRow} page={list.page} pageCount={list.pageCount} href={(page) => link({ ...current, page })} />
+              </>
+            )}
+          </>
+        );
+      }}
+    </DashboardPage>
+  );
+}
+
+function detailLink(conversationId: string, filters: Filters): string {
+  return `/conversations/${encodeURIComponent(conversationId)}?${filtersToSearchParams(filters)}`;
+}
+
+function Pager({ total, first, last, page, pageCount, href }: { total: number; first: number; last: number; page: number; pageCount: number; href: (page: number) => string }) {
+  return (
+    <nav className="pager" aria-label="Pages of the table">
+      <span className="rows">
+        rows {count(first)}–{count(last)} of {count(total)}
+      </span>
+      <span className="pages">
+        {page > 1 ? <a href={href(page - 1)} rel="prev">← Previous</a> : <span className="muted">← Previous</span>}
+        <span>
+          page {count(page)} of {count(pageCount)}
+        </span>
+        {page < pageCount ? <a href={href(page + 1)} rel="next">Next →</a> : <span className="muted">Next →</span>}
+      </span>
+    </nav>
+  );
+}
