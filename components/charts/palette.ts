@@ -1,2 +1,14 @@
 /** Okabe–Ito colours: distinguishable with the common forms of colour blindness. */
 export const STATUS_COLORS = { new: '#E69F00', assigned: '#0072B2', resolved: '#009E73' } as const;
+
+/** The rest of the Okabe–Ito set, for series beyond the three statuses (a status only some payloads bring). */
+const MORE_COLORS = ['#56B4E9', '#D55E00', '#CC79A7', '#000000', '#F0E442'] as const;
+
+/** One colour per status series: the status's own for the known ones, the next unused colour for any other. */
+export function statusColors(statuses: readonly string[]): string[] {
+  let other = 0;
+  return statuses.map((status) => (STATUS_COLORS as Record<string, string>)[status] ?? MORE_COLORS[other++ % MORE_COLORS.length]!);
+}
+
+/** Sankey columns: channel, group, agent; grey for "nobody" and "other" nodes. */
+export const FLOW_COLORS = { channel: '#0072B2', group: '#CC79A7', agent: '#E69F00', none: '#8C8C8C' } as const;

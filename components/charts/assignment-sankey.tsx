@@ -1,0 +1,86 @@
+'use client';
+
+import { ResponsiveContainer, Sankey, Tooltip, type SankeyNodeProps } from 'recharts';
+import type { AssignmentFlow, FlowNode } from '@/lib/queries/assignment-flows';
+import { count } from '@/lib/format';
+import { FLOW_COLORS } from './palette';
+import styles from './assignment-sankey.module.css';
+
+const MIN_WIDTH = 720;
+const LABEL_CHARS = 24;
+
+const colorOf = (node: FlowNode) => (node.kind === 'entity' ? FLOW_COLORS[node.layer] : FLOW_COLORS.none);
+const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name);
+
+/**
+ * Conversations by channel → group → agent as a Sankey: node and link widths are conversations.
+ * Below 720 px it scrolls sideways rather than squeezing the labels; the same flows are listed in
+ * a table under it. Plain data in, nothing fetched.
+ */
+export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
+  const perLayer = Math.max(...(['channel', 'group', 'agent'] as const).map((layer) => flow.nodes.filter((n) => n.layer === layer).length));
+  const height = Math.max(300, perLayer * 34 + 40);
+  return (
+    <>
+      <div className={styles.legend} aria-hidden="true">
+        {(['channel', 'group', 'agent'] as const).map((layer) => (
+          <span key={layer}>
+            <i style={{ background: FLOW_COLORS[layer] }} /> {layer}
+          </span>
+        ))}
+        <span>
+          <i style={{ background: FLOW_COLORS.none }} /> nobody / other
+        </span>
+        <span>width: conversations</span>
+      </div>
+      <div className={`chart ${styles.scroll}`} role="img" aria-label="Conversations created in the range by channel, group and agent">
+        <div className={styles.columns} style={{ minWidth: MIN_WIDTH }}>
+          <span>Channel</span>
+          <span>Group</span>
+          <span>Agent</span>
+        </div>
+        <div style={{ minWidth: MIN_WIDTH }}>
+          <ResponsiveContainer width="100%" height={height}>
+            <Sankey
+              data={{ nodes: flow.nodes, links: flow.links }}
+              node={FlowNodeShape}
+              link={{ stroke: '#5b7083', strokeOpacity: 0.28 }}
+              nodeWidth={12}
+              nodePadding={18}
+              iterations={64}
+              margin={{ top: 8, right: 190, bottom: 8, left: 170 }}
+            >
+              <Tooltip formatter={(value, name) => [`${count(Number(value))} conversations`, String(name).replace(' - ', ' → ')]} />
+            </Sankey>
+          </ResponsiveContainer>
+        </div>
+      </div>
+    </>
+  );
+}
+
+/** A node with its label: channels labelled on the left, groups and agents on the right. */
+function FlowNodeShape({ x, y, width, height, payload }: SankeyNodeProps) {
+  const node = payload as unknown as FlowNode & { depth: number };
+  const left = node.depth === 0;
+  const label = `${shorten(node.name)} · ${count(node.conversations)}`;
+  return (
+    <g className="flow-node" data-layer={node.layer}>
+      <rect x={x} y={y} width={width} height={Math.max(height, 1)} fill={colorOf(node)} />
+      <text
+        x={left ? x - 6 : x + width + 6}
+        y={y + height / 2}
+        textAnchor={left ? 'end' : 'start'}
+        dominantBaseline="middle"
+        fontSize={12}
+        fill="#1f2328"
+        stroke="#ffffff"
+        strokeWidth={3}
+        paintOrder="stroke"
+      >
+        <title>{`${node.name}: ${count(node.conversations)} conversations`}</title>
+        {label}
+      </text>
+    </g>
+  );
+}

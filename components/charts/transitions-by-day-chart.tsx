@@ -1,0 +1,27 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TransitionsByDay } from '@/lib/queries/transitions';
+import { statusColors } from './palette';
+
+/** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
+export function TransitionsByDayChart({ data }: { data: TransitionsByDay }) {
+  const colors = statusColors(data.statuses);
+  return (
+    <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
+      <ResponsiveContainer width="100%" height={280}>
+        <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
+          <YAxis allowDecimals={false} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <Tooltip formatter={(value) => `${value} transitions`} />
+          <Legend />
+          {data.statuses.map((status, i) => (
+            // A function key: status names come from payloads and are never read as a property path.
+            <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={`→ ${status}`} stackId="to" fill={colors[i]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
