@@ -19,7 +19,9 @@ export function TransitionMatrix({ cells }: { cells: readonly TransitionCell[] }
       <table className={`data ${styles.matrix}`} aria-label="Status transitions in the range, from (rows) to (columns)">
         <thead>
           <tr>
-            <th scope="col">from ↓ · to →</th>
+            <th scope="col" className={styles.corner}>
+              from ↓ to →
+            </th>
             {tos.map((to) => (
               <th key={to} scope="col" className="num">
                 {to}

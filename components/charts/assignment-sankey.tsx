@@ -8,6 +8,9 @@ import styles from './assignment-sankey.module.css';
 
 const MIN_WIDTH = 720;
 const LABEL_CHARS = 24;
+const NODE_WIDTH = 12;
+/** Room for the channel labels on the left and the agent labels on the right. */
+const MARGIN = { top: 28, right: 190, bottom: 8, left: 170 };
 
 const colorOf = (node: FlowNode) => (node.kind === 'entity' ? FLOW_COLORS[node.layer] : FLOW_COLORS.none);
 const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name);
@@ -19,7 +22,7 @@ const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, 
  */
 export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
   const perLayer = Math.max(...(['channel', 'group', 'agent'] as const).map((layer) => flow.nodes.filter((n) => n.layer === layer).length));
-  const height = Math.max(300, perLayer * 34 + 40);
+  const height = Math.max(320, perLayer * 34 + MARGIN.top + MARGIN.bottom + 24);
   return (
     <>
       <div className={styles.legend} aria-hidden="true">
@@ -33,22 +36,28 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
         </span>
         <span>width: conversations</span>
       </div>
+      <p className={styles.hint}>Scroll sideways for groups and agents →</p>
       <div className={`chart ${styles.scroll}`} role="img" aria-label="Conversations created in the range by channel, group and agent">
-        <div className={styles.columns} style={{ minWidth: MIN_WIDTH }}>
-          <span>Channel</span>
-          <span>Group</span>
-          <span>Agent</span>
-        </div>
-        <div style={{ minWidth: MIN_WIDTH }}>
+        <div className={styles.plot} style={{ minWidth: MIN_WIDTH }}>
+          {/* Column titles sit over the node columns: same margins as the Sankey's. */}
+          <span className={styles.column} style={{ right: `calc(100% - ${MARGIN.left + NODE_WIDTH}px)` }}>
+            Channel
+          </span>
+          <span className={styles.column} style={{ left: `calc(${MARGIN.left}px + (100% - ${MARGIN.left + MARGIN.right + NODE_WIDTH}px) / 2)` }}>
+            Group
+          </span>
+          <span className={styles.column} style={{ left: `calc(100% - ${MARGIN.right + NODE_WIDTH}px)` }}>
+            Agent
+          </span>
           <ResponsiveContainer width="100%" height={height}>
             <Sankey
               data={{ nodes: flow.nodes, links: flow.links }}
               node={FlowNodeShape}
               link={{ stroke: '#5b7083', strokeOpacity: 0.28 }}
-              nodeWidth={12}
+              nodeWidth={NODE_WIDTH}
               nodePadding={18}
               iterations={64}
-              margin={{ top: 8, right: 190, bottom: 8, left: 170 }}
+              margin={MARGIN}
             >
               <Tooltip formatter={(value, name) => [`${count(Number(value))} conversations`, String(name).replace(' - ', ' → ')]} />
             </Sankey>
@@ -66,6 +75,7 @@ function FlowNodeShape({ x, y, width, height, payload }: SankeyNodeProps) {
   const label = `${shorten(node.name)} · ${count(node.conversations)}`;
   return (
     <g className="flow-node" data-layer={node.layer}>
+      <title>{`${node.name}: ${count(node.conversations)} conversations`}</title>
       <rect x={x} y={y} width={width} height={Math.max(height, 1)} fill={colorOf(node)} />
       <text
         x={left ? x - 6 : x + width + 6}
@@ -78,7 +88,6 @@ function FlowNodeShape({ x, y, width, height, payload }: SankeyNodeProps) {
         strokeWidth={3}
         paintOrder="stroke"
       >
-        <title>{`${node.name}: ${count(node.conversations)} conversations`}</title>
         {label}
       </text>
     </g>

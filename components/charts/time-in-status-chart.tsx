@@ -23,7 +23,7 @@ export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
             {withMedian.map((row, i) => (
               <Cell key={row.status} fill={colors[i]} />
             ))}
-            <LabelList dataKey="medianHours" position="right" formatter={(value) => hours(Number(value))} fontSize={12} />
+            <LabelList dataKey="medianHours" position="right" formatter={(value) => hours(Number(value))} fontSize={12} fill="#1f2328" />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

@@ -15,7 +15,7 @@ export function TransitionsByDayChart({ data }: { data: TransitionsByDay }) {
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
           <YAxis allowDecimals={false} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => `${value} transitions`} />
-          <Legend />
+          <Legend itemSorter={null} />
           {data.statuses.map((status, i) => (
             // A function key: status names come from payloads and are never read as a property path.
             <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={`→ ${status}`} stackId="to" fill={colors[i]} isAnimationActive={false} />
