@@ -40,7 +40,7 @@ export default function TransitionsPage({ searchParams }: { searchParams: Search
             <p className={notes.definition}>Transitions per pair of statuses; darker cells hold more transitions.</p>
 
             <h2>Transitions by day</h2>
-            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={getTransitionsByDay(db, filters)} />}
+            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={getTransitionsByDay(db, filters)} timezone={filters.tz} />}
 
             <h2>Median time in each status</h2>
             {timeInStatus.every((row) => row.medianHours === null) ? (
