@@ -1,4 +1,5 @@
-import { and, asc, count, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, min, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
 import { conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
@@ -95,57 +96,37 @@ const HOUR_MS = 3_600_000;
  * How long conversations stay in each status: for each transition in the range, the time until
  * the same conversation's next transition (whenever that is), grouped by the status entered.
  *
- * The next transition comes from LEAD() over the conversation's transitions. To keep that window
- * small with a million conversations it only sees transitions at or after the range's start
- * (a stay's end is never before its start) of conversations with a transition in the range
- * (found through the `(at)` index, then each conversation's transitions through
- * `(conversation_id, at)`). The median is computed in SQL with ROW_NUMBER and COUNT windows.
- * Window functions and this SQL are shared by SQLite and PostgreSQL.
+ * The next transition is one index seek per transition, `min(at)` over the conversation's later
+ * transitions through the `(conversation_id, at)` index, so the cost follows the transitions in
+ * the range (found through the `(at)` index), never the whole history. (A LEAD() window would
+ * need every later transition of those conversations read and sorted first.) Two transitions of
+ * a conversation at the same millisecond count as one moment. The medians are exact, computed
+ * here from the durations: sorting numbers in memory is far cheaper than SQLite sorting rows.
  */
 export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
-  const active = db
-    .select({ id: statusTransitions.conversationId })
+  const later = alias(statusTransitions, 'later');
+  const nextAt = db
+    .select({ at: min(later.at) })
+    .from(later)
+    .where(and(eq(later.conversationId, statusTransitions.conversationId), gt(later.at, statusTransitions.at)));
+  const rows = db
+    .select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` })
     .from(statusTransitions)
     .innerJoin(conversations, eq(conversations.conversationId, statusTransitions.conversationId))
-    .where(activityInRange(statusTransitions.at, filters));
-  const stays = db
-    .select({
-      status: sql<string>`${statusTransitions.toStatus}`.as('status'),
-      at: sql<number>`${statusTransitions.at}`.as('entered_at'),
-      nextAt: sql<number | null>`lead(${statusTransitions.at}) over (partition by ${statusTransitions.conversationId} order by ${statusTransitions.at}, ${statusTransitions.eventId})`.as('next_at'),
-    })
-    .from(statusTransitions)
-    .where(and(inArray(statusTransitions.conversationId, active), gte(statusTransitions.at, filters.startMs)))
-    .as('stays');
+    .where(activityInRange(statusTransitions.at, filters))
+    .values();
 
-  const counts = db
-    .select({ status: stays.status, stays: count(), completed: count(stays.nextAt) })
-    .from(stays)
-    .where(lt(stays.at, filters.endMs))
-    .groupBy((row) => row.status)
-    .all();
-
-  const durations = db
-    .select({
-      status: stays.status,
-      ms: sql<number>`${stays.nextAt} - ${stays.at}`.as('ms'),
-      position: sql<number>`row_number() over (partition by ${stays.status} order by ${stays.nextAt} - ${stays.at})`.as('position'),
-      n: sql<number>`count(*) over (partition by ${stays.status})`.as('n'),
-    })
-    .from(stays)
-    .where(and(lt(stays.at, filters.endMs), isNotNull(stays.nextAt)))
-    .as('durations');
-  // The middle row (odd n) or the mean of the two middle rows (even n). Integer division in both databases.
-  const medians = db
-    .select({ status: durations.status, medianMs: sql<number>`avg(${durations.ms})`.mapWith(Number) })
-    .from(durations)
-    .where(sql`${durations.position} in ((${durations.n} + 1) / 2, (${durations.n} + 2) / 2)`)
-    .groupBy((row) => row.status)
-    .all();
-  const medianOf = new Map(medians.map((row) => [row.status, row.medianMs / HOUR_MS]));
-
-  return orderStatuses(counts.map((row) => row.status)).map((status) => {
-    const row = counts.find((c) => c.status === status)!;
-    return { status, completedStays: row.completed, openStays: row.stays - row.completed, medianHours: medianOf.get(status) ?? null };
+  const stays = new Map<string, { open: number; durations: number[] }>();
+  for (const [status, ms] of rows) {
+    const entry = stays.get(status) ?? stays.set(status, { open: 0, durations: [] }).get(status)!;
+    if (ms === null) entry.open += 1;
+    else entry.durations.push(ms);
+  }
+  return orderStatuses(stays.keys()).map((status) => {
+    const { open, durations } = stays.get(status)!;
+    const sorted = Float64Array.from(durations).sort();
+    const middle = (sorted.length - 1) / 2;
+    const medianMs = sorted.length === 0 ? null : (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
+    return { status, completedStays: sorted.length, openStays: open, medianHours: medianMs === null ? null : medianMs / HOUR_MS };
   });
 }
