@@ -12,6 +12,7 @@ const NODE_WIDTH = 12;
 /** Room for the channel labels on the left and the agent labels on the right. */
 const MARGIN = { top: 28, right: 190, bottom: 8, left: 170 };
 
+const conversations = (n: number) => `${count(n)} conversation${n === 1 ? '' : 's'}`;
 const colorOf = (node: FlowNode) => (node.kind === 'entity' ? FLOW_COLORS[node.layer] : FLOW_COLORS.none);
 const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name);
 
@@ -59,7 +60,7 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
               iterations={64}
               margin={MARGIN}
             >
-              <Tooltip formatter={(value, name) => [`${count(Number(value))} conversations`, String(name).replace(' - ', ' → ')]} />
+              <Tooltip formatter={(value, name) => [conversations(Number(value)), String(name).replace(' - ', ' → ')]} />
             </Sankey>
           </ResponsiveContainer>
         </div>
@@ -75,7 +76,7 @@ function FlowNodeShape({ x, y, width, height, payload }: SankeyNodeProps) {
   const label = `${shorten(node.name)} · ${count(node.conversations)}`;
   return (
     <g className="flow-node" data-layer={node.layer}>
-      <title>{`${node.name}: ${count(node.conversations)} conversations`}</title>
+      <title>{`${node.name}: ${conversations(node.conversations)}`}</title>
       <rect x={x} y={y} width={width} height={Math.max(height, 1)} fill={colorOf(node)} />
       <text
         x={left ? x - 6 : x + width + 6}

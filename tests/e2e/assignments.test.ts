@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { conversationStory } from '../helpers/conversation-story';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, type TestServer } from '../helpers/server';
 
@@ -48,12 +49,18 @@ describe('assignments page in the browser', () => {
     expect(labels).toContain('Priority · 21');
     expect(labels).toContain('No group · 6');
     expect(labels).toContain('Unassigned · 12');
+    // Hovering a link names both ends and the conversations it carries.
+    await page.locator('.recharts-sankey-link').first().hover();
+    await page.locator('.recharts-tooltip-wrapper', { hasText: 'conversations' }).waitFor();
+    expect(await page.locator('.recharts-tooltip-wrapper').textContent()).toMatch(/^.+ → .+ : \d+ conversations?$/);
     // The most frequent agent → agent path, with names resolved from the payloads.
     const firstPath = page.getByRole('table', { name: 'Agent → agent reassignments' }).locator('tbody tr').first();
     expect(await firstPath.locator('td').allTextContents()).toEqual(['Goran Petrov', 'Jamal Okafor', '2']);
     await expect(page.getByText('No conversation moved from one group to another').isVisible()).resolves.toBe(true);
     expect(await page.getByRole('table', { name: /^Unassignments/ }).locator('tbody tr').first().locator('td').allTextContents()).toEqual(['VIP Desk', 'group', '2']);
     expect(await page.locator('a.export').getAttribute('href')).toBe('/api/reports/assignments.csv?from=2026-10-01&to=2026-10-31&tz=UTC');
+    await page.mouse.move(0, 0); // no tooltip in the screenshot
+    await page.waitForFunction(() => [...document.querySelectorAll('.recharts-tooltip-wrapper')].every((el) => getComputedStyle(el).visibility === 'hidden'));
     await page.screenshot({ path: screenshotPath('assignments-1280'), fullPage: true });
 
     await page.selectOption('select[name=channel]', PRIORITY);
@@ -70,6 +77,22 @@ describe('assignments page in the browser', () => {
     await page.goto(`${server.url}/assignments?from=2026-10-01&to=2026-10-31`);
     await page.locator('.flow-node').first().waitFor();
     await page.screenshot({ path: screenshotPath('assignments-390'), fullPage: true });
+  });
+
+  it('shows names from payloads as text, never as markup', async () => {
+    const name = '<img src=x onerror="window.injected=1"> & Co';
+    const envelopes = conversationStory('markup-check', 'c-markup', '2026-12-02T10:00:00.000Z', [{ at: '2026-12-02T10:05:00.000Z', group: 'g-markup', agent: 'a-markup', status: 'assigned' }]);
+    for (const envelope of envelopes as { data: { associations: { channel: { name?: string } } } }[]) envelope.data.associations.channel.name = name;
+    expect((await postEvents(server, JSON.stringify(envelopes))).json.accepted).toBe(2);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/assignments?from=2026-12-01&to=2026-12-31`);
+    await page.locator('.flow-node').first().waitFor();
+    // Long names are shortened in the diagram (24 characters) and given whole in its tooltip and table.
+    expect(await page.locator('.flow-node[data-layer=channel] text').textContent()).toBe(`${name.slice(0, 23)}… · 1`);
+    expect(await page.locator('.flow-node[data-layer=channel] title').textContent()).toBe(`${name}: 1 conversation`);
+    expect(await page.locator('select[name=channel] option', { hasText: 'onerror' }).textContent()).toBe(name);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { injected?: number }).injected)).toBeUndefined();
   });
 
   it('says what is missing when nothing matches', async () => {

@@ -44,12 +44,19 @@ describe('transitions page in the browser', () => {
 
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     expect((await page.locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(['→ assigned', '→ new', '→ resolved']);
+    // Hovering the first day with transitions (2026-10-05: 2 created, 2 assigned) lists them, top of the stack first.
+    await page.locator('.recharts-bar-rectangle').first().hover();
+    const tooltip = page.locator('.recharts-tooltip-wrapper', { hasText: '2026-10-05' });
+    await tooltip.waitFor();
+    expect(await tooltip.locator('.recharts-tooltip-item').allTextContents()).toEqual(['→ resolved : 0 transitions', '→ assigned : 2 transitions', '→ new : 2 transitions']);
     const stays = page.getByRole('table', { name: 'Time in each status' }).locator('tbody tr');
     expect(await stays.nth(0).locator('td').allTextContents()).toEqual(['new', '3.0 h', '51', '12']);
     expect(await stays.nth(1).locator('td').allTextContents()).toEqual(['assigned', '20.5 h', '47', '14']);
     expect(await stays.nth(2).locator('td').allTextContents()).toEqual(['resolved', '37.7 h', '10', '32']);
     expect(await page.locator('.recharts-label-list text').allTextContents()).toEqual(['3.0 h', '20.5 h', '37.7 h']);
     expect(await page.locator('a.export').getAttribute('href')).toBe('/api/reports/transitions.csv?from=2026-10-01&to=2026-10-31&tz=UTC');
+    await page.mouse.move(0, 0); // no tooltip in the screenshot
+    await page.waitForFunction(() => [...document.querySelectorAll('.recharts-tooltip-wrapper')].every((el) => getComputedStyle(el).visibility === 'hidden'));
     await page.screenshot({ path: screenshotPath('transitions-1280'), fullPage: true });
 
     await page.selectOption('select[name=channel]', PRIORITY);
