@@ -60,13 +60,21 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
               iterations={64}
               margin={MARGIN}
             >
-              <Tooltip formatter={(value, name) => [conversations(Number(value)), String(name).replace(' - ', ' → ')]} />
+              <Tooltip formatter={(value, name, item) => [conversations(Number(value)), linkLabel(item.payload) ?? String(name)]} />
             </Sankey>
           </ResponsiveContainer>
         </div>
       </div>
     </>
   );
+}
+
+/** "from → to" for a link (recharts' own label joins names with " - ", which names may contain); undefined for a node. */
+function linkLabel(entry: unknown): string | undefined {
+  type Link = { source?: { name?: string }; target?: { name?: string }; payload?: Link };
+  // The entry's payload is the searcher's {payload, name, value}, and that payload is the link with its two nodes.
+  const link = (entry as Link | undefined)?.payload;
+  return link?.source?.name !== undefined && link.target?.name !== undefined ? `${link.source.name} → ${link.target.name}` : undefined;
 }
 
 /** A node with its label: channels labelled on the left, groups and agents on the right. */
