@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, min, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
+import { streamRows, type Db } from '../../db/client';
 import { conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
@@ -99,8 +99,8 @@ const HOUR_MS = 3_600_000;
  * The next transition is one index seek per transition, `min(at)` over the conversation's later
  * transitions through the `(conversation_id, at)` index, so the cost follows the transitions in
  * the range (found through the `(at)` index), never the whole history. (A LEAD() window would
- * need every later transition of those conversations read and sorted first.) Two transitions of
- * a conversation at the same millisecond count as one moment. The medians are exact, computed
+ * need every later transition of those conversations read and sorted first.) Transitions of a
+ * conversation at the same millisecond all end at its next later transition. The medians are exact, computed
  * here from the durations: sorting numbers in memory is far cheaper than SQLite sorting rows.
  */
 export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
@@ -109,12 +109,13 @@ export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
     .select({ at: min(later.at) })
     .from(later)
     .where(and(eq(later.conversationId, statusTransitions.conversationId), gt(later.at, statusTransitions.at)));
-  const rows = db
+  const query = db
     .select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` })
     .from(statusTransitions)
     .innerJoin(conversations, eq(conversations.conversationId, statusTransitions.conversationId))
-    .where(activityInRange(statusTransitions.at, filters))
-    .values();
+    .where(activityInRange(statusTransitions.at, filters));
+  // Streamed, so a year of a million conversations (millions of stays) holds only the durations in memory.
+  const rows = streamRows<[string, number | null]>(db, query);
 
   const stays = new Map<string, { open: number; durations: number[] }>();
   for (const [status, ms] of rows) {
