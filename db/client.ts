@@ -64,3 +64,13 @@ export class DatabaseUnavailableError extends Error {
 export function writeTransaction<T>(db: Db, work: () => T): T {
   return db.$client.transaction(work).immediate();
 }
+
+/**
+ * Rows of a query built with drizzle, as arrays of column values, streamed one at a time: for a
+ * figure computed over more rows than should sit in memory at once. (drizzle's SQLite builder has
+ * no iterator; a PostgreSQL driver would use a cursor here.)
+ */
+export function streamRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): IterableIterator<Row> {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
+}

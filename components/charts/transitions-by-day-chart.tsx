@@ -1,0 +1,30 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { TransitionsByDay } from '@/lib/queries/transitions';
+import { count } from '@/lib/format';
+import { statusColors } from './palette';
+
+/** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
+export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByDay; timezone: string }) {
+  const colors = statusColors(data.statuses);
+  const names = data.statuses.map((status) => `→ ${status}`);
+  return (
+    <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
+      <ResponsiveContainer width="100%" height={300}>
+        <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
+          <YAxis allowDecimals={false} tickFormatter={(n: number) => count(n)} width={64} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          {/* Top of the stack first, as the bars read. */}
+          <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
+          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+          {data.statuses.map((status, i) => (
+            // A function key: status names come from payloads and are never read as a property path.
+            <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,207 @@
+import { and, asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { assignmentChanges, conversations, type ASSIGNMENT_KINDS } from '../../db/schema';
+import type { Filters } from '../filters/parse-filters';
+import { activityInRange } from './activity-filter';
+import { conversationsMatching } from './conversation-filter';
+import { namesOf, type EntityKind } from './entity-names';
+
+/**
+ * The figures of the Assignments page, each defined once here (the page and the CSV export call
+ * these functions):
+ * - where conversations created in the range sit now: channel → group → agent;
+ * - what happened to assignments in the range (activity): reassignments, unassignments, rates;
+ * - the most frequent reassignment paths and who conversations were taken from.
+ *
+ * Vocabulary, per kind (agent or group), over `assignment_changes` rows:
+ * - assignment: `to_id` set (a first assignment or a reassignment);
+ * - reassignment: `from_id` and `to_id` both set (moved from one agent, or group, to another);
+ * - unassignment: `from_id` set, `to_id` null (taken away, nobody in its place).
+ */
+
+export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
+
+// ─── channel → group → agent ──────────────────────────────────────────────────────────────────
+
+export type FlowLayer = EntityKind;
+export type FlowNode = {
+  name: string;
+  layer: FlowLayer;
+  /** `entity`: a real channel, group or agent; `none`: nobody (no group, unassigned); `other`: the small ones, together. */
+  kind: 'entity' | 'none' | 'other';
+  conversations: number;
+};
+export type FlowLink = { source: number; target: number; value: number };
+export type AssignmentFlow = { conversations: number; nodes: FlowNode[]; links: FlowLink[] };
+
+/** How many nodes of each layer are drawn by name; the rest become one "Other …" node, so the diagram stays readable. */
+export const FLOW_LIMITS: Record<FlowLayer, number> = { channel: 6, group: 8, agent: 10 };
+const NONE_LABEL: Record<FlowLayer, string> = { channel: 'No channel', group: 'No group', agent: 'Unassigned' };
+const OTHER_LABEL: Record<FlowLayer, string> = { channel: 'Other channels', group: 'Other groups', agent: 'Other agents' };
+const LAYERS: FlowLayer[] = ['channel', 'group', 'agent'];
+
+/**
+ * Conversations created in the range (matching the filters), by their current channel, group and
+ * agent: the nodes of a three-column Sankey, and links channel → group and group → agent whose
+ * widths are conversations. A group node's inflow equals its outflow.
+ */
+export function getAssignmentFlow(db: Db, filters: Filters, limits = FLOW_LIMITS): AssignmentFlow {
+  // One row per (channel, group, agent) combination: at most a few thousand, whatever the volume.
+  const rows = db
+    .select({
+      channel: conversations.channelId,
+      group: conversations.assignedGroupId,
+      agent: conversations.assignedAgentId,
+      n: count(),
+    })
+    .from(conversations)
+    .where(conversationsMatching(filters))
+    .groupBy(conversations.channelId, conversations.assignedGroupId, conversations.assignedAgentId)
+    .all();
+
+  // Per layer: the id of each node drawn by name, the rest mapped to OTHER.
+  const OTHER = Symbol('other');
+  type Key = string | null | typeof OTHER;
+  const keep = new Map<FlowLayer, Set<string>>();
+  const names = new Map<FlowLayer, Map<string, string>>();
+  for (const layer of LAYERS) {
+    const totals = new Map<string, number>();
+    for (const row of rows) if (row[layer] !== null) totals.set(row[layer]!, (totals.get(row[layer]!) ?? 0) + row.n);
+    const top = [...totals].sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).slice(0, limits[layer]);
+    keep.set(layer, new Set(top.map(([id]) => id)));
+    names.set(layer, namesOf(db, layer, top.map(([id]) => id)));
+  }
+  const keyOf = (layer: FlowLayer, id: string | null): Key => (id === null ? null : keep.get(layer)!.has(id) ? id : OTHER);
+
+  const nodeIndex = new Map<string, number>();
+  const nodes: FlowNode[] = [];
+  const nodeFor = (layer: FlowLayer, key: Key): number => {
+    const mapKey = `${layer}:${key === OTHER ? '*other' : key === null ? '*none' : `=${key}`}`;
+    let index = nodeIndex.get(mapKey);
+    if (index === undefined) {
+      index = nodes.length;
+      nodeIndex.set(mapKey, index);
+      nodes.push(
+        key === OTHER
+          ? { name: OTHER_LABEL[layer], layer, kind: 'other', conversations: 0 }
+          : key === null
+            ? { name: NONE_LABEL[layer], layer, kind: 'none', conversations: 0 }
+            : { name: names.get(layer)!.get(key) ?? key, layer, kind: 'entity', conversations: 0 },
+      );
+    }
+    return index;
+  };
+  const linkValues = new Map<string, number>();
+  let total = 0;
+  for (const row of rows) {
+    total += row.n;
+    const [channel, group, agent] = LAYERS.map((layer) => nodeFor(layer, keyOf(layer, row[layer]))) as [number, number, number];
+    nodes[channel]!.conversations += row.n;
+    nodes[group]!.conversations += row.n;
+    nodes[agent]!.conversations += row.n;
+    for (const link of [`${channel}>${group}`, `${group}>${agent}`]) linkValues.set(link, (linkValues.get(link) ?? 0) + row.n);
+  }
+
+  // Largest first within a layer, "nobody" and "other" last: the order the diagram and its table read in.
+  const rank = (node: FlowNode) => LAYERS.indexOf(node.layer) * 3 + (node.kind === 'entity' ? 0 : node.kind === 'none' ? 1 : 2);
+  const order = nodes.map((node, index) => ({ node, index })).sort((a, b) => rank(a.node) - rank(b.node) || b.node.conversations - a.node.conversations || a.node.name.localeCompare(b.node.name));
+  const newIndex = new Map(order.map(({ index }, position) => [index, position]));
+  const links = [...linkValues]
+    .map(([key, value]) => {
+      const [source, target] = key.split('>').map((i) => newIndex.get(Number(i))!) as [number, number];
+      return { source, target, value };
+    })
+    .sort((a, b) => a.source - b.source || a.target - b.target);
+  return { conversations: total, nodes: order.map(({ node }) => node), links };
+}
+
+// ─── reassignments and unassignments in the range ─────────────────────────────────────────────
+
+export type AssignmentActivity = {
+  /** Changes with `to_id` set: first assignments and reassignments. */
+  assignments: number;
+  /** Changes with `from_id` and `to_id` both set. */
+  reassignments: number;
+  /** Changes with `from_id` set and `to_id` null. */
+  unassignments: number;
+  /** Distinct conversations with at least one assignment in the range: the rate's denominator. */
+  conversationsAssigned: number;
+  /** Distinct conversations with at least one reassignment in the range: the rate's numerator. */
+  conversationsReassigned: number;
+};
+export type AssignmentSummary = Record<AssignmentKind, AssignmentActivity>;
+
+const sumWhere = (condition: SQL) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`.mapWith(Number);
+const conversationsWhere = (condition: SQL) => sql<number>`count(distinct case when ${condition} then ${assignmentChanges.conversationId} end)`.mapWith(Number);
+const assigned = sql`${assignmentChanges.toId} is not null`;
+const reassigned = sql`${assignmentChanges.fromId} is not null and ${assignmentChanges.toId} is not null`;
+const unassigned = sql`${assignmentChanges.fromId} is not null and ${assignmentChanges.toId} is null`;
+
+/**
+ * Assignment changes in the range, per kind. The reassignment rate of a kind is
+ * `conversationsReassigned / conversationsAssigned`: of the conversations given to an agent (or
+ * group) in the range, the share that was moved to another at least once in the range.
+ */
+export function getAssignmentSummary(db: Db, filters: Filters): AssignmentSummary {
+  const rows = db
+    .select({
+      kind: assignmentChanges.kind,
+      assignments: sumWhere(assigned),
+      reassignments: sumWhere(reassigned),
+      unassignments: sumWhere(unassigned),
+      conversationsAssigned: conversationsWhere(assigned),
+      conversationsReassigned: conversationsWhere(reassigned),
+    })
+    .from(assignmentChanges)
+    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
+    .where(activityInRange(assignmentChanges.at, filters))
+    .groupBy(assignmentChanges.kind)
+    .all();
+  const none: AssignmentActivity = { assignments: 0, reassignments: 0, unassignments: 0, conversationsAssigned: 0, conversationsReassigned: 0 };
+  const summary: AssignmentSummary = { agent: { ...none }, group: { ...none } };
+  for (const { kind, ...activity } of rows) summary[kind] = activity;
+  return summary;
+}
+
+export type ReassignmentPath = { fromId: string; from: string; toId: string; to: string; changes: number };
+export type Unassignment = { kind: AssignmentKind; fromId: string; from: string; changes: number };
+
+export const TOP_PATHS = 10;
+
+/** The most frequent reassignments of a kind in the range: from whom to whom, most frequent first. */
+export function getReassignmentPaths(db: Db, filters: Filters, kind: AssignmentKind, limit = TOP_PATHS): ReassignmentPath[] {
+  const changes = count();
+  const rows = db
+    .select({ fromId: assignmentChanges.fromId, toId: assignmentChanges.toId, changes })
+    .from(assignmentChanges)
+    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
+    .where(and(activityInRange(assignmentChanges.at, filters), eq(assignmentChanges.kind, kind), isNotNull(assignmentChanges.fromId), isNotNull(assignmentChanges.toId)))
+    .groupBy(assignmentChanges.fromId, assignmentChanges.toId)
+    .orderBy(desc(changes), asc(assignmentChanges.fromId), asc(assignmentChanges.toId))
+    .limit(limit)
+    .all();
+  const names = namesOf(db, kind, rows.flatMap((row) => [row.fromId, row.toId]));
+  return rows.map((row) => ({ fromId: row.fromId!, from: names.get(row.fromId!)!, toId: row.toId!, to: names.get(row.toId!)!, changes: row.changes }));
+}
+
+/** Who conversations were most often taken from, leaving nobody in their place, in the range. */
+export function getUnassignments(db: Db, filters: Filters, limit = TOP_PATHS): Unassignment[] {
+  const changes = count();
+  const rows = db
+    .select({ kind: assignmentChanges.kind, fromId: assignmentChanges.fromId, changes })
+    .from(assignmentChanges)
+    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
+    .where(and(activityInRange(assignmentChanges.at, filters), isNotNull(assignmentChanges.fromId), isNull(assignmentChanges.toId)))
+    .groupBy(assignmentChanges.kind, assignmentChanges.fromId)
+    .orderBy(desc(changes), asc(assignmentChanges.kind), asc(assignmentChanges.fromId))
+    .limit(limit)
+    .all();
+  const agentNames = namesOf(db, 'agent', rows.filter((row) => row.kind === 'agent').map((row) => row.fromId));
+  const groupNames = namesOf(db, 'group', rows.filter((row) => row.kind === 'group').map((row) => row.fromId));
+  return rows.map((row) => ({
+    kind: row.kind,
+    fromId: row.fromId!,
+    from: (row.kind === 'agent' ? agentNames : groupNames).get(row.fromId!)!,
+    changes: row.changes,
+  }));
+}
