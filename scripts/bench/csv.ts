@@ -9,6 +9,8 @@
  *    fast as it arrives and counts the lines; the server's resident memory (VmRSS in
  *    /proc/<pid>/status) is sampled every 20 ms during the download.
  *
+ * A last round asks for no compression (Next.js gzips for clients that accept it, as browsers do).
+ *
  * Figures: `csv.rows_per_s` (rows ÷ seconds from request to last byte, median of the rounds),
  * `csv.peak_rss_growth_mb` (highest VmRSS during a round minus VmRSS just before it, the worst
  * round), `csv.first_byte_ms` (request to first body byte, median).
@@ -69,6 +71,14 @@ async function runCsv(context: SuiteContext): Promise<SuiteResult> {
     if (result.rows !== expected) problems.push(`round ${round}: ${result.rows} rows downloaded, ${expected} in the database`);
   }
 
+  // One more round without compression: Next.js gzips responses for clients that accept it (as
+  // browsers and fetch do), which costs the server CPU; this round shows how much.
+  const cpuBeforeIdentity = server.cpuMs();
+  const identity = await download(`${server.url}/api/reports/conversations.csv?from=${RANGE.from}&to=${RANGE.to}`, server.pid, { 'accept-encoding': 'identity' });
+  const cpuAfterIdentity = server.cpuMs();
+  log(`uncompressed: ${Math.round(identity.rowsPerSecond).toLocaleString('en')} rows/s, server RSS +${identity.rssGrowthMb.toFixed(0)} MB`);
+  if (identity.rows !== expected) problems.push(`uncompressed round: ${identity.rows} rows downloaded, ${expected} in the database`);
+
   const figures: Figure[] = [
     { key: 'csv.rows_per_s', value: median(results.map((r) => r.rowsPerSecond)), unit: 'rows/s', digits: 0, target: CSV_TARGETS['csv.rows_per_s'], note: `${expected.toLocaleString('en')} rows, median of ${rounds}` },
     { key: 'csv.peak_rss_growth_mb', value: Math.max(...results.map((r) => r.rssGrowthMb)), unit: 'MB', digits: 0, target: CSV_TARGETS['csv.peak_rss_growth_mb'], note: 'server VmRSS, worst round' },
@@ -76,11 +86,15 @@ async function runCsv(context: SuiteContext): Promise<SuiteResult> {
     { key: 'csv.bytes_per_row', value: median(results.map((r) => r.bytes / r.rows)), unit: 'bytes', digits: 0 },
   ];
   const cpu = results.map((r) => r.serverCpuMs).filter((v): v is number => v !== null);
-  if (cpu.length > 0) figures.push({ key: 'csv.server_cpu_us_per_row', value: (1000 * median(cpu)) / expected, unit: 'µs', digits: 2 });
+  if (cpu.length > 0) figures.push({ key: 'csv.server_cpu_us_per_row', value: (1000 * median(cpu)) / expected, unit: 'µs', digits: 2, note: 'gzip, as browsers ask' });
+  figures.push({ key: 'csv.uncompressed_rows_per_s', value: identity.rowsPerSecond, unit: 'rows/s', digits: 0, note: 'Accept-Encoding: identity' });
+  if (cpuBeforeIdentity !== null && cpuAfterIdentity !== null) {
+    figures.push({ key: 'csv.uncompressed_server_cpu_us_per_row', value: (1000 * (cpuAfterIdentity - cpuBeforeIdentity)) / expected, unit: 'µs', digits: 2 });
+  }
   return {
     figures,
     problems,
-    details: { rows: expected, fill, rounds: results },
+    details: { rows: expected, fill, rounds: results, uncompressed: identity },
     notes: [
       `csv: ${fill.generated.toLocaleString('en')} generated conversations (${fill.events.toLocaleString('en')} events, ${fill.generateSeconds.toFixed(0)} s) copied to ${fill.conversations.toLocaleString('en')} rows (${fill.copySeconds.toFixed(0)} s)`,
     ],
@@ -99,7 +113,7 @@ function countInRange(databasePath: string): number {
 }
 
 /** Downloads `url`, counting rows (line ends: generated names hold no line breaks) and sampling the server's memory. */
-async function download(url: string, pid: number) {
+async function download(url: string, pid: number, headers: Record<string, string> = {}) {
   const rssBeforeMb = rssMb(pid);
   let rssPeakMb = rssBeforeMb;
   const sampler = setInterval(() => (rssPeakMb = Math.max(rssPeakMb, rssMb(pid))), 20);
@@ -108,7 +122,7 @@ async function download(url: string, pid: number) {
   let bytes = 0;
   let lines = 0;
   try {
-    const response = await fetch(url);
+    const response = await fetch(url, { headers });
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       if (bytes === 0) firstByteMs = performance.now() - started;
       bytes += chunk.length;
