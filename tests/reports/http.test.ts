@@ -61,6 +61,13 @@ async function eventually(check: () => boolean): Promise<boolean> {
   return check();
 }
 
+/**
+ * fetch on a connection of its own. The in-process comparisons keep this process busy for seconds,
+ * in which the server closes an idle keep-alive connection unnoticed; a later fetch could pick that
+ * dead connection and fail with "other side closed".
+ */
+const get = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), connection: 'close' } });
+
 const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
 const csvRows = (body: Buffer) => parse(body, { columns: true, bom: true }) as Record<string, string>[];
 
@@ -69,7 +76,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     // All downloads first, then the comparisons (which take a while on a busy machine).
     const downloads = [];
     for (const name of REPORT_NAMES) {
-      const response = await fetch(`${server.url}/api/reports/${name}.csv?${OCTOBER}&tz=UTC`);
+      const response = await get(`${server.url}/api/reports/${name}.csv?${OCTOBER}&tz=UTC`);
       downloads.push({ name, response, body: await bytes(response) });
     }
     for (const { name, response, body } of downloads) {
@@ -83,18 +90,18 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
       const expected = await readReport(databasePath, name, OCTOBER);
       expect(body.toString('utf8'), name).toBe(expected.text);
     }
-    const conversations = csvRows(await bytes(await fetch(`${server.url}/api/reports/conversations.csv?${OCTOBER}`)));
+    const conversations = csvRows(downloads.find((download) => download.name === 'conversations')!.body);
     expect(conversations).toHaveLength(58 * (COPIES + 1));
   });
 
   it('names the file after the range in the filters', async () => {
-    const response = await fetch(`${server.url}/api/reports/transitions.csv?from=2026-10-05&to=2026-10-06&tz=Europe/Berlin&source=WHATSAPP`);
+    const response = await get(`${server.url}/api/reports/transitions.csv?from=2026-10-05&to=2026-10-06&tz=Europe/Berlin&source=WHATSAPP`);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="transitions_2026-10-05_2026-10-06.csv"');
     await response.arrayBuffer();
   });
 
   it('answers invalid filters with 400 and the reasons as JSON, and no CSV', async () => {
-    const response = await fetch(`${server.url}/api/reports/conversations.csv?from=2026-13-01&status=open`);
+    const response = await get(`${server.url}/api/reports/conversations.csv?from=2026-13-01&status=open`);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(response.headers.get('content-disposition')).toBeNull();
@@ -106,7 +113,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
 
   it('answers an unknown report with 404 and the list of reports', async () => {
     for (const path of ['/api/reports/nope.csv', '/api/reports/conversations', '/api/reports/conversations.json']) {
-      const response = await fetch(`${server.url}${path}`);
+      const response = await get(`${server.url}${path}`);
       expect(response.status, path).toBe(404);
       const body = await response.json();
       expect(body.reports).toEqual(REPORT_NAMES.map((name) => `/api/reports/${name}.csv`));
@@ -115,17 +122,17 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
 
   it('keeps serving pages, live figures and ingest while a download is in progress, and the download reads one snapshot', async () => {
     const before = rowCount(databasePath, 'conversations');
-    const download = await fetch(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`);
+    const download = await get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`);
     const reader = download.body!.getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
     expect(Buffer.from(first.value!).toString('utf8')).toContain('conversation_id,status');
 
     // The page and the live figures use the shared connection: not blocked by the export's cursor.
-    const page = await fetch(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    const page = await get(`${server.url}/?from=2026-10-01&to=2026-10-31`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Overview');
-    const live = await fetch(`${server.url}/api/live`);
+    const live = await get(`${server.url}/api/live`);
     expect(live.status).toBe(200);
     // A new conversation, created in the range, arrives meanwhile.
     const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
@@ -139,7 +146,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     // Everything created in October and November at the start of the download, and not the newcomer.
     expect(rows).toHaveLength(before);
     expect(rows.some((row) => row.conversation_id === 'arrived-during-export')).toBe(false);
-    const after = csvRows(await bytes(await fetch(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`)));
+    const after = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`)));
     expect(after).toHaveLength(before + 1);
   });
 
@@ -148,7 +155,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(idle).toBeGreaterThanOrEqual(1); // the shared connection
     for (let i = 0; i < 3; i++) {
       const abort = new AbortController();
-      const response = await fetch(`${server.url}/api/reports/conversations.csv?${OCTOBER}`, { signal: abort.signal });
+      const response = await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`, { signal: abort.signal });
       const reader = response.body!.getReader();
       expect((await reader.read()).done).toBe(false);
       expect(connectionsOpen()).toBe(idle + 1); // the export's own read-only connection
@@ -157,10 +164,10 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
       expect(await eventually(() => connectionsOpen() === idle)).toBe(true);
     }
     // The next requests work: pages, health, and a whole export.
-    expect((await fetch(`${server.url}/?${OCTOBER}`)).status).toBe(200);
-    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect((await get(`${server.url}/?${OCTOBER}`)).status).toBe(200);
+    const health = await (await get(`${server.url}/api/health`)).json();
     expect(health.status).toBe('ok');
-    const rows = csvRows(await bytes(await fetch(`${server.url}/api/reports/conversations.csv?${OCTOBER}`)));
+    const rows = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`)));
     expect(rows).toEqual((await readReport(databasePath, 'conversations', OCTOBER)).rows);
     expect(rows.length).toBeGreaterThan(58 * (COPIES + 1) - 1);
     expect(server.output()).not.toMatch(/connection is busy|unhandled|uncaught/i);
