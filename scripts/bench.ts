@@ -9,7 +9,7 @@
  *   npm run bench -- --profile DIR      run the server with node --cpu-prof, writing its CPU profile to DIR
  *                                       (summary: npx tsx scripts/bench/profile-summary.ts DIR/*.cpuprofile)
  *
- * Suites live in scripts/bench/ (ingest.ts so far); each starts its own server with a fresh
+ * Suites live in scripts/bench/ (ingest.ts, csv.ts); each starts its own server with a fresh
  * temporary database. Figures have dotted keys (`ingest.single_ratio`); some have a target. The
  * exit code is 0 whether or not targets are met (the figures are the point), and non-zero only
  * when the benchmark itself failed: the server did not start, or responses were errors.
@@ -17,12 +17,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { csvSuite } from './bench/csv';
 import { ingestSuite } from './bench/ingest';
 import { machineBusyMs } from './bench/load';
 import { currentBuildId, ensureBuild, startBenchServer, type BenchServer, type BuildInfo, type StartOptions } from './bench/server';
 import { passes, type Figure, type Suite, type SuiteResult, type Target } from './bench/types';
 
-const SUITES: Suite[] = [ingestSuite];
+const SUITES: Suite[] = [ingestSuite, csvSuite];
 
 type Args = { quick: boolean; json: string | null; only: string[] | null; build: boolean; profile: string | null; help: boolean };
 

@@ -1,0 +1,71 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { config } from '../lib/config';
+import type { Db } from './client';
+import * as schema from './schema';
+
+/**
+ * A connection of its own for a long read (a streamed CSV export), and a cursor over a query's
+ * rows. Why not the shared connection: a better-sqlite3 statement that is being iterated keeps its
+ * connection busy, and every other query on it throws "This database connection is busy executing
+ * a query" until the iteration ends; with one shared connection, a download would block every page.
+ * A second, read-only connection reads a consistent snapshot (WAL) while ingest keeps writing.
+ *
+ * This is the SQLite-specific half of streaming: with PostgreSQL, a cursor on a pooled client
+ * takes its place behind the same `RowCursor` interface.
+ */
+export type ReadConnection = {
+  /** Drizzle over the read-only connection: build queries here, run small ones with `.all()`. */
+  db: Db;
+  /** Rows of `query`, one array a row in the order of its select list, read as they are asked for. */
+  cursor: (query: { toSQL: () => { sql: string; params: unknown[] } }) => RowCursor;
+  /** Closes the connection (and any cursor still open). Safe to call more than once. */
+  close: () => void;
+};
+
+export type RowCursor = {
+  /** The next row, or undefined after the last one. */
+  next: () => unknown[] | undefined;
+  /** Stops reading (the statement is reset); safe to call more than once. */
+  close: () => void;
+};
+
+export function openReadConnection(databasePath = config().databasePath): ReadConnection {
+  if (databasePath === ':memory:') throw new Error('an in-memory database cannot be read from a second connection');
+  const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema }) as Db;
+  const open = new Set<RowCursor>();
+  let closed = false;
+  return {
+    db,
+    cursor(query) {
+      const { sql, params } = query.toSQL();
+      // raw(): arrays rather than objects, the cheapest form per row for a million rows.
+      const iterator = sqlite.prepare(sql).raw(true).iterate(...params) as IterableIterator<unknown[]>;
+      let done = false;
+      const cursor: RowCursor = {
+        next() {
+          if (done) return undefined;
+          const step = iterator.next();
+          if (step.done) cursor.close();
+          return step.done ? undefined : step.value;
+        },
+        close() {
+          if (done) return;
+          done = true;
+          open.delete(cursor);
+          iterator.return?.();
+        },
+      };
+      open.add(cursor);
+      return cursor;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const cursor of [...open]) cursor.close();
+      sqlite.close();
+    },
+  };
+}

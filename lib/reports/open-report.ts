@@ -1,0 +1,52 @@
+import { openReadConnection } from '../../db/read-connection';
+import type { Filters } from '../filters/parse-filters';
+import { isoTime, type Cell } from './csv';
+import { arraySource, csvStream, type CsvSource } from './csv-stream';
+import type { ReportName } from './names';
+import { ROW_REPORTS } from './row-reports';
+import { teamReportHeader, teamReportRows } from './team-reports';
+
+export type OpenedReport = { fileName: string; body: ReadableStream<Uint8Array> };
+
+/** `conversations_2026-10-01_2026-10-31.csv`: the report, and the range's first and last day (in the filters' timezone). */
+export function reportFileName(name: ReportName, filters: Filters): string {
+  return `${name}_${filters.from}_${filters.to}.csv`;
+}
+
+/**
+ * Opens a report for download. Everything that can fail before the first row (opening the
+ * database, preparing the query) fails here, so the caller can still answer with an error status;
+ * after that, rows are read as the stream is consumed, through a read-only connection of the
+ * export's own that is closed when the stream ends, fails, is cancelled or `signal` aborts.
+ */
+export function openReport(name: ReportName, filters: Filters, options: { databasePath?: string; signal?: AbortSignal } = {}): OpenedReport {
+  const connection = openReadConnection(options.databasePath);
+  let source: CsvSource;
+  try {
+    if (name === 'agents' || name === 'groups') {
+      const kind = name === 'agents' ? 'agent' : 'group';
+      // Small and computed in full: the connection is not needed once the figures are in.
+      source = arraySource(teamReportHeader(kind), teamReportRows(connection.db, kind, filters));
+      connection.close();
+    } else {
+      const report = ROW_REPORTS[name];
+      const query = report.query(connection.db, filters);
+      const header = Object.keys(query._.selectedFields);
+      const times = report.times.map((column) => header.indexOf(column));
+      const cursor = connection.cursor(query);
+      source = {
+        header,
+        next() {
+          const row = cursor.next() as Cell[] | undefined;
+          if (row) for (const i of times) row[i] = isoTime(row[i]);
+          return row;
+        },
+        close: connection.close,
+      };
+    }
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+  return { fileName: reportFileName(name, filters), body: csvStream(source, options.signal) };
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../../db/client';
+import type { Filters } from '../filters/parse-filters';
+import { getTeamFigures, type TeamFigures, type TeamKind } from '../queries/team-figures';
+import type { Cell } from './csv';
+
+/**
+ * The per-agent and per-group reports: a few hundred rows at most, computed in full by grouped
+ * queries (lib/queries/team-figures.ts), then written out. Header → figure, in column order.
+ */
+const FIGURE_COLUMNS: [string, (row: TeamFigures) => Cell][] = [
+  ['open_now', (r) => r.openNow],
+  ['max_active_conv', (r) => r.maxActiveConv],
+  ['assigned_in_range', (r) => r.assignedInRange],
+  ['resolved_in_range', (r) => r.resolvedInRange],
+  ['reassigned_away', (r) => r.reassignedAway],
+  ['median_first_response_bhrs', (r) => r.medianFirstResponseBhrs],
+  ['median_first_response_chrs', (r) => r.medianFirstResponseChrs],
+  ['median_resolution_bhrs', (r) => r.medianResolutionBhrs],
+  ['median_resolution_chrs', (r) => r.medianResolutionChrs],
+];
+
+export function teamReportHeader(kind: TeamKind): string[] {
+  return [`${kind}_id`, `${kind}_name`, ...FIGURE_COLUMNS.map(([name]) => name)];
+}
+
+export function teamReportRows(db: Db, kind: TeamKind, filters: Filters): Cell[][] {
+  return getTeamFigures(db, kind, filters).map((row) => [row.id, row.name, ...FIGURE_COLUMNS.map(([, figure]) => figure(row))]);
+}

@@ -1,0 +1,55 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvLines, isoTime, type Cell } from '@/lib/reports/csv';
+
+// The writer is checked against csv-stringify (the well-kept library it stands in for, for speed)
+// and read back with csv-parse, for arbitrary rows: text made of the characters that matter
+// (separators, quotes, CR, LF, tab, formula starters, full-width forms, non-ASCII) and numbers.
+const tricky = fc.constantFrom(',', '"', '\r', '\n', '\t', '=', '+', '-', '@', "'", ' ', 'a', 'Z', '9', '.', 'é', '中', '\u200B', '\u200F', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', '😀');
+const text = fc.oneof(fc.array(tricky, { maxLength: 12 }).map((chars) => chars.join('')), fc.string({ unit: 'binary', maxLength: 12 }));
+const cell: fc.Arbitrary<Cell> = fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(null));
+const rows = fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 });
+
+const escaped = (value: string) => (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value);
+
+describe('CSV writer', () => {
+  it('writes exactly what csv-stringify writes with CRLF and escape_formulas', () => {
+    // quote_record_delimiter: with a record delimiter of its own, csv-stringify otherwise quotes
+    // only cells containing CRLF, and leaves a lone LF or CR bare, which splits the row when read.
+    const options = { record_delimiter: '\r\n', quote_record_delimiter: true, eof: true, escape_formulas: true };
+    expect(stringify([['a\nb']], { ...options, quote_record_delimiter: undefined })).toBe('a\nb\r\n');
+    fc.assert(
+      fc.property(rows, (input) => {
+        expect(csvLines(input)).toBe(stringify(input, options));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('reads back, through a CSV parser, as the values written (text escaped where it starts like a formula)', () => {
+    fc.assert(
+      fc.property(rows, (input) => {
+        // A row of one empty cell is an empty line, which parsers skip: give each row a marker cell.
+        const marked = input.map((row) => ['row', ...row]);
+        const parsed: string[][] = parse(csvLines(marked), { relax_column_count: true });
+        expect(parsed).toEqual(marked.map((row) => row.map((value) => (value === null || value === undefined ? '' : typeof value === 'number' ? String(value) : escaped(value)))));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('writes times as toISOString does, and keeps what is not a time as found', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(isoTime(Date.UTC(2026, 9, 5, 9, 12))).toBe('2026-10-05T09:12:00.000Z');
+    expect(isoTime(null)).toBeNull();
+    expect(isoTime('=not a time')).toBe('=not a time');
+    expect(csvLines([[isoTime('=not a time')]])).toBe("'=not a time\r\n");
+  });
+});

@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { REPORT_NAMES } from '@/lib/reports/names';
+import { copyConversations } from '../../scripts/bench/csv-data';
+import { rowCount } from '../helpers/db';
+import { streamLines } from '../helpers/fixtures';
+import { postEvents, startServer, tempDatabasePath, type TestServer } from '../helpers/server';
+import { readReport } from './read-report';
+
+// The built server over HTTP, on the fixture stream plus 400 copies of its conversations (about
+// 24,000 rows, 7 MB of CSV): large enough that a download is still being written while other
+// requests arrive.
+const OCTOBER = 'from=2026-10-01&to=2026-10-31';
+const COPIES = 400;
+let server: TestServer;
+let databasePath: string;
+
+beforeAll(async () => {
+  databasePath = tempDatabasePath('reports-http');
+  const db = openDatabase(databasePath);
+  ingestEnvelopes(db, streamLines().map((line) => JSON.parse(line)));
+  copyConversations(db, COPIES);
+  db.$client.close();
+  server = await startServer({ databasePath });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/**
+ * Open file descriptors (of any process: the server) on the database's WAL file: one per open
+ * connection. (Not the main file: SQLite keeps a closed connection's descriptor on it for reuse
+ * while another connection of the process holds a lock, because closing it would drop that lock.)
+ */
+function connectionsOpen(): number {
+  let n = 0;
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let fds: string[] = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours
+    }
+    for (const fd of fds) {
+      try {
+        if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === `${databasePath}-wal`) n += 1;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return n;
+}
+
+/** Waits (bounded) until `check` holds: the server closes a connection when it notices the client left. */
+async function eventually(check: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  return check();
+}
+
+/**
+ * fetch on a connection of its own. The in-process comparisons keep this process busy for seconds,
+ * in which the server closes an idle keep-alive connection unnoticed; a later fetch could pick that
+ * dead connection and fail with "other side closed".
+ */
+const get = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), connection: 'close' } });
+
+const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
+const csvRows = (body: Buffer) => parse(body, { columns: true, bom: true }) as Record<string, string>[];
+
+describe('GET /api/reports/<name>.csv over HTTP', () => {
+  it('downloads each report with its headers, a BOM, CRLF lines, and the same rows as produced in process', async () => {
+    // All downloads first, then the comparisons (which take a while on a busy machine).
+    const downloads = [];
+    for (const name of REPORT_NAMES) {
+      const response = await get(`${server.url}/api/reports/${name}.csv?${OCTOBER}&tz=UTC`);
+      downloads.push({ name, response, body: await bytes(response) });
+    }
+    for (const { name, response, body } of downloads) {
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${name}_2026-10-01_2026-10-31.csv"`);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(body.toString('utf8')).toContain('\r\n');
+      expect(body.toString('utf8').replace(/"[^"]*"/g, '')).not.toMatch(/[^\r]\n/); // every line break outside quotes is CRLF
+      const expected = await readReport(databasePath, name, OCTOBER);
+      expect(body.toString('utf8'), name).toBe(expected.text);
+    }
+    const conversations = csvRows(downloads.find((download) => download.name === 'conversations')!.body);
+    expect(conversations).toHaveLength(58 * (COPIES + 1));
+  });
+
+  it('names the file after the range in the filters', async () => {
+    const response = await get(`${server.url}/api/reports/transitions.csv?from=2026-10-05&to=2026-10-06&tz=Europe/Berlin&source=WHATSAPP`);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="transitions_2026-10-05_2026-10-06.csv"');
+    await response.arrayBuffer();
+  });
+
+  it('answers invalid filters with 400 and the reasons as JSON, and no CSV', async () => {
+    const response = await get(`${server.url}/api/reports/conversations.csv?from=2026-13-01&status=open`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.headers.get('content-disposition')).toBeNull();
+    const body = await response.json();
+    expect(body.error).toContain('from is not a calendar date');
+    expect(body.error).toContain('status (value 1) expected one of new, assigned, resolved');
+    expect(body.issues.map((issue: { param: string }) => issue.param).sort()).toEqual(['from', 'status']);
+  });
+
+  it('answers an unknown report with 404 and the list of reports', async () => {
+    for (const path of ['/api/reports/nope.csv', '/api/reports/conversations', '/api/reports/conversations.json']) {
+      const response = await get(`${server.url}${path}`);
+      expect(response.status, path).toBe(404);
+      const body = await response.json();
+      expect(body.reports).toEqual(REPORT_NAMES.map((name) => `/api/reports/${name}.csv`));
+    }
+  });
+
+  it('keeps serving pages, live figures and ingest while a download is in progress, and the download reads one snapshot', async () => {
+    const before = rowCount(databasePath, 'conversations');
+    const download = await get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`);
+    const reader = download.body!.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    expect(Buffer.from(first.value!).toString('utf8')).toContain('conversation_id,status');
+
+    // The page and the live figures use the shared connection: not blocked by the export's cursor.
+    const page = await get(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Overview');
+    const live = await get(`${server.url}/api/live`);
+    expect(live.status).toBe(200);
+    // A new conversation, created in the range, arrives meanwhile.
+    const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
+    created.data.conversation.conversation_id = 'arrived-during-export';
+    created.data.conversation.messages = [];
+    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+
+    const chunks = [Buffer.from(first.value!)];
+    for (let step = await reader.read(); !step.done; step = await reader.read()) chunks.push(Buffer.from(step.value));
+    const rows = csvRows(Buffer.concat(chunks));
+    // Everything created in October and November at the start of the download, and not the newcomer.
+    expect(rows).toHaveLength(before);
+    expect(rows.some((row) => row.conversation_id === 'arrived-during-export')).toBe(false);
+    const after = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`)));
+    expect(after).toHaveLength(before + 1);
+  });
+
+  it('survives clients that go away mid-download, and closes their connections', async () => {
+    const idle = connectionsOpen();
+    expect(idle).toBeGreaterThanOrEqual(1); // the shared connection
+    for (let i = 0; i < 3; i++) {
+      const abort = new AbortController();
+      const response = await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`, { signal: abort.signal });
+      const reader = response.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      expect(connectionsOpen()).toBe(idle + 1); // the export's own read-only connection
+      abort.abort();
+      await expect(reader.read()).rejects.toThrow();
+      expect(await eventually(() => connectionsOpen() === idle)).toBe(true);
+    }
+    // The next requests work: pages, health, and a whole export.
+    expect((await get(`${server.url}/?${OCTOBER}`)).status).toBe(200);
+    const health = await (await get(`${server.url}/api/health`)).json();
+    expect(health.status).toBe('ok');
+    const rows = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`)));
+    expect(rows).toEqual((await readReport(databasePath, 'conversations', OCTOBER)).rows);
+    expect(rows.length).toBeGreaterThan(58 * (COPIES + 1) - 1);
+    expect(server.output()).not.toMatch(/connection is busy|unhandled|uncaught/i);
+  });
+});
