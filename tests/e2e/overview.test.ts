@@ -51,6 +51,20 @@ describe('overview page in the browser', () => {
     await page.screenshot({ path: screenshotPath('overview-390'), fullPage: true });
   });
 
+  it('the page links carry the filters from one view to the next', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);
+    expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Overview');
+    await Promise.all([page.waitForURL(/\/transitions\?/), page.getByRole('link', { name: 'Transitions' }).click()]);
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/transitions');
+    expect([url.searchParams.get('from'), url.searchParams.get('to'), url.searchParams.get('source')]).toEqual(['2026-10-01', '2026-10-31', 'WHATSAPP']);
+    await page.locator('h1', { hasText: 'Status transitions' }).waitFor();
+    expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Transitions');
+    // The filter bar on the new page shows the carried selection.
+    expect(await page.locator('select[name=source] option:checked').allTextContents()).toEqual(['WHATSAPP']);
+  });
+
   it('live tiles pick up a newly ingested event without reloading the page', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);

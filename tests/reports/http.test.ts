@@ -108,7 +108,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     const body = await response.json();
     expect(body.error).toContain('from is not a calendar date');
     expect(body.error).toContain('status (value 1) expected one of new, assigned, resolved');
-    expect(body.issues.map((issue: { param: string }) => issue.param).sort()).toEqual(['from', 'status']);
+    expect(body.errors.map((issue: { param: string }) => issue.param).sort()).toEqual(['from', 'status']);
   });
 
   it('answers an unknown report with 404 and the list of reports', async () => {

@@ -1,4 +1,5 @@
 import { getDb } from '@/db/client';
+import { invalidFiltersResponse } from '@/lib/filters/invalid-filters';
 import { parseFilters } from '@/lib/filters/parse-filters';
 import { getLiveFigures } from '@/lib/queries/live';
 
@@ -7,6 +8,6 @@ export const dynamic = 'force-dynamic';
 /** The live tiles' figures as JSON, for the same filter parameters as the pages. */
 export function GET(request: Request): Response {
   const parsed = parseFilters(new URL(request.url).searchParams);
-  if (!parsed.ok) return Response.json({ error: 'invalid filters', errors: parsed.errors }, { status: 400 });
+  if (!parsed.ok) return invalidFiltersResponse(parsed.errors);
   return Response.json(getLiveFigures(getDb(), parsed.filters), { headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,4 +1,5 @@
 import { getDb } from '@/db/client';
+import { invalidFiltersResponse } from '@/lib/filters/invalid-filters';
 import { parseFilters } from '@/lib/filters/parse-filters';
 import { isReportName, REPORT_NAMES } from '@/lib/reports/names';
 import { openReport } from '@/lib/reports/open-report';
@@ -21,7 +22,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ repo
   }
   const parsed = parseFilters(new URL(request.url).searchParams);
   if (!parsed.ok) {
-    return Response.json({ error: `invalid filters: ${parsed.errors.map((e) => e.message).join('; ')}`, issues: parsed.errors }, { status: 400 });
+    return invalidFiltersResponse(parsed.errors);
   }
   let opened;
   try {
