@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { Suspense, type ReactNode } from 'react';
+import { AccessBanner } from '@/components/access-banner';
 import { DemoBanner } from '@/components/demo-banner';
 import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
+import { SignOut } from '@/components/sign-out';
 import './globals.css';
 
 // Every page reads the live database (the demo banner included): nothing is rendered at build time.
@@ -17,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
+        <AccessBanner />
         <DemoBanner />
         <header className="site-header">
           <span className="brand">Conversations</span>
@@ -24,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Suspense fallback={<nav className="nav" aria-label="Dashboard pages" />}>
             <Nav />
           </Suspense>
+          <SignOut />
         </header>
         <Providers>{children}</Providers>
       </body>

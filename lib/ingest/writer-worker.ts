@@ -5,6 +5,7 @@
  * ingest request stays close to that of any request, and pages stay responsive while a
  * 10,000-event batch is written.
  */
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../db/client';
 import { prepareBatch, storeBatches, type IngestSummary, type PreparedBatch } from './ingest-envelopes';
@@ -29,9 +30,28 @@ function ingestBodies(bodies: RawBody[]): BodyOutcome[] {
       throw Object.assign(new Error(`cannot open the database ${databasePath}: ${(error as Error).message}`), { code: 'DATABASE_UNAVAILABLE' });
     }
   }
+  if (faultInjection) applyPageLimit(db);
   const summaries = storeBatches(db, prepared);
   let next = 0;
   return parsed.map((body) => (body.ok ? { ok: true, summary: summaries[next++]! } : body));
+}
+
+/**
+ * Tests only (DASHBOARD_FAULT_INJECTION=1): a full disk, portably and without root. While the file
+ * `<database>.max-pages` exists, this connection may not grow the database past the page count in
+ * it, so SQLite fails the write with SQLITE_FULL exactly as on a full disk; removing the file clears it.
+ */
+const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
+const DEFAULT_MAX_PAGE_COUNT = 4294967294;
+
+function applyPageLimit(connection: Db): void {
+  let limit = DEFAULT_MAX_PAGE_COUNT;
+  try {
+    limit = Number(fs.readFileSync(`${databasePath}.max-pages`, 'utf8').trim()) || DEFAULT_MAX_PAGE_COUNT;
+  } catch {
+    // no limit file: the default
+  }
+  connection.$client.pragma(`max_page_count = ${Math.floor(limit)}`);
 }
 
 parentPort!.on('message', ({ id, bodies }: WriterRequest) => {

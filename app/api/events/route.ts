@@ -3,6 +3,7 @@ import { checkIngestAuth } from '@/lib/ingest/auth';
 import { GroupCommit } from '@/lib/ingest/group-commit';
 import { readRawBody, type BodyError, type RawBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
+import { storageFailed, storageRecovered } from '@/lib/ingest/storage-status';
 import { IngestWriter } from '@/lib/ingest/writer';
 import type { BodyOutcome } from '@/lib/ingest/writer-worker';
 
@@ -32,9 +33,12 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
+    storageFailed(message);
     return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (!outcome.ok) return bodyErrorResponse(outcome);
+  // A commit that stored something proves the storage writable again.
+  if (outcome.summary.accepted > 0) storageRecovered();
 
   const summary = outcome.summary;
   if (summary.accepted + summary.duplicates === 0) {
