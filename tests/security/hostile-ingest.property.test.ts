@@ -111,7 +111,7 @@ describe('hostile input to POST /api/events (property-based)', () => {
       fc.asyncProperty(request, async ({ contentType, body }) => {
         const headers: Record<string, string> = { authorization: `Bearer ${TEST_TOKEN}` };
         if (contentType) headers['content-type'] = contentType;
-        const response = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body });
+        const response = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body: body as BodyInit });
         const text = await response.text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         expect(response.status, text.slice(0, 300)).toBeGreaterThanOrEqual(200);
