@@ -44,5 +44,5 @@ export const config = {
   // Ingest and the benchmark yardstick check their own credentials: the proxy would buffer (and cap
   // at 10 MB) their bodies. Static chunks get their headers from next.config.js. Keep in step with
   // accessFor()'s 'machine' and 'public' prefixes.
-  matcher: ['/((?!api/events|api/bench/|_next/static/).*)'],
+  matcher: ['/((?!api/events$|api/events/|api/bench/|_next/static/).*)'],
 };

@@ -33,7 +33,8 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
-    storageFailed(message);
+    // An unopenable database is what health checks itself; this records failures of writes only.
+    if ((error as { code?: unknown }).code !== 'DATABASE_UNAVAILABLE') storageFailed(message);
     return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (!outcome.ok) return bodyErrorResponse(outcome);
