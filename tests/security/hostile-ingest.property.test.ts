@@ -51,7 +51,7 @@ const replacement: fc.Arbitrary<Json | typeof DELETE> = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.constantFrom('<script>alert(1)</script>', "'; DROP TABLE events; --", '=cmd|"/c calc"!A1', '\u202Eevil\u200B', '\uD800', '\u0000'),
   fc.integer({ min: 10_000, max: 1_500_000 }).map((n) => 'x'.repeat(n)),
-  fc.tuple(fc.integer({ min: 10, max: 3_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([depth, kind]) => nested(depth, kind)),
+  fc.tuple(fc.integer({ min: 10, max: 800 }), fc.constantFrom('array' as const, 'object' as const)).map(([depth, kind]) => nested(depth, kind)),
 );
 
 const mutatedEnvelope: fc.Arbitrary<Json> = fc
@@ -65,7 +65,34 @@ const mutatedEnvelope: fc.Arbitrary<Json> = fc
     return envelope;
   });
 
-const anyItem: fc.Arbitrary<Json> = fc.oneof({ weight: 4, arbitrary: mutatedEnvelope }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) });
+/** Any text, including lone surrogates, control characters, markup and direction overrides. */
+const anyText = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), replacement.filter((v): v is string => typeof v === 'string' && v.length < 100));
+
+/**
+ * A valid envelope of its own conversation whose free-text fields (names, message text) hold
+ * arbitrary text: these are stored, so "nothing invalid stored" and the reprojection check bite.
+ */
+const validWithHostileText: fc.Arbitrary<Json> = fc
+  .tuple(fc.nat(BASES.length - 1), fc.uuid(), anyText, anyText, anyText, anyText)
+  .map(([base, id, agentName, groupName, channelName, text]) => {
+    const envelope = structuredClone(BASES[base]) as any;
+    const { conversation, associations } = envelope.data;
+    conversation.conversation_id = id;
+    for (const message of conversation.messages ?? []) {
+      message.conversation_id = id;
+      for (const part of message.message_parts ?? []) if (part?.text) part.text.content = text;
+    }
+    if (associations?.agent) associations.agent.first_name = agentName;
+    if (associations?.group) associations.group.name = groupName;
+    if (associations?.channel) associations.channel.name = channelName;
+    return envelope;
+  });
+
+const anyItem: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 4, arbitrary: mutatedEnvelope },
+  { weight: 2, arbitrary: validWithHostileText },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+);
 
 type Request = { contentType: string | null; body: Buffer };
 
@@ -91,7 +118,7 @@ const request: fc.Arbitrary<Request> = fc.oneof(
     contentType,
     body: Buffer.from(bytes),
   })),
-  // Deep nesting as raw text, deeper than any object built in memory above.
+  // Deep nesting as raw text, far deeper than the objects built in memory above (kept under 800 levels so the test itself can serialise them).
   fc.tuple(fc.integer({ min: 1_000, max: 200_000 }), fc.boolean()).map(([depth, closed]) => ({
     contentType: 'application/json',
     body: encode(`${'['.repeat(depth)}${closed ? ']'.repeat(depth) : ''}`),
