@@ -116,6 +116,7 @@ describe('team password (DASHBOARD_PASSWORD)', () => {
     expect(html).toContain('name="password"');
     expect(html).toContain('action="/api/auth/login"');
     expect(html).not.toContain('Open access.');
+    expect(html).not.toContain('aria-label="Dashboard pages"'); // no page links before signing in
   });
 
   it('health answers anyone, but shows figures and reasons only to a signed-in viewer', async () => {

@@ -55,6 +55,9 @@ describe('pages under the content security policy', () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/?${RANGE}`);
     expect(new URL(page.url()).pathname).toBe('/login');
+    await page.setViewportSize({ width: 390, height: 700 });
+    await page.screenshot({ path: screenshotPath('security-login-390'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.fill('input[name=password]', TEST_PASSWORD);
     await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('button[type=submit]')]);
     expect(new URL(page.url()).search).toBe(`?${RANGE}`);
