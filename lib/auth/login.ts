@@ -17,6 +17,7 @@ export function safeNext(value: unknown): string {
  * 429 with Retry-After, without even checking the password.
  */
 export async function handleLogin(request: Request): Promise<Response> {
+  if (!sameOrigin(request)) return crossSiteRefusal();
   const { access } = config();
   if (!access.password || !access.sessionKey) {
     return Response.json({ error: 'password sign-in is not configured on this server (DASHBOARD_PASSWORD is unset)' }, { status: 404 });
@@ -46,6 +47,7 @@ export async function handleLogin(request: Request): Promise<Response> {
 }
 
 export function handleLogout(request: Request): Response {
+  if (!sameOrigin(request)) return crossSiteRefusal();
   return redirect('/login', clearedSessionCookie(isHttps(request)));
 }
 
@@ -54,4 +56,27 @@ function redirect(location: string, cookie?: string): Response {
   const headers = new Headers({ Location: location });
   if (cookie) headers.set('Set-Cookie', cookie);
   return new Response(null, { status: 303, headers });
+}
+
+/**
+ * Sign-in and sign-out only from our own pages, so another site's form cannot sign a visitor out
+ * or into the team account. Browsers say where a request comes from in `Sec-Fetch-Site`; older
+ * ones only in `Origin`, which is `null` under our `Referrer-Policy: no-referrer` and then proves
+ * nothing. Requests with neither (curl, scripts) are not browsers acting for someone else.
+ */
+function sameOrigin(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null) return site === 'same-origin' || site === 'none';
+  const origin = request.headers.get('origin');
+  if (origin === null || origin === 'null') return true;
+  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() ?? request.headers.get('host');
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+function crossSiteRefusal(): Response {
+  return Response.json({ error: 'cross-site request refused: sign in from this dashboard\'s own /login page' }, { status: 403 });
 }

@@ -78,6 +78,9 @@ describe('first run: nothing configured', () => {
     expectSecurityHeaders(missing, 'page');
     expectSecurityHeaders(await get(server, '/api/health'), 'api');
     expectSecurityHeaders(await get(server, '/api/live?from=nonsense'), 'api');
+    const wrongMethod = await get(server, '/api/events');
+    expect(wrongMethod.status).toBe(405);
+    expectSecurityHeaders(wrongMethod, 'api');
     const ingest = await postEvents(server, 'not json');
     expect(ingest.status).toBe(400);
     expectSecurityHeaders(new Response(null, { headers: ingest.headers }), 'api');
@@ -232,6 +235,27 @@ describe('team password (DASHBOARD_PASSWORD)', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/login');
     expect(response.headers.get('set-cookie')).toMatch(/^dashboard_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Lax/);
+  });
+
+  it('refuses sign-in and sign-out posted from another site', async () => {
+    const post = (path: string, headers: Record<string, string>) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '192.0.2.45', ...headers },
+        body: new URLSearchParams({ password: TEST_PASSWORD }),
+        redirect: 'manual',
+      });
+    for (const path of ['/api/auth/login', '/api/auth/logout']) {
+      const crossSites: Record<string, string>[] = [{ 'sec-fetch-site': 'cross-site', origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }];
+      for (const crossSite of crossSites) {
+        const refused = await post(path, crossSite);
+        expect(refused.status, `${path} ${JSON.stringify(crossSite)}`).toBe(403);
+        expect(refused.headers.get('set-cookie')).toBeNull();
+      }
+      // What Chromium sends from our own form (Origin is null under Referrer-Policy: no-referrer).
+      expect((await post(path, { 'sec-fetch-site': 'same-origin', origin: 'null' })).status, path).toBe(303);
+      expect((await post(path, { origin: server.url })).status, path).toBe(303);
+    }
   });
 
   it('never redirects off the site after sign-in', async () => {
