@@ -12,7 +12,8 @@ import { postEvents, startServer, TEST_PASSWORD, type TestServer } from '../help
 
 const RANGE = 'from=2026-10-01&to=2026-10-31';
 /** Every page to check: the navigation's pages, a conversation's page, the sign-in page. Add new pages here. */
-const PAGE_PATHS = [...PAGES.map((page) => `${page.href}?${RANGE}`), '/conversations/conv-1001', '/login'];
+const CONVERSATION_ID = JSON.parse(streamLines()[0]!).data.conversation.conversation_id as string;
+const PAGE_PATHS = [...PAGES.map((page) => `${page.href}?${RANGE}`), `/conversations/${encodeURIComponent(CONVERSATION_ID)}`, '/login'];
 
 type Violation = { directive: string; blocked: string; source?: string };
 
