@@ -5,7 +5,6 @@ import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
 import { config as appConfig } from '@/lib/config';
 import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy, STATIC_SECURITY_HEADERS } from '@/lib/security/headers';
 
-
 /**
  * Runs before every page and API route except ingest (see the matcher): applies the access rule
  * (lib/auth/access-rules.ts) and sets the security headers, with a fresh CSP nonce for pages.

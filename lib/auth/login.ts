@@ -6,9 +6,16 @@ import { sameSecret } from './viewer';
 const globalForLogin = globalThis as typeof globalThis & { __loginThrottle?: LoginThrottle };
 const throttle = (globalForLogin.__loginThrottle ??= new LoginThrottle());
 
-/** Where to go after signing in: a path on this site only (never `//evil.example`). */
+/**
+ * Where to go after signing in: a path on this site only. Parsed the way a browser parses a
+ * Location (dropping tabs and newlines, reading a backslash as a slash), so no value such as
+ * `//evil.example` can lead to another site.
+ */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  if (typeof value !== 'string' || !value.startsWith('/')) return '/';
+  const base = 'http://dashboard.invalid';
+  const url = new URL(value, base);
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
 }
 
 /**

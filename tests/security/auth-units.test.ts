@@ -1,6 +1,7 @@
 /** The pieces of access control on their own: the path rule, cookie signing, login throttling, storage status. */
 import { describe, expect, it } from 'vitest';
 import { accessFor } from '@/lib/auth/access-rules';
+import { safeNext } from '@/lib/auth/login';
 import { FIRST_DELAY_MS, FREE_ATTEMPTS, GLOBAL_FREE_ATTEMPTS, LoginThrottle, MAX_DELAY_MS, clientKey } from '@/lib/auth/login-throttle';
 import { signSession, verifySession } from '@/lib/auth/session';
 import { REPORT_FOR_MS, storageFailed, storageRecovered, storageStatus } from '@/lib/ingest/storage-status';
@@ -26,6 +27,22 @@ describe('accessFor: the one rule of which path needs what', () => {
     ['/favicon.ico', 'public'],
   ])('%s → %s', (path, access) => {
     expect(accessFor(path)).toBe(access);
+  });
+});
+
+describe('safeNext: where sign-in may lead', () => {
+  it.each([
+    ['/agents?from=2026-10-01', '/agents?from=2026-10-01'],
+    ['/', '/'],
+    ['//evil.example/', '/'],
+    ['/\\evil.example', '/'],
+    ['/\t/evil.example', '/'],
+    ['/\n/evil.example', '/'],
+    ['https://evil.example/', '/'],
+    ['javascript:alert(1)', '/'],
+    ['agents', '/'],
+  ])('%j → %s', (next, expected) => {
+    expect(safeNext(next)).toBe(expected);
   });
 });
 
