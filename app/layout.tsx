@@ -1,8 +1,12 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { Suspense, type ReactNode } from 'react';
+import { AccessBanner } from '@/components/access-banner';
 import { DemoBanner } from '@/components/demo-banner';
 import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
+import { SignOut } from '@/components/sign-out';
+import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
 import './globals.css';
 
 // Every page reads the live database (the demo banner included): nothing is rendered at build time.
@@ -13,17 +17,23 @@ export const metadata: Metadata = {
   description: 'Freshchat conversation assignments, status transitions, agent load and response statistics.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Only someone allowed to view gets the page links (the sign-in page shows none).
+  const viewer = (await headers()).get(VIEWER_HEADER) !== null;
   return (
     <html lang="en">
       <body>
-        <DemoBanner />
+        <AccessBanner />
+        {viewer && <DemoBanner />}
         <header className="site-header">
           <span className="brand">Conversations</span>
           {/* The links read the URL's filters; Suspense lets the page stream meanwhile. */}
-          <Suspense fallback={<nav className="nav" aria-label="Dashboard pages" />}>
-            <Nav />
-          </Suspense>
+          {viewer && (
+            <Suspense fallback={<nav className="nav" aria-label="Dashboard pages" />}>
+              <Nav />
+            </Suspense>
+          )}
+          <SignOut />
         </header>
         <Providers>{children}</Providers>
       </body>

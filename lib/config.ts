@@ -1,5 +1,14 @@
+import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import * as z from 'zod';
+
+/** Shortest DASHBOARD_PASSWORD accepted: a shared team password must resist guessing even when slowed down. */
+export const MIN_PASSWORD_LENGTH = 12;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
 
 /**
  * Every setting the dashboard reads from its environment, parsed once with zod.
@@ -29,6 +38,24 @@ const configSchema = z.object({
     .max(65535, 'must be between 1 and 65535')
     .default(3000),
   DEMO_DATA: z.enum(['0', '1'], { error: 'must be 0 (never load demo data) or 1' }).default('1'),
+  DASHBOARD_PASSWORD: optionalString.refine((value) => value === undefined || value.length >= MIN_PASSWORD_LENGTH, {
+    message: `must be at least ${MIN_PASSWORD_LENGTH} characters (a passphrase of a few words, or: openssl rand -base64 18)`,
+  }),
+  SESSION_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, {
+    message: 'must be at least 32 characters (generate one with: openssl rand -hex 32), or leave it unset to derive it from DASHBOARD_PASSWORD',
+  }),
+  SESSION_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .min(0.1, 'must be between 0.1 and 720 hours')
+    .max(720, 'must be between 0.1 and 720 hours')
+    .default(12),
+  AUTH_PROXY_HEADER: optionalString.refine((value) => value === undefined || /^[A-Za-z0-9-]+$/.test(value), {
+    message: 'must be an HTTP header name such as X-Forwarded-User',
+  }),
+  AUTH_PROXY_SECRET: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
+  }),
+  HOST: optionalString,
 });
 
 export type Config = {
@@ -39,6 +66,24 @@ export type Config = {
   port: number;
   /** Whether `npm start` fills an empty database with demo data. */
   demoData: boolean;
+  /** Who may view the dashboard (README, "Security"). */
+  access: AccessConfig;
+  /** The address `npm start` listens on: loopback while access is open, else HOST (default 0.0.0.0). */
+  host: string;
+};
+
+export type AccessConfig = {
+  /** The shared team password (DASHBOARD_PASSWORD); undefined: no password sign-in. */
+  password: string | undefined;
+  /** Key that signs session cookies: SESSION_SECRET, or derived from the password (so a restart keeps everyone signed in). */
+  sessionKey: Buffer | undefined;
+  sessionSeconds: number;
+  /** Trusted-proxy mode: the header (lower case) the SSO proxy puts the signed-in user in. */
+  proxyHeader: string | undefined;
+  /** When set, proxy-mode requests must also carry `X-Auth-Proxy-Secret: <this>`. */
+  proxySecret: string | undefined;
+  /** False on a first run with nothing configured: the dashboard is open, on localhost only. */
+  configured: boolean;
 };
 
 export class ConfigError extends Error {
@@ -51,12 +96,44 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  const data = result.data;
+  const configured = data.DASHBOARD_PASSWORD !== undefined || data.AUTH_PROXY_HEADER !== undefined;
+  const host = data.HOST ?? (configured ? '0.0.0.0' : '127.0.0.1');
+  const problems: string[] = [];
+  if (!configured && !LOOPBACK_HOSTS.has(host)) {
+    problems.push(`HOST: the dashboard has no sign-in configured, so it only listens on 127.0.0.1; set DASHBOARD_PASSWORD or AUTH_PROXY_HEADER before listening on ${host}`);
+  }
+  if (data.AUTH_PROXY_HEADER && !data.AUTH_PROXY_SECRET && !LOOPBACK_HOSTS.has(host)) {
+    problems.push(
+      `AUTH_PROXY_HEADER: anyone reaching ${host} could send this header; set AUTH_PROXY_SECRET (the proxy sends it as X-Auth-Proxy-Secret) or HOST=127.0.0.1 with the proxy on the same machine`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return {
-    databasePath: databasePathFromUrl(result.data.DATABASE_URL),
-    ingestToken: result.data.INGEST_TOKEN,
-    port: result.data.PORT,
-    demoData: result.data.DEMO_DATA === '1',
+    databasePath: databasePathFromUrl(data.DATABASE_URL),
+    ingestToken: data.INGEST_TOKEN,
+    port: data.PORT,
+    demoData: data.DEMO_DATA === '1',
+    host,
+    access: {
+      password: data.DASHBOARD_PASSWORD,
+      sessionKey: sessionKey(data.SESSION_SECRET, data.DASHBOARD_PASSWORD),
+      sessionSeconds: Math.round(data.SESSION_HOURS * 3600),
+      proxyHeader: data.AUTH_PROXY_HEADER?.toLowerCase(),
+      proxySecret: data.AUTH_PROXY_SECRET,
+      configured,
+    },
   };
+}
+
+/**
+ * The cookie-signing key. Derived from the password with HKDF when SESSION_SECRET is unset: stable
+ * across restarts (nobody is signed out by a deploy), and changing the password signs everyone out.
+ */
+function sessionKey(secret: string | undefined, password: string | undefined): Buffer | undefined {
+  const material = secret ?? password;
+  if (material === undefined) return undefined;
+  return Buffer.from(hkdfSync('sha256', material, 'conversation-dashboard', 'session-cookie-v1', 32));
 }
 
 /** `file:./data/x.db`, `file:/abs/x.db`, a plain path, or `:memory:`. Relative paths are from the working directory. */

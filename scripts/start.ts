@@ -41,7 +41,13 @@ function main(): void {
   } else if (firstRun.ingestToken) {
     log(`send events: POST ${ingestUrl} with Authorization: Bearer <${settings.ingestToken ? 'INGEST_TOKEN' : 'the token generated on first run'}>`);
   }
-  const server = spawn(nextBin, ['start', '--port', String(port)], { cwd: root, env, stdio: 'inherit' });
+  if (settings.access.configured) {
+    const how = settings.access.password ? 'the team password (DASHBOARD_PASSWORD)' : `the ${settings.access.proxyHeader} header from the sign-in proxy`;
+    log(`listening on ${settings.host}:${port}; viewing requires ${how}`);
+  } else {
+    log(`open access: no sign-in configured, so listening on ${settings.host} only (this machine). Set DASHBOARD_PASSWORD to share the dashboard (README, "Security")`);
+  }
+  const server = spawn(nextBin, ['start', '--port', String(port), '--hostname', settings.host], { cwd: root, env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
   server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

@@ -4,7 +4,14 @@ import { parseConfig } from '@/lib/config';
 
 describe('parseConfig', () => {
   it('has working defaults', () => {
-    expect(parseConfig({})).toEqual({ databasePath: path.resolve('data/dashboard.db'), ingestToken: undefined, port: 3000, demoData: true });
+    expect(parseConfig({})).toEqual({
+      databasePath: path.resolve('data/dashboard.db'),
+      ingestToken: undefined,
+      port: 3000,
+      demoData: true,
+      host: '127.0.0.1',
+      access: { password: undefined, sessionKey: undefined, sessionSeconds: 12 * 3600, proxyHeader: undefined, proxySecret: undefined, configured: false },
+    });
     expect(parseConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
   });
 
@@ -23,11 +30,34 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL: must be a SQLite file'],
     [{ DATABASE_URL: '  ' }, 'DATABASE_URL: must not be empty'],
     [{ DEMO_DATA: 'yes' }, 'DEMO_DATA: must be 0 (never load demo data) or 1'],
+    [{ DASHBOARD_PASSWORD: 'short' }, 'DASHBOARD_PASSWORD: must be at least 12 characters'],
+    [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],
+    [{ SESSION_HOURS: '0' }, 'SESSION_HOURS: must be between 0.1 and 720 hours'],
+    [{ AUTH_PROXY_HEADER: 'X User' }, 'AUTH_PROXY_HEADER: must be an HTTP header name'],
+    [{ AUTH_PROXY_SECRET: 'short' }, 'AUTH_PROXY_SECRET: must be at least 16 characters'],
+    [{ HOST: '0.0.0.0' }, 'HOST: the dashboard has no sign-in configured'],
+    [{ AUTH_PROXY_HEADER: 'X-Forwarded-User' }, 'AUTH_PROXY_HEADER: anyone reaching 0.0.0.0 could send this header'],
   ])('names the variable that is wrong: %o', (env, message) => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 
   it('treats an empty INGEST_TOKEN as unset (ingest disabled)', () => {
     expect(parseConfig({ INGEST_TOKEN: '' }).ingestToken).toBeUndefined();
+  });
+
+  it('listens on localhost until access is configured, then on HOST (default 0.0.0.0)', () => {
+    expect(parseConfig({}).host).toBe('127.0.0.1');
+    expect(parseConfig({ DASHBOARD_PASSWORD: 'correct horse battery' }).host).toBe('0.0.0.0');
+    expect(parseConfig({ DASHBOARD_PASSWORD: 'correct horse battery', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(parseConfig({ AUTH_PROXY_HEADER: 'X-Forwarded-User', HOST: '127.0.0.1' }).access).toMatchObject({ configured: true, proxyHeader: 'x-forwarded-user' });
+    expect(parseConfig({ AUTH_PROXY_HEADER: 'X-Forwarded-User', AUTH_PROXY_SECRET: 's'.repeat(16) }).host).toBe('0.0.0.0');
+  });
+
+  it('derives a stable session key from the password unless SESSION_SECRET is set', () => {
+    const a = parseConfig({ DASHBOARD_PASSWORD: 'correct horse battery' }).access.sessionKey!;
+    expect(a).toHaveLength(32);
+    expect(parseConfig({ DASHBOARD_PASSWORD: 'correct horse battery' }).access.sessionKey).toEqual(a);
+    expect(parseConfig({ DASHBOARD_PASSWORD: 'another team password' }).access.sessionKey).not.toEqual(a);
+    expect(parseConfig({ DASHBOARD_PASSWORD: 'correct horse battery', SESSION_SECRET: 'k'.repeat(32) }).access.sessionKey).not.toEqual(a);
   });
 });

@@ -5,6 +5,7 @@
  * ingest request stays close to that of any request, and pages stay responsive while a
  * 10,000-event batch is written.
  */
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, type Db } from '../../db/client';
 import { prepareBatch, storeBatches, type IngestSummary, type PreparedBatch } from './ingest-envelopes';
@@ -29,9 +30,31 @@ function ingestBodies(bodies: RawBody[]): BodyOutcome[] {
       throw Object.assign(new Error(`cannot open the database ${databasePath}: ${(error as Error).message}`), { code: 'DATABASE_UNAVAILABLE' });
     }
   }
+  if (faultInjection) applyInjectedFaults(db);
   const summaries = storeBatches(db, prepared);
   let next = 0;
   return parsed.map((body) => (body.ok ? { ok: true, summary: summaries[next++]! } : body));
+}
+
+/**
+ * Tests only (DASHBOARD_FAULT_INJECTION=1): storage failures, portably and without root (as root,
+ * chmod stops nothing). While `<database>.max-pages` exists, this connection may not grow the
+ * database past the page count in it, so SQLite fails the write with SQLITE_FULL exactly as on a
+ * full disk; while `<database>.read-only` exists, the connection is query-only and writes fail with
+ * SQLITE_READONLY. Removing the file clears the condition.
+ */
+const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
+const DEFAULT_MAX_PAGE_COUNT = 4294967294;
+
+function applyInjectedFaults(connection: Db): void {
+  let limit = DEFAULT_MAX_PAGE_COUNT;
+  try {
+    limit = Number(fs.readFileSync(`${databasePath}.max-pages`, 'utf8').trim()) || DEFAULT_MAX_PAGE_COUNT;
+  } catch {
+    // no limit file: the default
+  }
+  connection.$client.pragma(`max_page_count = ${Math.floor(limit)}`);
+  connection.$client.pragma(`query_only = ${fs.existsSync(`${databasePath}.read-only`) ? 1 : 0}`);
 }
 
 parentPort!.on('message', ({ id, bodies }: WriterRequest) => {

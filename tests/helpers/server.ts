@@ -6,9 +6,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const TEST_TOKEN = 'test-ingest-token-0123456789';
+/** The team password of servers started with `{ password: true }`. */
+export const TEST_PASSWORD = 'test-team-password-4567';
 
 export type TestServer = {
   url: string;
+  /** The server process (to kill it hard in crash tests). */
+  process: ChildProcess;
   databasePath: string;
   /** Output the server printed so far (for assertions on start-up messages). */
   output: () => string;
@@ -37,12 +41,19 @@ export function tempDatabasePath(label = 'db'): string {
  * vitest alone.
  */
 export async function startServer(
-  options: { env?: Record<string, string | undefined>; databasePath?: string; requireHealthy?: boolean } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    databasePath?: string;
+    requireHealthy?: boolean;
+    /** Require sign-in with TEST_PASSWORD (DASHBOARD_PASSWORD); by default access is open, as on a first run. */
+    password?: boolean;
+    port?: number;
+  } = {},
 ): Promise<TestServer> {
   if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` (npm test does it) before the integration tests.');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const databasePath = options.databasePath ?? tempDatabasePath();
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -50,6 +61,7 @@ export async function startServer(
     DATABASE_URL: `file:${databasePath}`,
     INGEST_TOKEN: TEST_TOKEN,
     PORT: String(port),
+    DASHBOARD_PASSWORD: options.password ? TEST_PASSWORD : undefined,
     ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
@@ -63,7 +75,7 @@ export async function startServer(
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(url, child, () => output, options.requireHealthy ?? true);
-  return { url, databasePath, output: () => output, stop: () => stopProcess(child) };
+  return { url, process: child, databasePath, output: () => output, stop: () => stopProcess(child) };
 }
 
 /** Waits for /api/health to answer 200 (or, when `requireHealthy` is false, to answer at all). */
@@ -111,4 +123,21 @@ export async function postEvents(
     json = { unparsed: text };
   }
   return { status: response.status, json, headers: response.headers };
+}
+
+/**
+ * Signs in with the team password as the login form does, and returns the `Cookie` header value
+ * to send with later requests (for tests of servers started with `{ password: true }`).
+ */
+export async function login(server: Pick<TestServer, 'url'>, password = TEST_PASSWORD): Promise<string> {
+  const response = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ password, next: '/' }),
+    redirect: 'manual',
+  });
+  const cookie = response.headers.get('set-cookie');
+  if (response.status !== 303 || !cookie?.startsWith('dashboard_session=')) {
+    throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  }
+  return cookie.split(';')[0]!;
 }

@@ -4,6 +4,7 @@ import { GroupCommit } from '@/lib/ingest/group-commit';
 import { ingestLog } from '@/lib/ingest/ingest-log';
 import { readRawBody, type BodyError, type RawBody } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
+import { storageFailed, storageRecovered } from '@/lib/ingest/storage-status';
 import { IngestWriter } from '@/lib/ingest/writer';
 import type { BodyOutcome } from '@/lib/ingest/writer-worker';
 
@@ -36,9 +37,13 @@ export async function POST(request: Request): Promise<Response> {
     const message = storageUnavailableMessage(error);
     if (message === null) throw error;
     ingestLog().recordFailure(503, message);
+    // An unopenable database is what health checks itself; this records failures of writes only.
+    if ((error as { code?: unknown }).code !== 'DATABASE_UNAVAILABLE') storageFailed(message);
     return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (!outcome.ok) return bodyErrorResponse(outcome);
+  // A commit that stored something proves the storage writable again.
+  if (outcome.summary.accepted > 0) storageRecovered();
 
   const summary = outcome.summary;
   if (summary.accepted + summary.duplicates === 0) {

@@ -1,16 +1,33 @@
+import { headers } from 'next/headers';
 import { getDb } from '@/db/client';
+import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
+import { storageStatus } from '@/lib/ingest/storage-status';
 import { getHealth } from '@/lib/queries/health';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(): Response {
+/**
+ * Reachable without signing in (load balancers). To anyone it says whether the database can be
+ * read and ingest can write; the figures (event and conversation counts, last receipt) and the
+ * reasons of a failure go only to a viewer (signed in, or a first run with open access).
+ */
+export async function GET(): Promise<Response> {
+  const viewer = (await headers()).get(VIEWER_HEADER) !== null;
+  let figures;
   try {
-    return Response.json({ status: 'ok', db: 'ok', ...getHealth(getDb()) });
+    figures = getHealth(getDb());
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const details = viewer ? { events: null, conversations: null, lastEventAt: null, error: message } : {};
+    return Response.json({ status: 'error', db: 'unavailable', ...details }, { status: 503, headers: { 'Cache-Control': 'no-store' } });
+  }
+  const storage = storageStatus();
+  const shown = viewer ? figures : {};
+  if (!storage.writable) {
     return Response.json(
-      { status: 'error', db: 'unavailable', events: null, conversations: null, lastEventAt: null, error: message },
-      { status: 503 },
+      { status: 'error', db: 'ok', ingest: 'unwritable', error: storage.error, since: storage.since, ...shown },
+      { status: 503, headers: { 'Cache-Control': 'no-store' } },
     );
   }
+  return Response.json({ status: 'ok', db: 'ok', ...shown }, { headers: { 'Cache-Control': 'no-store' } });
 }

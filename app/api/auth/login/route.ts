@@ -1,0 +1,5 @@
+import { handleLogin } from '@/lib/auth/login';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = handleLogin;

@@ -1,0 +1,5 @@
+import { handleLogout } from '@/lib/auth/login';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = handleLogout;

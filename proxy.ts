@@ -1,0 +1,47 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { accessFor } from '@/lib/auth/access-rules';
+import { viewerOf } from '@/lib/auth/viewer';
+import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
+import { config as appConfig } from '@/lib/config';
+import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy, STATIC_SECURITY_HEADERS } from '@/lib/security/headers';
+
+/**
+ * Runs before every page and API route except ingest (see the matcher): applies the access rule
+ * (lib/auth/access-rules.ts) and sets the security headers, with a fresh CSP nonce for pages.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  const rule = accessFor(pathname);
+  const isApi = pathname.startsWith('/api/');
+  const nonce = newNonce();
+  const csp = isApi ? API_CONTENT_SECURITY_POLICY : pageContentSecurityPolicy(nonce);
+  const viewer = viewerOf(request.headers, appConfig().access);
+
+  let response: NextResponse;
+  if (rule === 'signed-in' && !viewer) {
+    if (isApi) {
+      response = NextResponse.json({ error: 'sign in required: open /login in a browser (the ingest token does not grant viewing)' }, { status: 401 });
+    } else {
+      const login = new URL('/login', request.url);
+      login.searchParams.set('next', `${pathname}${search}`);
+      response = NextResponse.redirect(login, 303);
+    }
+  } else {
+    const forwarded = new Headers(request.headers);
+    // Next.js takes the nonce for its scripts from the request's CSP header.
+    forwarded.set('content-security-policy', csp);
+    forwarded.delete(VIEWER_HEADER);
+    if (viewer) forwarded.set(VIEWER_HEADER, viewer.via);
+    response = NextResponse.next({ request: { headers: forwarded } });
+  }
+  response.headers.set('Content-Security-Policy', csp);
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  // Ingest and the benchmark yardstick check their own credentials: the proxy would buffer (and cap
+  // at 10 MB) their bodies. Static chunks get their headers from next.config.js. Keep in step with
+  // accessFor()'s 'machine' and 'public' prefixes.
+  matcher: ['/((?!api/events$|api/events/|api/bench/|_next/static/).*)'],
+};
