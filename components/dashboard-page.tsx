@@ -5,11 +5,11 @@ import { FilterBar } from '@/components/filter-bar';
 import { getDb, type Db } from '@/db/client';
 import { filtersToSearchParams, parseFilters, todayIn, type Filters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
-import { getHealth, type Health } from '@/lib/queries/health';
+import { hasEvents } from '@/lib/queries/health';
 import type { ReportName } from '@/lib/reports/names';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-export type PageContext = { db: Db; filters: Filters; health: Health; searchParams: Record<string, string | string[] | undefined> };
+export type PageContext = { db: Db; filters: Filters; searchParams: Record<string, string | string[] | undefined> };
 
 /**
  * The frame every dashboard page shares, so each page only queries and draws:
@@ -36,8 +36,7 @@ export async function DashboardPage({
   children: (context: PageContext) => ReactNode | Promise<ReactNode>;
 }) {
   const db = getDb();
-  const health = getHealth(db);
-  if (health.events === 0) {
+  if (!hasEvents(db)) {
     const host = (await headers()).get('host') ?? 'localhost:3000';
     return (
       <main>
@@ -81,7 +80,7 @@ export async function DashboardPage({
         )}
       </div>
       <FilterBar path={path} filters={filters} today={todayIn(filters.tz)} options={getFilterOptions(db)} keep={keep} />
-      {await children({ db, filters, health, searchParams: params })}
+      {await children({ db, filters, searchParams: params })}
     </main>
   );
 }

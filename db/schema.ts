@@ -165,6 +165,14 @@ export const channels = sqliteTable('channels', {
 });
 
 /**
+ * Every conversation source seen (WEBCHAT, WHATSAPP, …), for the filter bar: a few rows, where
+ * `select distinct source from conversations` would read every conversation on every page.
+ */
+export const sources = sqliteTable('sources', {
+  name: text('name').primaryKey(),
+});
+
+/**
  * Message metadata only: no text, no contact details. A message's metadata does not change, and
  * every later event repeats it; so the *earliest* version wins here, which in the usual in-order
  * delivery means one write per message rather than one per event.
@@ -208,6 +216,7 @@ export type NewMessage = typeof messages.$inferInsert;
 
 /** The tables `npm run db:reproject` rebuilds from `events`, children before parents. */
 export const projectionTables = [
+  sources,
   statusTransitions,
   assignmentChanges,
   messages,

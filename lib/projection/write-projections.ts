@@ -15,6 +15,7 @@ import {
   type NewGroup,
   type NewMessage,
   type NewStatusTransition,
+  sources,
 } from '../../db/schema';
 import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import type { ConversationCounters, ConversationSnapshot, EventProjection } from './project-event';
@@ -38,6 +39,8 @@ export function writeProjections(db: Db, projections: readonly StoredProjection[
   for (const row of merged.groups.values()) s.upsertGroup.run(row);
   for (const row of merged.channels.values()) s.upsertChannel.run(row);
   for (const row of merged.messages.values()) s.upsertMessage.run(row);
+  // A source already known is a no-op that dirties no page.
+  for (const name of new Set([...merged.conversations.values()].map((row) => row.source))) if (name) s.insertSource.run({ name });
 }
 
 type ConversationRowParams = ConversationSnapshot &
@@ -195,6 +198,7 @@ function buildStatements(db: Db) {
     upsertGroup: upsertVersioned(db, groups, 'latest'),
     upsertChannel: upsertVersioned(db, channels, 'latest'),
     upsertMessage: upsertVersioned(db, messages, 'earliest'),
+    insertSource: db.insert(sources).values({ name: sql.placeholder('name') }).onConflictDoNothing().prepare(),
   };
 }
 

@@ -1,6 +1,6 @@
-import { asc, isNotNull, sql } from 'drizzle-orm';
+import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { agents, channels, conversations, groups } from '../../db/schema';
+import { agents, channels, groups, sources } from '../../db/schema';
 
 export type Option = { id: string; name: string };
 
@@ -16,12 +16,6 @@ export function getFilterOptions(db: Db): { channels: Option[]; groups: Option[]
     channels: named(channels),
     groups: named(groups),
     agents: named(agents),
-    sources: db
-      .selectDistinct({ source: conversations.source })
-      .from(conversations)
-      .where(isNotNull(conversations.source))
-      .orderBy(asc(conversations.source))
-      .all()
-      .map((row) => row.source!),
+    sources: db.select({ name: sources.name }).from(sources).orderBy(asc(sources.name)).all().map((row) => row.name),
   };
 }

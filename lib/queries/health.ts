@@ -1,4 +1,4 @@
-import { count, max } from 'drizzle-orm';
+import { count, desc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { conversations, events } from '../../db/schema';
 import { toIsoString } from '../events/time';
@@ -7,11 +7,21 @@ export type Health = { events: number; conversations: number; lastEventAt: strin
 
 /** What GET /api/health reports: stored events, conversations, and when the last event was received. */
 export function getHealth(db: Db): Health {
-  const eventStats = db.select({ n: count(), last: max(events.receivedAt) }).from(events).get();
-  const conversationStats = db.select({ n: count() }).from(conversations).get();
-  return {
-    events: eventStats?.n ?? 0,
-    conversations: conversationStats?.n ?? 0,
-    lastEventAt: toIsoString(eventStats?.last ?? null),
-  };
+  const eventCount = db.select({ n: count() }).from(events).get();
+  const conversationCount = db.select({ n: count() }).from(conversations).get();
+  return { events: eventCount?.n ?? 0, conversations: conversationCount?.n ?? 0, lastEventAt: lastEventReceivedAt(db) };
+}
+
+/**
+ * When the newest event was received. Ids grow with receipt, so that is the row with the highest
+ * id: one step down the primary key, where max(received_at) would read every event.
+ */
+export function lastEventReceivedAt(db: Db): string | null {
+  const last = db.select({ at: events.receivedAt }).from(events).orderBy(desc(events.id)).limit(1).get();
+  return toIsoString(last?.at ?? null);
+}
+
+/** Whether any event is stored (the empty state), without counting them. */
+export function hasEvents(db: Db): boolean {
+  return db.select({ id: events.id }).from(events).limit(1).get() !== undefined;
 }
