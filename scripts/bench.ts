@@ -9,8 +9,9 @@
  *   npm run bench -- --profile DIR      run the server with node --cpu-prof, writing its CPU profile to DIR
  *                                       (summary: npx tsx scripts/bench/profile-summary.ts DIR/*.cpuprofile)
  *
- * Suites live in scripts/bench/ (ingest.ts, csv.ts); each starts its own server with a fresh
- * temporary database. Figures have dotted keys (`ingest.single_ratio`); some have a target. The
+ * Suites live in scripts/bench/ (ingest.ts, pages.ts, csv.ts); each starts its own server, on a
+ * fresh temporary database or on a copy of a generated dataset (scripts/bench/dataset.ts). Figures
+ * have dotted keys (`ingest.single_ratio`); some have a target. The
  * exit code is 0 whether or not targets are met (the figures are the point), and non-zero only
  * when the benchmark itself failed: the server did not start, or responses were errors.
  */
@@ -19,11 +20,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { csvSuite } from './bench/csv';
 import { ingestSuite } from './bench/ingest';
+import { pagesSuite } from './bench/pages';
 import { machineBusyMs } from './bench/load';
 import { currentBuildId, ensureBuild, startBenchServer, type BenchServer, type BuildInfo, type StartOptions } from './bench/server';
 import { passes, type Figure, type Suite, type SuiteResult, type Target } from './bench/types';
 
-const SUITES: Suite[] = [ingestSuite, csvSuite];
+const SUITES: Suite[] = [ingestSuite, pagesSuite, csvSuite];
 
 type Args = { quick: boolean; json: string | null; only: string[] | null; build: boolean; profile: string | null; help: boolean };
 

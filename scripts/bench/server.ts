@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { newestSourceMtime } from '../build-state';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -78,6 +79,8 @@ export type BenchServer = {
   token: string;
   databasePath: string;
   pid: number;
+  /** performance.now() when the server process was spawned (after any database copy). */
+  spawnedAt: number;
   /** What the server printed so far (the tail of it). */
   output: () => string;
   /** CPU time (user + system) the server process has used so far, in ms; null where /proc is missing. */
@@ -97,6 +100,8 @@ export type StartOptions = {
   nodeArgs?: string[];
   /** Keep the temporary database directory after stop (it is removed otherwise). */
   keepDatabase?: boolean;
+  /** A database file to start from (copied into the temporary directory first; the original stays untouched). */
+  seedDatabase?: string;
   log?: (line: string) => void;
 };
 
@@ -106,6 +111,7 @@ export async function startBenchServer(options: StartOptions = {}): Promise<Benc
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-bench-'));
   const databasePath = path.join(dir, 'bench.db');
+  if (options.seedDatabase) fs.copyFileSync(options.seedDatabase, databasePath);
   const token = randomBytes(16).toString('hex'); // 32 characters
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -123,6 +129,7 @@ export async function startBenchServer(options: StartOptions = {}): Promise<Benc
   const [command, args] = options.nodeArgs?.length
     ? [process.execPath, [...options.nodeArgs, fs.realpathSync(NEXT_BIN), ...nextArgs]]
     : [NEXT_BIN, nextArgs];
+  const spawnedAt = performance.now();
   const child = spawn(command, args, {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
@@ -157,6 +164,7 @@ export async function startBenchServer(options: StartOptions = {}): Promise<Benc
     token,
     databasePath,
     pid: child.pid!,
+    spawnedAt,
     output: () => output,
     cpuMs: () => processCpuMs(child.pid!),
     databaseBytes: () =>

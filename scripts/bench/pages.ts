@@ -1,0 +1,171 @@
+/**
+ * Page benchmark (`npm run bench`): server render time of every dashboard page and of the live
+ * JSON endpoint, on generated databases of 100,000 and 1,000,000 conversations (scripts/bench/dataset.ts),
+ * and the cold start on the larger one.
+ *
+ * For each size, a production server starts on a copy of the dataset. Each page is requested
+ * sequentially (one request at a time: render time, not throughput) in two variants — the default
+ * 30-day range (the last 30 days of the data, given explicitly so a cached dataset measures the same
+ * way on any date) and the same range with two filters set (a channel and a source) — after two
+ * warm-up requests. A request's time is from sending it to having read the whole HTML (local
+ * loopback: network time is negligible). Keys:
+ *   pages.<page>.<size>.p50_ms / p95_ms   the worse of the two variants
+ *   pages.growth_1m_vs_100k                the largest p95 ratio, 1M over 100k, of any page
+ *   startup_ms                             spawning `next start` on the 1M database (migrations
+ *                                          included) until the first page was served
+ */
+import Database from 'better-sqlite3';
+import { performance } from 'node:perf_hooks';
+import { addDays } from '../../lib/filters/parse-filters';
+import { DATASET_END, ensureDataset } from './dataset';
+import type { Figure, Suite, SuiteContext, SuiteResult, Target } from './types';
+
+export const PAGE_TARGETS = {
+  p95: { op: '<=', value: 300 },
+  growth: { op: '<=', value: 2 },
+  startup: { op: '<=', value: 5_000 },
+} satisfies Record<string, Target>;
+
+const PAGES = [
+  { name: 'overview', path: '/' },
+  { name: 'assignments', path: '/assignments' },
+  { name: 'transitions', path: '/transitions' },
+  { name: 'agents', path: '/agents' },
+  { name: 'statistics', path: '/statistics' },
+  { name: 'conversations', path: '/conversations' },
+  { name: 'conversation', path: '/conversations/:id' },
+  { name: 'ingest', path: '/ingest' },
+  { name: 'live', path: '/api/live' },
+] as const;
+
+type Size = { label: string; conversations: number };
+const FULL_SIZES: Size[] = [
+  { label: '100k', conversations: 100_000 },
+  { label: '1m', conversations: 1_000_000 },
+];
+// The quick run keeps the 10× step at sizes that build in about a minute.
+const QUICK_SIZES: Size[] = [
+  { label: '10k', conversations: 10_000 },
+  { label: '100k', conversations: 100_000 },
+];
+
+const LAST_DAY = new Date(DATASET_END - 86_400_000).toISOString().slice(0, 10);
+const RANGE = `from=${addDays(LAST_DAY, -29)}&to=${LAST_DAY}`;
+
+type Timing = { page: string; variant: string; url: string; status: number; times: number[] };
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** Values for the "two filters" variant, and a conversation to open: the busiest of each. */
+function probe(databasePath: string) {
+  const db = new Database(databasePath, { readonly: true, fileMustExist: true });
+  try {
+    const pick = (sql: string) => (db.prepare(sql).get() as { v: string } | undefined)?.v;
+    return {
+      channel: pick('select channel_id as v from conversations group by channel_id order by count(*) desc limit 1'),
+      source: pick('select source as v from conversations group by source order by count(*) desc limit 1'),
+      conversationId: pick('select conversation_id as v from conversations order by created_at desc limit 1'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function timeRequest(url: string): Promise<{ ms: number; status: number }> {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return { ms: performance.now() - started, status: response.status };
+}
+
+export const pagesSuite: Suite = {
+  name: 'pages',
+  description: 'render time of every page at two database sizes, and the cold start on the larger',
+  async run({ quick, startServer, log }: SuiteContext): Promise<SuiteResult> {
+    const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+    const repeats = quick ? 8 : 20;
+    const figures: Figure[] = [];
+    const problems: string[] = [];
+    const notes: string[] = [];
+    const details: Record<string, unknown> = {};
+    const p95 = new Map<string, Map<string, number>>();
+
+    for (const size of sizes) {
+      const dataset = ensureDataset(size.conversations, log);
+      const { channel, source, conversationId } = probe(dataset.path);
+      const server = await startServer({ seedDatabase: dataset.path, log });
+      const served = await timeRequest(`${server.url}/?${RANGE}`);
+      const startupMs = performance.now() - server.spawnedAt;
+      if (size === sizes[sizes.length - 1]) {
+        figures.push({ key: 'startup_ms', value: Math.round(startupMs), unit: 'ms', digits: 0, target: PAGE_TARGETS.startup, note: `${size.label} database, migrations included` });
+      }
+      if (served.status !== 200) problems.push(`GET / answered ${served.status} on the ${size.label} database`);
+      const filtered = `${RANGE}&channel=${encodeURIComponent(channel ?? '')}&source=${encodeURIComponent(source ?? '')}`;
+      const timings: Timing[] = [];
+      for (const page of PAGES) {
+        const path = page.path.replace(':id', encodeURIComponent(conversationId ?? 'none'));
+        for (const [variant, query] of [
+          ['default range', RANGE],
+          ['two filters', filtered],
+        ] as const) {
+          const url = `${server.url}${path}?${query}`;
+          const first = await timeRequest(url);
+          if (first.status === 404) {
+            notes.push(`${page.path} does not exist yet (404): not measured`);
+            break;
+          }
+          if (first.status !== 200) problems.push(`${path}?${query} answered ${first.status} on the ${size.label} database`);
+          await timeRequest(url);
+          const times: number[] = [];
+          for (let i = 0; i < repeats; i++) times.push((await timeRequest(url)).ms);
+          timings.push({ page: page.name, variant, url: `${path}?${query}`, status: first.status, times: times.map(round) });
+        }
+      }
+      await server.stop();
+      details[size.label] = { conversations: dataset.conversations, events: dataset.events, buildSeconds: dataset.buildSeconds, timings };
+      for (const page of PAGES) {
+        const mine = timings.filter((t) => t.page === page.name);
+        if (mine.length === 0) continue;
+        const worst = mine
+          .map((t) => {
+            const sorted = [...t.times].sort((a, b) => a - b);
+            return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), variant: t.variant };
+          })
+          .sort((a, b) => b.p95 - a.p95)[0]!;
+        const last = size === sizes[sizes.length - 1];
+        figures.push({ key: `pages.${page.name}.${size.label}.p50_ms`, value: round(worst.p50), unit: 'ms', digits: 0 });
+        figures.push({
+          key: `pages.${page.name}.${size.label}.p95_ms`,
+          value: round(worst.p95),
+          unit: 'ms',
+          digits: 0,
+          target: last && !quick ? PAGE_TARGETS.p95 : undefined,
+          note: worst.variant,
+        });
+        if (!p95.has(page.name)) p95.set(page.name, new Map());
+        p95.get(page.name)!.set(size.label, worst.p95);
+      }
+      log(`${size.label}: ${dataset.conversations.toLocaleString('en')} conversations measured`);
+    }
+
+    const [small, large] = sizes.map((s) => s.label) as [string, string];
+    const ratios = [...p95].flatMap(([page, bySize]) => {
+      const a = bySize.get(small);
+      const b = bySize.get(large);
+      return a && b ? [{ page, ratio: b / a }] : [];
+    });
+    if (ratios.length > 0) {
+      const worst = ratios.sort((a, b) => b.ratio - a.ratio)[0]!;
+      figures.push({
+        key: quick ? `pages.growth_${large}_vs_${small}` : 'pages.growth_1m_vs_100k',
+        value: Math.round(worst.ratio * 100) / 100,
+        digits: 2,
+        target: quick ? undefined : PAGE_TARGETS.growth,
+        note: `worst: ${worst.page}`,
+      });
+    }
+    notes.push(`pages: both databases cover the same year; ${RANGE.replace('&', ' ')} is the "default" 30-day range (the data's last 30 days)`);
+    return { figures, problems, notes, details };
+  },
+};
