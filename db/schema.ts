@@ -165,8 +165,8 @@ export const channels = sqliteTable('channels', {
 });
 
 /**
- * Every conversation source seen (WEBCHAT, WHATSAPP, …), for the filter bar: a few rows, where
- * `select distinct source from conversations` would read every conversation on every page.
+ * Every conversation source any event carried (WEBCHAT, WHATSAPP, …), for the filter bar: a few
+ * rows, where `select distinct source from conversations` would read every conversation on every page.
  */
 export const sources = sqliteTable('sources', {
   name: text('name').primaryKey(),

@@ -39,8 +39,9 @@ export function writeProjections(db: Db, projections: readonly StoredProjection[
   for (const row of merged.groups.values()) s.upsertGroup.run(row);
   for (const row of merged.channels.values()) s.upsertChannel.run(row);
   for (const row of merged.messages.values()) s.upsertMessage.run(row);
-  // A source already known is a no-op that dirties no page.
-  for (const name of new Set([...merged.conversations.values()].map((row) => row.source))) if (name) s.insertSource.run({ name });
+  // Every event's source, not only the merged snapshots': the set must not depend on how events
+  // were batched. A source already known is a no-op that dirties no page.
+  for (const name of new Set(projections.map(({ projection }) => projection.conversation.source))) if (name) s.insertSource.run({ name });
 }
 
 type ConversationRowParams = ConversationSnapshot &

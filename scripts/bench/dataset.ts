@@ -63,6 +63,11 @@ export function ensureDataset(conversations: number, log: (line: string) => void
   if (fs.existsSync(file) && fs.existsSync(meta)) {
     const saved = JSON.parse(fs.readFileSync(meta, 'utf8')) as Omit<Dataset, 'path' | 'buildSeconds'>;
     log(`dataset ${path.relative(ROOT, file)}: ${saved.conversations.toLocaleString('en')} conversations, ${saved.events.toLocaleString('en')} events (cached)`);
+    // Migrations added since it was built are applied here, once, so the servers measured start
+    // on an up-to-date database as an installation would after its first start.
+    const db = openDatabase(file);
+    db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    db.$client.close();
     return { ...saved, path: file, buildSeconds: null };
   }
   fs.mkdirSync(DIR, { recursive: true });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
 import { updateEvent } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, type TestServer } from '../helpers/server';
@@ -8,7 +8,7 @@ import { postEvents, startServer, type TestServer } from '../helpers/server';
 const CHEN_WEI = '51431193-e6c3-4339-9a2b-8f1ff1fd42a2'; // capacity 3, holds 2 conversations in the stream
 const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // a channel (topic) of the stream
 
-const tile = async (page: Page, label: string) => (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator('.value').textContent())?.trim();
+const tile = (page: Page, label: string) => tileText(page, label);
 const agentRow = (page: Page, name: string) => page.locator(`table.agents-now tr[data-agent="${name}"]`);
 const cells = async (page: Page, name: string) => (await agentRow(page, name).locator('td').allTextContents()).map((t) => t.trim());
 

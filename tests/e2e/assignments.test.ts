@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
 import { conversationStory } from '../helpers/conversation-story';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, type TestServer } from '../helpers/server';
 
-const tile = async (page: Page, label: string) => (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator('.value').textContent())?.trim();
-const tileUnit = async (page: Page, label: string) => (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator('.unit').textContent())?.trim();
+const tile = (page: Page, label: string) => tileText(page, label);
+const tileUnit = (page: Page, label: string) => tileText(page, label, 'unit');
 const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // the channel (topic) named "Priority"
 
 // Expected figures counted from the raw stream by a separate script (deduplicate lines, take each

@@ -1,10 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, type TestServer } from '../helpers/server';
 
-const tile = async (page: Page, label: string) => (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator('.value').textContent())?.trim();
+const tile = (page: Page, label: string) => tileText(page, label);
 const cell = async (page: Page, from: string, to: string) => (await page.locator(`td[data-from="${from}"][data-to="${to}"]`).textContent())?.trim();
 const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // the channel (topic) named "Priority"
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,4 +32,9 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return path.join(SCREENSHOT_DIR, `${name}.png`);
+}
+
+/** The value (or the unit line) of the figure tile labelled `label`, as a reader sees it. */
+export async function tileText(page: Page, label: string, part: 'value' | 'unit' = 'value'): Promise<string | undefined> {
+  return (await page.locator('.tile', { has: page.getByText(label, { exact: true }) }).locator(`.${part}`).textContent())?.trim();
 }
