@@ -14,7 +14,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), 'drizzle');
 
-export function openDatabase(databasePath: string, options: { migrate?: boolean } = {}): Db {
+export function openDatabase(databasePath: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): Db {
   if (databasePath !== ':memory:') fs.mkdirSync(path.dirname(databasePath), { recursive: true });
   const sqlite = new Database(databasePath);
   // WAL: readers (the dashboard) never wait for the writer (ingest), and commits are cheap.
@@ -23,7 +23,7 @@ export function openDatabase(databasePath: string, options: { migrate?: boolean 
   // loss can lose the last transactions (see README, "Durability").
   sqlite.pragma('synchronous = NORMAL');
   // Another process (npm run import) may hold the write lock briefly: wait rather than fail.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -73,4 +73,9 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
 export function streamRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): IterableIterator<Row> {
   const { sql, params } = query.toSQL();
   return db.$client.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
+}
+
+/** How long a connection waits for another one's write lock before it fails with SQLITE_BUSY. */
+export function setBusyTimeout(db: Db, ms: number): void {
+  db.$client.pragma(`busy_timeout = ${Math.floor(ms)}`);
 }

@@ -1,5 +1,5 @@
 import { lt, lte, sql } from 'drizzle-orm';
-import { getDb, openDatabase, writeTransaction, type Db } from '../../db/client';
+import { getDb, openDatabase, setBusyTimeout, writeTransaction, type Db } from '../../db/client';
 import { config } from '../config';
 import { ingestMinutes, ingestRejections, type IngestMinuteRow, type NewIngestRejection } from '../../db/schema';
 import type { IngestSummary } from './ingest-envelopes';
@@ -171,7 +171,7 @@ export function ingestLog(): IngestLog {
         getDb(); // the shared connection runs the migrations, once
         db = openDatabase(config().databasePath, { migrate: false });
       }
-      db.$client.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      setBusyTimeout(db, busyTimeoutMs);
       log.flush(db);
     } catch (error) {
       console.error(`ingest log: flush failed, will retry: ${(error as Error).message}`);
