@@ -13,7 +13,7 @@ export type PathAccess =
   /** Everything else (pages, /api/live, /api/reports/*.csv, …): a session once access is configured. */
   | 'signed-in';
 
-const PUBLIC_EXACT = new Set(['/login', '/api/auth/login', '/api/auth/logout', '/favicon.ico', '/robots.txt']);
+const PUBLIC_EXACT = new Set(['/login', '/api/auth/login', '/api/auth/logout', '/favicon.ico', '/icon.svg', '/robots.txt']);
 const PUBLIC_PREFIXES = ['/_next/static/', '/_next/image'];
 const MACHINE_PREFIXES = ['/api/events', '/api/bench/'];
 
