@@ -31,7 +31,7 @@ function interpolate(a: number, b: number | undefined, fraction: number): number
 }
 
 /** The p-th percentile of values already sorted ascending, or null when there are none. */
-export function percentileOfSorted(sorted: readonly number[], p: number): number | null {
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const { lower, fraction } = percentileRank(sorted.length, p);
   return interpolate(sorted[lower]!, sorted[lower + 1], fraction);
@@ -62,6 +62,20 @@ export function percentileOf(db: Db, column: AnySQLiteColumn, where: SQL | undef
 
 export type Summary = { n: number; mean: number | null; median: number | null; p90: number | null };
 export const EMPTY_SUMMARY: Summary = { n: 0, mean: null, median: null, p90: null };
+
+/**
+ * Count, mean, median and p90 of values read in one scan (nulls left out here). Sorting a typed
+ * array in memory is cheaper than asking the database for one sorted pass per figure: a page that
+ * needs fourteen summaries reads the rows once instead of fourteen times.
+ */
+export function summariseValues(values: readonly (number | null | undefined)[]): Summary {
+  const present = values.filter((v): v is number => v !== null && v !== undefined);
+  if (present.length === 0) return EMPTY_SUMMARY;
+  const sorted = Float64Array.from(present).sort();
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  return { n: sorted.length, mean: sum / sorted.length, median: percentileOfSorted(sorted, 0.5), p90: percentileOfSorted(sorted, 0.9) };
+}
 
 type RankedRow = { k: string | number | null; value: number; rn: number; n: number; mean: number };
 

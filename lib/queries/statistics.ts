@@ -6,7 +6,7 @@ import { STATISTICS, type HourBasis, type Statistic } from '../events/statistics
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
 import { dayBuckets } from './day-buckets';
-import { EMPTY_SUMMARY, summariseBy, type Summary } from './median';
+import { summariseValues, type Summary } from './median';
 
 /**
  * The Statistics page: Freshchat's own figures (`conversation.statistics`, in hours) over the
@@ -32,16 +32,36 @@ const columnOf = (statistic: Statistic, basis: HourBasis): AnySQLiteColumn => co
 export type BasisPair<T> = { business: T; calendar: T };
 export type StatisticSummary = { statistic: Statistic; label: string } & BasisPair<Summary>;
 
-/** Count, median, p90 and mean of every statistic, business and calendar hours. */
+/** Count, median, p90 and mean of every statistic, business and calendar hours: the rows read once. */
 export function getStatisticSummaries(db: Db, filters: Filters): StatisticSummary[] {
-  const where = conversationsMatching(filters);
-  const summary = (statistic: Statistic, basis: HourBasis) => summariseBy(db, columnOf(statistic, basis), where).get(null) ?? EMPTY_SUMMARY;
+  const fields = Object.fromEntries(STATISTICS.flatMap((statistic) => (['bhrs', 'chrs'] as const).map((basis) => [`${statistic}_${basis}`, columnOf(statistic, basis)])));
+  const rows = db.select(fields).from(conversations).where(conversationsMatching(filters)).all() as Record<string, number | null>[];
+  const summary = (statistic: Statistic, basis: HourBasis) => summariseValues(rows.map((row) => row[`${statistic}_${basis}`]));
   return STATISTICS.map((statistic) => ({
     statistic,
     label: STATISTIC_LABELS[statistic],
     business: summary(statistic, 'bhrs'),
     calendar: summary(statistic, 'chrs'),
   }));
+}
+
+/** Summaries of one statistic, business and calendar hours, per value of `key`, from one scan. */
+function summariseStatisticBy<K>(db: Db, filters: Filters, statistic: Statistic, key: SQL<K> | AnySQLiteColumn): Map<K, BasisPair<Summary>> {
+  const rows = db
+    .select({ key: key as SQL<K>, business: columnOf(statistic, 'bhrs') as AnySQLiteColumn, calendar: columnOf(statistic, 'chrs') as AnySQLiteColumn })
+    .from(conversations)
+    .where(conversationsMatching(filters))
+    .all() as { key: K; business: number | null; calendar: number | null }[];
+  const grouped = new Map<K, { business: (number | null)[]; calendar: (number | null)[] }>();
+  for (const row of rows) {
+    let values = grouped.get(row.key);
+    if (!values) grouped.set(row.key, (values = { business: [], calendar: [] }));
+    values.business.push(row.business);
+    values.calendar.push(row.calendar);
+  }
+  const result = new Map<K, BasisPair<Summary>>();
+  for (const [k, values] of grouped) result.set(k, { business: summariseValues(values.business), calendar: summariseValues(values.calendar) });
+  return result;
 }
 
 /**
@@ -88,16 +108,17 @@ export type TrendDay = { day: string; business: number | null; calendar: number 
 /** The median of the statistic per creation day (in the filters' timezone), business and calendar hours. */
 export function getStatisticTrend(db: Db, filters: Filters, statistic: Statistic): TrendDay[] {
   const { days, index } = dayBuckets(conversations.createdAt, filters);
-  const where = conversationsMatching(filters);
-  const business = summariseBy<number>(db, columnOf(statistic, 'bhrs'), where, index);
-  const calendar = summariseBy<number>(db, columnOf(statistic, 'chrs'), where, index);
-  return days.map((day, i) => ({
-    day,
-    business: business.get(i)?.median ?? null,
-    calendar: calendar.get(i)?.median ?? null,
-    businessCount: business.get(i)?.n ?? 0,
-    calendarCount: calendar.get(i)?.n ?? 0,
-  }));
+  const byDay = summariseStatisticBy<number>(db, filters, statistic, index);
+  return days.map((day, i) => {
+    const summary = byDay.get(i);
+    return {
+      day,
+      business: summary?.business.median ?? null,
+      calendar: summary?.calendar.median ?? null,
+      businessCount: summary?.business.n ?? 0,
+      calendarCount: summary?.calendar.n ?? 0,
+    };
+  });
 }
 
 export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summary>;
@@ -108,18 +129,11 @@ export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summa
  */
 export function getStatisticBreakdown(db: Db, filters: Filters, statistic: Statistic, by: 'group' | 'channel'): BreakdownRow[] {
   const key = by === 'group' ? conversations.assignedGroupId : conversations.channelId;
-  const where = conversationsMatching(filters);
-  const business = summariseBy<string | null>(db, columnOf(statistic, 'bhrs'), where, key);
-  const calendar = summariseBy<string | null>(db, columnOf(statistic, 'chrs'), where, key);
+  const summaries = summariseStatisticBy<string | null>(db, filters, statistic, key);
   const table = by === 'group' ? groups : channels;
   const names = new Map(db.select({ id: table.id, name: table.name }).from(table).orderBy(asc(table.id)).all().map((r) => [r.id, r.name]));
-  const ids = [...new Set([...business.keys(), ...calendar.keys()])];
-  return ids
-    .map((id) => ({
-      id,
-      name: id === null ? `(no ${by})` : (names.get(id) ?? id),
-      business: business.get(id) ?? EMPTY_SUMMARY,
-      calendar: calendar.get(id) ?? EMPTY_SUMMARY,
-    }))
+  return [...summaries]
+    .filter(([, summary]) => summary.business.n > 0 || summary.calendar.n > 0)
+    .map(([id, summary]) => ({ id, name: id === null ? `(no ${by})` : (names.get(id) ?? id), ...summary }))
     .sort((a, b) => Math.max(b.business.n, b.calendar.n) - Math.max(a.business.n, a.calendar.n) || a.name.localeCompare(b.name));
 }
