@@ -153,8 +153,7 @@ export function getAssignmentSummary(db: Db, filters: Filters): AssignmentSummar
       conversationsReassigned: conversationsWhere(reassigned),
     })
     .from(assignmentChanges)
-    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
-    .where(activityInRange(assignmentChanges.at, filters))
+    .where(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters))
     .groupBy(assignmentChanges.kind)
     .all();
   const none: AssignmentActivity = { assignments: 0, reassignments: 0, unassignments: 0, conversationsAssigned: 0, conversationsReassigned: 0 };
@@ -174,8 +173,7 @@ export function getReassignmentPaths(db: Db, filters: Filters, kind: AssignmentK
   const rows = db
     .select({ fromId: assignmentChanges.fromId, toId: assignmentChanges.toId, changes })
     .from(assignmentChanges)
-    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
-    .where(and(activityInRange(assignmentChanges.at, filters), eq(assignmentChanges.kind, kind), isNotNull(assignmentChanges.fromId), isNotNull(assignmentChanges.toId)))
+    .where(and(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters), eq(assignmentChanges.kind, kind), isNotNull(assignmentChanges.fromId), isNotNull(assignmentChanges.toId)))
     .groupBy(assignmentChanges.fromId, assignmentChanges.toId)
     .orderBy(desc(changes), asc(assignmentChanges.fromId), asc(assignmentChanges.toId))
     .limit(limit)
@@ -190,8 +188,7 @@ export function getUnassignments(db: Db, filters: Filters, limit = TOP_PATHS): U
   const rows = db
     .select({ kind: assignmentChanges.kind, fromId: assignmentChanges.fromId, changes })
     .from(assignmentChanges)
-    .innerJoin(conversations, eq(conversations.conversationId, assignmentChanges.conversationId))
-    .where(and(activityInRange(assignmentChanges.at, filters), isNotNull(assignmentChanges.fromId), isNull(assignmentChanges.toId)))
+    .where(and(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters), isNotNull(assignmentChanges.fromId), isNull(assignmentChanges.toId)))
     .groupBy(assignmentChanges.kind, assignmentChanges.fromId)
     .orderBy(desc(changes), asc(assignmentChanges.kind), asc(assignmentChanges.fromId))
     .limit(limit)

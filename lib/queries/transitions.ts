@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, min, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { streamRows, type Db } from '../../db/client';
-import { conversations, statusTransitions } from '../../db/schema';
+import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
 import { activityInRange } from './activity-filter';
@@ -21,8 +21,7 @@ export function getTransitionMatrix(db: Db, filters: Filters): TransitionCell[] 
   return db
     .select({ from: statusTransitions.fromStatus, to: statusTransitions.toStatus, transitions })
     .from(statusTransitions)
-    .innerJoin(conversations, eq(conversations.conversationId, statusTransitions.conversationId))
-    .where(activityInRange(statusTransitions.at, filters))
+    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters))
     .groupBy(statusTransitions.fromStatus, statusTransitions.toStatus)
     .orderBy(asc(statusTransitions.fromStatus), asc(statusTransitions.toStatus))
     .all();
@@ -67,8 +66,7 @@ export function getTransitionsByDay(db: Db, filters: Filters): TransitionsByDay 
   const rows = db
     .select({ day: index, to: statusTransitions.toStatus, n: count() })
     .from(statusTransitions)
-    .innerJoin(conversations, eq(conversations.conversationId, statusTransitions.conversationId))
-    .where(activityInRange(statusTransitions.at, filters))
+    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters))
     .groupBy(index, statusTransitions.toStatus)
     .all();
   const statuses = orderStatuses(rows.map((row) => row.to));
@@ -112,8 +110,7 @@ export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
   const query = db
     .select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` })
     .from(statusTransitions)
-    .innerJoin(conversations, eq(conversations.conversationId, statusTransitions.conversationId))
-    .where(activityInRange(statusTransitions.at, filters));
+    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters));
   // Streamed, so a year of a million conversations (millions of stays) holds only the durations in memory.
   const rows = streamRows<[string, number | null]>(db, query);
 
