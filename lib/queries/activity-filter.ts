@@ -1,25 +1,26 @@
-import { and, gte, inArray, lt, type SQL } from 'drizzle-orm';
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
-import { conversations } from '../../db/schema';
+import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
+import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import { assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
 
+type ActivityTable = typeof statusTransitions | typeof assignmentChanges;
+
 /**
- * The WHERE clause of activity figures (status transitions, assignment changes): what happened in
- * the range, [startMs, endMs) on the row's own `at`, to a conversation matching the other filters
- * (its current channel, group, agent, source, status), whenever that conversation was created.
+ * Restricts a dynamic select over an activity table (status transitions, assignment changes) to
+ * what happened in the range, [startMs, endMs) on the row's own `at` (its index), to a
+ * conversation matching the other filters (its current channel, group, agent, source, status),
+ * whenever that conversation was created; `extra` conditions are added to the same WHERE.
  *
- * The range on `at` uses the `(at)` index. Without conversation filters (the usual view) that is
- * all: activity rows are not joined to their conversations at all, which at a million
- * conversations saves one primary-key lookup per row. With filters, the row's conversation must be
- * among the matching ones (a subquery the database evaluates once).
+ * Without conversation filters (the usual view) activity rows are not joined to their
+ * conversations at all, which at a million conversations saves a primary-key lookup per row; with
+ * filters, each row finds its conversation by primary key (cheaper than a subquery over every
+ * conversation, measured).
  */
-export function activityInRange(db: Db, at: AnySQLiteColumn, conversationId: AnySQLiteColumn, filters: Filters): SQL {
+export function inActivityRange<T extends SQLiteSelect>(query: T, table: ActivityTable, filters: Filters, ...extra: (SQL | undefined)[]): T {
+  const range = and(gte(table.at, filters.startMs), lt(table.at, filters.endMs), ...extra);
   const matching = conversationsMatching(filters, { ignoreRange: true });
-  return and(
-    gte(at, filters.startMs),
-    lt(at, filters.endMs),
-    matching ? inArray(conversationId, db.select({ id: conversations.conversationId }).from(conversations).where(matching)) : undefined,
-  )!;
+  if (!matching) return query.where(range);
+  // The callers' selects name their fields, so the join adds no columns: the rows keep their type.
+  return query.innerJoin(conversations, eq(conversations.conversationId, table.conversationId)).where(and(range, matching)) as unknown as T;
 }

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from 'dri
 import type { Db } from '../../db/client';
 import { assignmentChanges, conversations, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
-import { activityInRange } from './activity-filter';
+import { inActivityRange } from './activity-filter';
 import { conversationsMatching } from './conversation-filter';
 import { namesOf, type EntityKind } from './entity-names';
 
@@ -143,7 +143,7 @@ const unassigned = sql`${assignmentChanges.fromId} is not null and ${assignmentC
  * group) in the range, the share that was moved to another at least once in the range.
  */
 export function getAssignmentSummary(db: Db, filters: Filters): AssignmentSummary {
-  const rows = db
+  const query = db
     .select({
       kind: assignmentChanges.kind,
       assignments: sumWhere(assigned),
@@ -153,9 +153,8 @@ export function getAssignmentSummary(db: Db, filters: Filters): AssignmentSummar
       conversationsReassigned: conversationsWhere(reassigned),
     })
     .from(assignmentChanges)
-    .where(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters))
-    .groupBy(assignmentChanges.kind)
-    .all();
+    .$dynamic();
+  const rows = inActivityRange(query, assignmentChanges, filters).groupBy(assignmentChanges.kind).all();
   const none: AssignmentActivity = { assignments: 0, reassignments: 0, unassignments: 0, conversationsAssigned: 0, conversationsReassigned: 0 };
   const summary: AssignmentSummary = { agent: { ...none }, group: { ...none } };
   for (const { kind, ...activity } of rows) summary[kind] = activity;
@@ -170,10 +169,8 @@ export const TOP_PATHS = 10;
 /** The most frequent reassignments of a kind in the range: from whom to whom, most frequent first. */
 export function getReassignmentPaths(db: Db, filters: Filters, kind: AssignmentKind, limit = TOP_PATHS): ReassignmentPath[] {
   const changes = count();
-  const rows = db
-    .select({ fromId: assignmentChanges.fromId, toId: assignmentChanges.toId, changes })
-    .from(assignmentChanges)
-    .where(and(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters), eq(assignmentChanges.kind, kind), isNotNull(assignmentChanges.fromId), isNotNull(assignmentChanges.toId)))
+  const query = db.select({ fromId: assignmentChanges.fromId, toId: assignmentChanges.toId, changes }).from(assignmentChanges).$dynamic();
+  const rows = inActivityRange(query, assignmentChanges, filters, eq(assignmentChanges.kind, kind), isNotNull(assignmentChanges.fromId), isNotNull(assignmentChanges.toId))
     .groupBy(assignmentChanges.fromId, assignmentChanges.toId)
     .orderBy(desc(changes), asc(assignmentChanges.fromId), asc(assignmentChanges.toId))
     .limit(limit)
@@ -185,10 +182,8 @@ export function getReassignmentPaths(db: Db, filters: Filters, kind: AssignmentK
 /** Who conversations were most often taken from, leaving nobody in their place, in the range. */
 export function getUnassignments(db: Db, filters: Filters, limit = TOP_PATHS): Unassignment[] {
   const changes = count();
-  const rows = db
-    .select({ kind: assignmentChanges.kind, fromId: assignmentChanges.fromId, changes })
-    .from(assignmentChanges)
-    .where(and(activityInRange(db, assignmentChanges.at, assignmentChanges.conversationId, filters), isNotNull(assignmentChanges.fromId), isNull(assignmentChanges.toId)))
+  const query = db.select({ kind: assignmentChanges.kind, fromId: assignmentChanges.fromId, changes }).from(assignmentChanges).$dynamic();
+  const rows = inActivityRange(query, assignmentChanges, filters, isNotNull(assignmentChanges.fromId), isNull(assignmentChanges.toId))
     .groupBy(assignmentChanges.kind, assignmentChanges.fromId)
     .orderBy(desc(changes), asc(assignmentChanges.kind), asc(assignmentChanges.fromId))
     .limit(limit)

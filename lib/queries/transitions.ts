@@ -4,7 +4,7 @@ import { streamRows, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
-import { activityInRange } from './activity-filter';
+import { inActivityRange } from './activity-filter';
 import { dayBuckets } from './day-buckets';
 
 /**
@@ -18,10 +18,8 @@ export type TransitionCell = { from: string | null; to: string; transitions: num
 /** How many times each `from → to` happened in the range. */
 export function getTransitionMatrix(db: Db, filters: Filters): TransitionCell[] {
   const transitions = count();
-  return db
-    .select({ from: statusTransitions.fromStatus, to: statusTransitions.toStatus, transitions })
-    .from(statusTransitions)
-    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters))
+  const query = db.select({ from: statusTransitions.fromStatus, to: statusTransitions.toStatus, transitions }).from(statusTransitions).$dynamic();
+  return inActivityRange(query, statusTransitions, filters)
     .groupBy(statusTransitions.fromStatus, statusTransitions.toStatus)
     .orderBy(asc(statusTransitions.fromStatus), asc(statusTransitions.toStatus))
     .all();
@@ -63,10 +61,8 @@ export type TransitionsByDay = {
 /** Transitions each day of the range (in the filters' timezone), by the status entered. */
 export function getTransitionsByDay(db: Db, filters: Filters): TransitionsByDay {
   const { days, index } = dayBuckets(statusTransitions.at, filters);
-  const rows = db
-    .select({ day: index, to: statusTransitions.toStatus, n: count() })
-    .from(statusTransitions)
-    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters))
+  const query = db.select({ day: index, to: statusTransitions.toStatus, n: count() }).from(statusTransitions).$dynamic();
+  const rows = inActivityRange(query, statusTransitions, filters)
     .groupBy(index, statusTransitions.toStatus)
     .all();
   const statuses = orderStatuses(rows.map((row) => row.to));
@@ -107,10 +103,11 @@ export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
     .select({ at: min(later.at) })
     .from(later)
     .where(and(eq(later.conversationId, statusTransitions.conversationId), gt(later.at, statusTransitions.at)));
-  const query = db
-    .select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` })
-    .from(statusTransitions)
-    .where(activityInRange(db, statusTransitions.at, statusTransitions.conversationId, filters));
+  const query = inActivityRange(
+    db.select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` }).from(statusTransitions).$dynamic(),
+    statusTransitions,
+    filters,
+  );
   // Streamed, so a year of a million conversations (millions of stays) holds only the durations in memory.
   const rows = streamRows<[string, number | null]>(db, query);
 
