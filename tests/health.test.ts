@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamLines } from './helpers/fixtures';
-import { postEvents, startServer, type TestServer } from './helpers/server';
+import { postEvents, postStream, startServer, type TestServer } from './helpers/server';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -22,7 +22,7 @@ describe('GET /api/health', () => {
       lastEventAt: null,
     });
     const before = Date.now();
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', db: 'ok', events: 239, conversations: 60 });
     expect(Date.parse(health.lastEventAt)).toBeGreaterThanOrEqual(before - 1000);

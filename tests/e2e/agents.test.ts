@@ -2,8 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
 import { updateEvent } from '../helpers/envelopes';
-import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 const CHEN_WEI = '51431193-e6c3-4339-9a2b-8f1ff1fd42a2'; // capacity 3, holds 2 conversations in the stream
 const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // a channel (topic) of the stream
@@ -17,7 +16,7 @@ describe('agent load page in the browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    expect((await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' })).status).toBe(200);
+    expect((await postStream(server)).status).toBe(200);
     // Nobody is over capacity in the stream: two more conversations for Chen Wei make 4 of 3.
     const extra = ['overload-1', 'overload-2'].map((id, i) => {
       const state = { createdAt: `2026-10-20T0${8 + i}:00:00.000Z`, channel: PRIORITY, status: 'assigned' as const, agent: CHEN_WEI };

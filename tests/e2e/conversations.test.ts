@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 // From the fixture stream, counted independently (created_time of each conversation): 58 created
 // in October; newest 16e3e380 (10-31 09:21), then 1b604336; oldest e9a3788d (10-05 11:48), then
@@ -19,7 +18,7 @@ describe('conversations in the browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    const posted = await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    const posted = await postStream(server);
     expect(posted.status).toBe(200);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 const tile = async (page: Page, label: string) => {
   const box = page.locator('.tile', { has: page.getByText(label, { exact: true }) });
@@ -31,7 +30,7 @@ describe('ingest health in the browser', () => {
   it('shows what was received, duplicated and rejected, with the reasons', async () => {
     // The stream: 250 lines, 239 distinct events and 11 exact duplicates. Then one request whose
     // only item is invalid (400, 1 rejected event), one with a wrong token (401), one malformed (400).
-    const stream = await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    const stream = await postStream(server);
     expect(stream.json).toMatchObject({ accepted: 239, duplicates: 11, rejected: [] });
     expect((await postEvents(server, JSON.stringify({ event: 'onConversationCreate', data: { conversation: { conversation_id: 42 } } }))).status).toBe(400);
     expect((await postEvents(server, '{}', { authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 
@@ -26,7 +26,7 @@ describe('overview page in the browser', () => {
   });
 
   it('shows the figures of the range, and filters change the URL and the figures', async () => {
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);
     expect(await tile(page, 'Created')).toBe('58');

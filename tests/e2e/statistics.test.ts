@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 /** A summary row's cells: statistic, count, median b/c, p90 b/c, mean b/c. */
 const row = async (page: Page, statistic: string) =>
@@ -13,7 +12,7 @@ describe('statistics page in the browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    expect((await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' })).status).toBe(200);
+    expect((await postStream(server)).status).toBe(200);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
-import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 const cell = async (page: Page, from: string, to: string) => (await page.locator(`td[data-from="${from}"][data-to="${to}"]`).textContent())?.trim();
@@ -19,7 +18,7 @@ describe('transitions page in the browser', () => {
   let browser: Browser;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
   });
   afterAll(async () => {
     await browser?.close();

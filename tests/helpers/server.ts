@@ -141,3 +141,10 @@ export async function login(server: Pick<TestServer, 'url'>, password = TEST_PAS
   }
   return cookie.split(';')[0]!;
 }
+
+/** POSTs the fixture stream (250 NDJSON lines, 60 conversations, duplicates and late events) in one request. */
+export async function postStream(server: Pick<TestServer, 'url'>): ReturnType<typeof postEvents> {
+  // Imported here, not at the top: fixtures.ts needs this module's ROOT while it loads.
+  const { streamLines } = await import('./fixtures');
+  return postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+}

@@ -10,8 +10,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount, storeFingerprint } from '../helpers/db';
-import { fixtureText, readFixture, streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, TEST_TOKEN, type TestServer } from '../helpers/server';
+import { fixtureText, readFixture } from '../helpers/fixtures';
+import { postEvents, startServer, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
 
 const MiB = 1024 * 1024;
 
@@ -435,7 +435,7 @@ describe('POST /api/events rejects bad input and stores nothing', () => {
 
   beforeAll(async () => {
     server = await startServer();
-    const primed = await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    const primed = await postStream(server);
     expect(primed.status).toBe(200);
     expect(primed.json.rejected).toEqual([]);
     expect(rowCount(server.databasePath, 'events')).toBeGreaterThan(0);

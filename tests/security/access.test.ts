@@ -7,7 +7,7 @@ import { PAGES } from '@/components/nav';
 import { signSession } from '@/lib/auth/session';
 import { parseConfig } from '@/lib/config';
 import { streamLines } from '../helpers/fixtures';
-import { login, postEvents, startServer, TEST_PASSWORD, TEST_TOKEN, type TestServer } from '../helpers/server';
+import { login, postEvents, startServer, TEST_PASSWORD, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
 
 /** Every dashboard page (existing or not yet built in this branch), JSON endpoint and export the rule must cover. */
 const VIEWING_PATHS = [
@@ -45,7 +45,7 @@ describe('first run: nothing configured', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer();
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
   });
   afterAll(() => server?.stop());
 
@@ -96,7 +96,7 @@ describe('team password (DASHBOARD_PASSWORD)', () => {
   const sessionKey = parseConfig({ DASHBOARD_PASSWORD: TEST_PASSWORD }).access.sessionKey!;
   beforeAll(async () => {
     server = await startServer({ password: true });
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
   });
   afterAll(() => server?.stop());
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '@/components/nav';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, TEST_PASSWORD, type TestServer } from '../helpers/server';
+import { postEvents, startServer, TEST_PASSWORD, type TestServer, postStream } from '../helpers/server';
 
 const RANGE = 'from=2026-10-01&to=2026-10-31';
 /** Every page to check: the navigation's pages, a conversation's page, the sign-in page. Add new pages here. */
@@ -43,7 +43,7 @@ describe('pages under the content security policy', () => {
   let violations: Violation[];
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer({ password: true }), launchBrowser()]);
-    await postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+    await postStream(server);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     violations = await watchViolations(context);
   });
