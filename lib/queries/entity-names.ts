@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { count, gt, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { agents, channels, groups } from '../../db/schema';
 
@@ -14,11 +14,32 @@ export function namesOf(db: Db, kind: EntityKind, ids: Iterable<string | null>):
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   const names = new Map(wanted.map((id) => [id, id]));
   const table = TABLES[kind];
+  const shared = sharedNames(db, kind);
   // Chunks keep each statement under SQLite's bound-parameter limit.
   for (let i = 0; i < wanted.length; i += 500) {
     for (const row of db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, wanted.slice(i, i + 500))).all()) {
-      if (row.name) names.set(row.id, row.name);
+      if (row.name) names.set(row.id, distinctName(row.id, row.name, shared));
     }
   }
   return names;
+}
+
+/** Names that more than one channel (group, agent) carries: two teams, or the demo beside real data. */
+export function sharedNames(db: Db, kind: EntityKind): Set<string> {
+  const table = TABLES[kind];
+  return new Set(
+    db
+      .select({ name: table.name })
+      .from(table)
+      .where(isNotNull(table.name))
+      .groupBy(table.name)
+      .having(gt(count(), 1))
+      .all()
+      .map((row) => row.name!),
+  );
+}
+
+/** A shared name gets the start of its id after it, so two entities never read the same. */
+export function distinctName(id: string, name: string, shared: ReadonlySet<string>): string {
+  return shared.has(name) ? `${name} (${id.slice(0, 8)})` : name;
 }

@@ -1,10 +1,11 @@
-import { and, asc, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
+import { and, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
-import { channels, conversations, groups } from '../../db/schema';
+import { conversations } from '../../db/schema';
 import { STATISTICS, type HourBasis, type Statistic } from '../events/statistics';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
+import { namesOf } from './entity-names';
 import { dayBuckets } from './day-buckets';
 import { summariseValues, type Summary } from './median';
 
@@ -130,8 +131,7 @@ export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summa
 export function getStatisticBreakdown(db: Db, filters: Filters, statistic: Statistic, by: 'group' | 'channel'): BreakdownRow[] {
   const key = by === 'group' ? conversations.assignedGroupId : conversations.channelId;
   const summaries = summariseStatisticBy<string | null>(db, filters, statistic, key);
-  const table = by === 'group' ? groups : channels;
-  const names = new Map(db.select({ id: table.id, name: table.name }).from(table).orderBy(asc(table.id)).all().map((r) => [r.id, r.name]));
+  const names = namesOf(db, by, summaries.keys());
   return [...summaries]
     .filter(([, summary]) => summary.business.n > 0 || summary.calendar.n > 0)
     .map(([id, summary]) => ({ id, name: id === null ? `(no ${by})` : (names.get(id) ?? id), ...summary }))
