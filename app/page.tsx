@@ -6,7 +6,7 @@ import { filtersToSearchParams } from '@/lib/filters/parse-filters';
 import { hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
 import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
-import { getOverviewTiles, getVolumeByDay } from '@/lib/queries/overview';
+import { getOverview } from '@/lib/queries/overview';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,8 +15,7 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
   return (
     <DashboardPage title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
       {({ db, filters }) => {
-        const tiles = getOverviewTiles(db, filters);
-        const volume = getVolumeByDay(db, filters);
+        const { tiles, volume } = getOverview(db, filters);
         return (
           <>
             <h2>Right now</h2>
