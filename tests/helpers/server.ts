@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../scripts/free-port';
+
+// Tests take it from here, with the rest of the server helpers.
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const TEST_TOKEN = 'test-ingest-token-0123456789';
@@ -18,17 +21,6 @@ export type TestServer = {
   output: () => string;
   stop: () => Promise<void>;
 };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function tempDatabasePath(label = 'db'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dashboard-${label}-`));
