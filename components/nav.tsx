@@ -3,16 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { FILTER_PARAMS } from '@/lib/filters/params';
-
-export const PAGES = [
-  { href: '/', label: 'Overview' },
-  { href: '/assignments', label: 'Assignments' },
-  { href: '/transitions', label: 'Transitions' },
-  { href: '/agents', label: 'Agent load' },
-  { href: '/statistics', label: 'Statistics' },
-  { href: '/conversations', label: 'Conversations' },
-  { href: '/ingest', label: 'Ingest health' },
-] as const;
+import { PAGES } from '@/lib/pages';
 
 /** The page links. They carry the current filters along, so moving between views keeps the selection. */
 export function Nav() {

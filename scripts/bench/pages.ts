@@ -17,6 +17,7 @@
 import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { addDays } from '../../lib/filters/parse-filters';
+import { PAGES as DASHBOARD_PAGES } from '../../lib/pages';
 import { DATASET_END, ensureDataset } from './dataset';
 import type { Figure, Suite, SuiteContext, SuiteResult, Target } from './types';
 
@@ -26,17 +27,12 @@ export const PAGE_TARGETS = {
   startup: { op: '<=', value: 5_000 },
 } satisfies Record<string, Target>;
 
+/** Every page of the navigation, one conversation's page, and the live tiles' endpoint. */
 const PAGES = [
-  { name: 'overview', path: '/' },
-  { name: 'assignments', path: '/assignments' },
-  { name: 'transitions', path: '/transitions' },
-  { name: 'agents', path: '/agents' },
-  { name: 'statistics', path: '/statistics' },
-  { name: 'conversations', path: '/conversations' },
+  ...DASHBOARD_PAGES.map((page) => ({ name: page.key as string, path: page.href as string })),
   { name: 'conversation', path: '/conversations/:id' },
-  { name: 'ingest', path: '/ingest' },
   { name: 'live', path: '/api/live' },
-] as const;
+];
 
 type Size = { label: string; conversations: number };
 const FULL_SIZES: Size[] = [

@@ -3,7 +3,7 @@
  * password sessions, the trusted-proxy mode, ingest's separate token, and the security headers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGES } from '@/components/nav';
+import { PAGES } from '@/lib/pages';
 import { signSession } from '@/lib/auth/session';
 import { parseConfig } from '@/lib/config';
 import { streamLines } from '../helpers/fixtures';

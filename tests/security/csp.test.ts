@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGES } from '@/components/nav';
+import { PAGES } from '@/lib/pages';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, TEST_PASSWORD, type TestServer, postStream } from '../helpers/server';

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGES } from '@/components/nav';
+import { PAGES } from '@/lib/pages';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
 import { openReadOnly } from '../helpers/db';
 import { readFixture } from '../helpers/fixtures';
