@@ -14,7 +14,7 @@ export function VolumeChart({ data }: { data: VolumeDay[] }) {
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
           <YAxis allowDecimals={false} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip />
-          <Legend />
+          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
           <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />
           <Bar dataKey="resolved" name="resolved" stackId="status" fill={STATUS_COLORS.resolved} isAnimationActive={false} />
