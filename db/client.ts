@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { config } from '../lib/config';
+import { ensureDerived } from '../lib/projection/derived';
 import * as schema from './schema';
 
 /**
@@ -26,7 +27,11 @@ export function openDatabase(databasePath: string, options: { migrate?: boolean;
   sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema }) as Db;
-  if (options.migrate ?? true) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate ?? true) {
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    // Rows derived in TypeScript (not SQL) that a migration cannot fill: filled once after an upgrade.
+    ensureDerived(db, (message) => console.log(message));
+  }
   return db;
 }
 

@@ -94,6 +94,12 @@ export const statusTransitions = sqliteTable(
     at: epochMs('at').notNull(),
     actorId: text('actor_id'),
     actorType: text('actor_type'),
+    /**
+     * When the conversation's next transition happened (its first one later than `at`): the end
+     * of the stay this transition began; null while the conversation is still in `to_status`.
+     * Derived at ingest (lib/projection/derived.ts), so time in status is read, not searched for.
+     */
+    nextAt: epochMs('next_at'),
   },
   (t) => [index('status_transitions_conversation_idx').on(t.conversationId, t.at), index('status_transitions_at_idx').on(t.at)],
 );
@@ -120,6 +126,24 @@ export const assignmentChanges = sqliteTable(
     index('assignment_changes_conversation_idx').on(t.conversationId, t.at),
     index('assignment_changes_at_idx').on(t.at),
   ],
+);
+
+/**
+ * The intervals in which a conversation counted towards an agent's load (lib/queries/load-timeline.ts
+ * has the rule): derived at ingest from the conversation's assignment and status history
+ * (lib/projection/derived.ts), so the load chart reads the intervals that overlap its range
+ * instead of rebuilding every conversation's history on each view. `from_at` null: since before
+ * anything recorded (a conversation whose creation has not arrived); `to_at` null: still counting.
+ */
+export const agentLoadIntervals = sqliteTable(
+  'agent_load_intervals',
+  {
+    conversationId: text('conversation_id').notNull(),
+    agentId: text('agent_id').notNull(),
+    fromAt: epochMs('from_at'),
+    toAt: epochMs('to_at'),
+  },
+  (t) => [index('agent_load_intervals_conversation_idx').on(t.conversationId), index('agent_load_intervals_to_idx').on(t.toAt)],
 );
 
 export const agents = sqliteTable('agents', {
@@ -216,6 +240,7 @@ export type NewMessage = typeof messages.$inferInsert;
 
 /** The tables `npm run db:reproject` rebuilds from `events`, children before parents. */
 export const projectionTables = [
+  agentLoadIntervals,
   sources,
   statusTransitions,
   assignmentChanges,

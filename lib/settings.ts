@@ -8,6 +8,8 @@ export const SETTING = {
   demoData: 'demo_data',
   /** The ingest token generated on a first run without INGEST_TOKEN. */
   generatedIngestToken: 'generated_ingest_token',
+  /** DERIVED_VERSION of the derived rows (lib/projection/derived.ts) this database holds. */
+  derivedVersion: 'derived_version',
 } as const;
 
 export function getSetting(db: Db, key: string): string | null {

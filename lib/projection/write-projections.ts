@@ -18,6 +18,7 @@ import {
   sources,
 } from '../../db/schema';
 import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
+import { refreshDerived } from './derived';
 import type { ConversationCounters, ConversationSnapshot, EventProjection } from './project-event';
 
 /**
@@ -42,6 +43,7 @@ export function writeProjections(db: Db, projections: readonly StoredProjection[
   // Every event's source, not only the merged snapshots': the set must not depend on how events
   // were batched. A source already known is a no-op that dirties no page.
   for (const name of new Set(projections.map(({ projection }) => projection.conversation.source))) if (name) s.insertSource.run({ name });
+  refreshDerived(db, merged.conversations.keys());
 }
 
 type ConversationRowParams = ConversationSnapshot &
@@ -93,7 +95,8 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
         current.statisticsVersion = p.statistics.version;
       }
     }
-    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId });
+    // next_at is derived once the batch is stored (derived.ts).
+    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId, nextAt: null });
     for (const change of p.assignmentChanges) merged.assignmentChanges.push({ ...change, eventId });
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);

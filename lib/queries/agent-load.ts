@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { agents, assignmentChanges, conversations, groups, statusTransitions } from '../../db/schema';
+import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
 import {
@@ -8,9 +8,7 @@ import {
   HOUR,
   hourBuckets,
   HOURLY_MAX_DAYS,
-  loadIntervals,
   peakPerBucket,
-  type HistoryChange,
   type LoadInterval,
 } from './load-timeline';
 
@@ -146,94 +144,38 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
 
 /**
  * Every interval in which a matching conversation counted towards an agent, clipped to the range
- * (and to `now`: the future holds no load). Bounded, indexed queries: only conversations with
- * assignment or resolve/reopen activity since the range began (index on `at`), or that count
- * towards an agent now (index on status), can overlap the range; any other conversation has held
- * the same state since before the range, and that state does not count. Their history is then read
- * through the per-conversation indexes.
+ * (and to `now`: the future holds no load). The intervals are derived at ingest from each
+ * conversation's assignment and status history (lib/projection/derived.ts, with the rule of
+ * load-timeline.ts); here, only those overlapping the range are read, through the index on their
+ * end (open intervals, with no end, sort first in it).
  */
 export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): LoadInterval[] {
   const start = filters.startMs;
   const end = Math.min(filters.endMs, now);
   if (end <= start) return [];
-  const resolveOrReopen = or(eq(statusTransitions.toStatus, 'resolved'), eq(statusTransitions.fromStatus, 'resolved'));
-  const active = db
-    .select({ id: assignmentChanges.conversationId })
-    .from(assignmentChanges)
-    .where(and(eq(assignmentChanges.kind, 'agent'), gte(assignmentChanges.at, start)))
-    .unionAll(db.select({ id: statusTransitions.conversationId }).from(statusTransitions).where(and(gte(statusTransitions.at, start), resolveOrReopen)))
-    .unionAll(
-      db
-        .select({ id: conversations.conversationId })
-        .from(conversations)
-        .where(and(inArray(conversations.status, ['new', 'assigned']), isNotNull(conversations.assignedAgentId))),
-    );
-  const candidates = db
-    .select({ id: conversations.conversationId, createdAt: conversations.createdAt, agentId: conversations.assignedAgentId })
-    .from(conversations)
-    .where(and(inArray(conversations.conversationId, active), matching(filters, { byAgent: false })))
-    .all();
-  // Their history before the range's end. Conversations created shortly before the range (most
-  // of them) are read in one pass over the `at` index from the earliest creation, rows in about
-  // the order they were written; older ones (long-open conversations) by id through the
-  // per-conversation indexes, in chunks of bound ids.
-  const history = new Map<string, HistoryChange[]>();
-  const first = new Map<string, { at: number; eventId: number; fromId: string | null }>();
-  const readHistory = (agentWhere: SQL | undefined, statusWhere: SQL | undefined, keep: (id: string) => boolean) => {
-    const add = (id: string, change: HistoryChange) => {
-      const list = history.get(id);
-      if (list) list.push(change);
-      else history.set(id, [change]);
-    };
-    const agentChanges = db
-      .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
-      .from(assignmentChanges)
-      .where(and(agentWhere, eq(assignmentChanges.kind, 'agent'), lt(assignmentChanges.at, end)))
-      .all();
-    for (const change of agentChanges) {
-      if (!keep(change.id)) continue;
-      const earliest = first.get(change.id);
-      if (!earliest || change.at < earliest.at || (change.at === earliest.at && change.eventId < earliest.eventId)) first.set(change.id, change);
-      add(change.id, { at: change.at, agentId: change.toId });
-    }
-    const statusChanges = db
-      .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
-      .from(statusTransitions)
-      .where(and(statusWhere, lt(statusTransitions.at, end), resolveOrReopen))
-      .all();
-    for (const change of statusChanges) if (keep(change.id)) add(change.id, { at: change.at, resolved: change.toStatus === 'resolved' });
-  };
-  const recent = new Set<string>();
-  let earliest = Infinity;
-  const old: string[] = [];
-  for (const c of candidates) {
-    if (c.createdAt !== null && c.createdAt >= start - RECENT_LOOKBACK_MS) {
-      recent.add(c.id);
-      earliest = Math.min(earliest, c.createdAt);
-    } else old.push(c.id);
-  }
-  if (recent.size > 0) readHistory(gte(assignmentChanges.at, earliest), gte(statusTransitions.at, earliest), (id) => recent.has(id));
-  for (let i = 0; i < old.length; i += ID_CHUNK) {
-    const ids = old.slice(i, i + ID_CHUNK);
-    readHistory(inArray(assignmentChanges.conversationId, ids), inArray(statusTransitions.conversationId, ids), () => true);
-  }
-
-  const intervals: LoadInterval[] = [];
-  for (const c of candidates) {
-    // Who held it before its first recorded agent change (or throughout, if there is none): a
-    // conversation created already assigned, counted from its creation.
-    const initialAgentId = first.has(c.id) ? first.get(c.id)!.fromId : c.agentId;
-    const since = c.createdAt ?? start;
-    intervals.push(...loadIntervals(c.id, history.get(c.id) ?? [], { start, end, initialAgentId, since }));
-  }
-  const chosen = filters.agents.length ? new Set(filters.agents) : null;
-  return chosen ? intervals.filter((i) => chosen.has(i.agentId)) : intervals;
+  const i = agentLoadIntervals;
+  const overlapping = and(
+    or(isNull(i.toAt), gt(i.toAt, start)),
+    or(isNull(i.fromAt), lt(i.fromAt, end)),
+    filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
+  );
+  const fields = { conversationId: i.conversationId, agentId: i.agentId, fromAt: i.fromAt, toAt: i.toAt };
+  const conversationFilter = matching(filters, { byAgent: false });
+  const rows = conversationFilter
+    ? db
+        .select(fields)
+        .from(i)
+        .innerJoin(conversations, eq(conversations.conversationId, i.conversationId))
+        .where(and(overlapping, conversationFilter))
+        .all()
+    : db.select(fields).from(i).where(overlapping).all();
+  return rows.map((row) => ({
+    conversationId: row.conversationId,
+    agentId: row.agentId,
+    from: Math.max(row.fromAt ?? start, start),
+    to: Math.min(row.toAt ?? end, end),
+  }));
 }
-
-/** Ids bound per history query: well under SQLite's and PostgreSQL's limits on parameters. */
-const ID_CHUNK = 2_000;
-/** Conversations created up to this long before the range have their history read by time, not by id. */
-const RECENT_LOOKBACK_MS = 7 * 24 * HOUR;
 
 export const TOP_AGENTS = 6;
 

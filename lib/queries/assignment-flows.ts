@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { assignmentChanges, conversations, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';

@@ -1,5 +1,4 @@
-import { and, asc, count, eq, gt, min, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { asc, count, sql } from 'drizzle-orm';
 import { streamRows, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
@@ -88,23 +87,14 @@ const HOUR_MS = 3_600_000;
 
 /**
  * How long conversations stay in each status: for each transition in the range, the time until
- * the same conversation's next transition (whenever that is), grouped by the status entered.
- *
- * The next transition is one index seek per transition, `min(at)` over the conversation's later
- * transitions through the `(conversation_id, at)` index, so the cost follows the transitions in
- * the range (found through the `(at)` index), never the whole history. (A LEAD() window would
- * need every later transition of those conversations read and sorted first.) Transitions of a
- * conversation at the same millisecond all end at its next later transition. The medians are exact, computed
- * here from the durations: sorting numbers in memory is far cheaper than SQLite sorting rows.
+ * the same conversation's next transition (whenever that is, `next_at`, derived at ingest: see
+ * lib/projection/derived.ts), grouped by the status entered. Transitions of a conversation at the
+ * same millisecond all end at its next later transition. The medians are exact, computed here from
+ * the durations: sorting numbers in memory is far cheaper than SQLite sorting rows.
  */
 export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
-  const later = alias(statusTransitions, 'later');
-  const nextAt = db
-    .select({ at: min(later.at) })
-    .from(later)
-    .where(and(eq(later.conversationId, statusTransitions.conversationId), gt(later.at, statusTransitions.at)));
   const query = inActivityRange(
-    db.select({ status: statusTransitions.toStatus, ms: sql<number | null>`(${nextAt}) - ${statusTransitions.at}` }).from(statusTransitions).$dynamic(),
+    db.select({ status: statusTransitions.toStatus, ms: sql<number | null>`${statusTransitions.nextAt} - ${statusTransitions.at}` }).from(statusTransitions).$dynamic(),
     statusTransitions,
     filters,
   );

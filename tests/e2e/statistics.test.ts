@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { startServer, type TestServer, postStream } from '../helpers/server';
 
 /** A summary row's cells: statistic, count, median b/c, p90 b/c, mean b/c. */
 const row = async (page: Page, statistic: string) =>

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { startServer, type TestServer, postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 const cell = async (page: Page, from: string, to: string) => (await page.locator(`td[data-from="${from}"][data-to="${to}"]`).textContent())?.trim();

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { startServer, type TestServer, postStream } from '../helpers/server';
 
 // A person on the Overview page filters, clicks Export CSV, and gets the file of what they see.
 describe('Export CSV from a page', () => {

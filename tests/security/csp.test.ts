@@ -3,7 +3,7 @@
  * `securitypolicyviolation` event, or a CSP message on the console), the charts still draw, and
  * the live tiles still refresh. Signs in through the login form first, as a user would.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '@/lib/pages';
 import { launchBrowser, screenshotPath } from '../helpers/browser';

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { DERIVED_VERSION, ensureDerived } from '@/lib/projection/derived';
+import { loadIntervals, type HistoryChange } from '@/lib/queries/load-timeline';
+import { getSetting, SETTING, setSetting } from '@/lib/settings';
+import { streamLines } from '../helpers/fixtures';
+import { tempDatabasePath } from '../helpers/server';
+
+/*
+ * The derived rows (lib/projection/derived.ts) against a from-scratch computation written here
+ * independently over the stored history: next_at as "the earliest later transition" by brute
+ * force, and the load intervals by replaying each conversation's whole history through the rule.
+ * Events arrive in three different orders and batchings; the rows must be the same each time.
+ */
+
+const events = streamLines().map((line) => JSON.parse(line) as unknown);
+
+function seeded(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+function ingestInBatches(db: Db, items: readonly unknown[], batchSize: number): void {
+  for (let i = 0; i < items.length; i += batchSize) ingestEnvelopes(db, items.slice(i, i + batchSize));
+}
+
+type Transition = { event_id: number; conversation_id: string; from_status: string | null; to_status: string; at: number; next_at: number | null };
+
+function expectedNextAt(db: Db): Map<number, number | null> {
+  const rows = db.$client.prepare('select event_id, conversation_id, at from status_transitions').all() as Transition[];
+  const expected = new Map<number, number | null>();
+  for (const row of rows) {
+    const later = rows.filter((other) => other.conversation_id === row.conversation_id && other.at > row.at).map((other) => other.at);
+    expected.set(row.event_id, later.length ? Math.min(...later) : null);
+  }
+  return expected;
+}
+
+type Interval = { conversation_id: string; agent_id: string; from_at: number | null; to_at: number | null };
+
+function expectedIntervals(db: Db): Interval[] {
+  const conversations = db.$client.prepare('select conversation_id as id, created_at, assigned_agent_id from conversations').all() as {
+    id: string;
+    created_at: number | null;
+    assigned_agent_id: string | null;
+  }[];
+  const intervals: Interval[] = [];
+  for (const c of conversations) {
+    const agentChanges = db.$client
+      .prepare("select at, event_id, from_id, to_id from assignment_changes where kind = 'agent' and conversation_id = ? order by at, event_id")
+      .all(c.id) as { at: number; from_id: string | null; to_id: string | null }[];
+    const statusChanges = db.$client
+      .prepare("select at, to_status from status_transitions where conversation_id = ? and (to_status = 'resolved' or from_status = 'resolved')")
+      .all(c.id) as { at: number; to_status: string }[];
+    const history: HistoryChange[] = [
+      ...agentChanges.map((change) => ({ at: change.at, agentId: change.to_id })),
+      ...statusChanges.map((change) => ({ at: change.at, resolved: change.to_status === 'resolved' })),
+    ];
+    const initialAgentId = agentChanges.length ? agentChanges[0]!.from_id : c.assigned_agent_id;
+    for (const i of loadIntervals(c.id, history, { start: -Infinity, end: Infinity, initialAgentId, since: c.created_at ?? -Infinity })) {
+      intervals.push({ conversation_id: c.id, agent_id: i.agentId, from_at: Number.isFinite(i.from) ? i.from : null, to_at: Number.isFinite(i.to) ? i.to : null });
+    }
+  }
+  return sortIntervals(intervals);
+}
+
+const sortIntervals = (rows: Interval[]) => rows.map((row) => JSON.stringify(row)).sort().map((json) => JSON.parse(json) as Interval);
+const storedIntervals = (db: Db) => sortIntervals(db.$client.prepare('select conversation_id, agent_id, from_at, to_at from agent_load_intervals').all() as Interval[]);
+const storedNextAt = (db: Db) =>
+  new Map((db.$client.prepare('select event_id, next_at from status_transitions').all() as Transition[]).map((row) => [row.event_id, row.next_at]));
+
+describe('derived history', () => {
+  const random = seeded(11);
+  const orders: [string, unknown[], number][] = [
+    ['in order, one batch', events, events.length],
+    ['reversed, batches of 7', [...events].reverse(), 7],
+    ['shuffled, one at a time', [...events].sort(() => random() - 0.5), 1],
+  ];
+
+  const results = orders.map(([name, items, batchSize]) => {
+    const db = openDatabase(tempDatabasePath('derived'));
+    ingestInBatches(db, items, batchSize);
+    return { name, db };
+  });
+
+  it.each(results.map((r) => [r.name, r.db] as const))('next_at is the conversation’s next later transition (%s)', (_name, db) => {
+    const stored = storedNextAt(db);
+    expect(stored.size).toBeGreaterThan(100);
+    expect([...stored.values()].filter((v) => v !== null).length).toBeGreaterThan(50);
+    expect(stored).toEqual(expectedNextAt(db));
+  });
+
+  it.each(results.map((r) => [r.name, r.db] as const))('load intervals replay each conversation’s whole history (%s)', (_name, db) => {
+    const stored = storedIntervals(db);
+    expect(stored.length).toBeGreaterThan(20);
+    // Both kinds of end: conversations still held, and intervals closed by a resolve or hand-over.
+    expect(stored.some((i) => i.to_at === null)).toBe(true);
+    expect(stored.some((i) => i.to_at !== null)).toBe(true);
+    expect(stored).toEqual(expectedIntervals(db));
+  });
+
+  it('arrival order and batching change nothing', () => {
+    const [first, ...others] = results.map((r) => ({ intervals: storedIntervals(r.db), transitions: r.db.$client.prepare('select * from status_transitions order by event_id').all() }));
+    for (const other of others) {
+      expect(other.intervals).toEqual(first!.intervals);
+      expect(other.transitions.length).toEqual(first!.transitions.length);
+    }
+  });
+
+  it('a database from before the derived rows gets them on its next open, once', () => {
+    const path = tempDatabasePath('derived-upgrade');
+    const live = openDatabase(path);
+    ingestInBatches(live, events, 50);
+    const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live) };
+    expect(getSetting(live, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
+    // What an older version left: the new column empty, the new table empty, no version.
+    live.$client.exec('update status_transitions set next_at = null; delete from agent_load_intervals');
+    setSetting(live, SETTING.derivedVersion, '0');
+    live.$client.close();
+
+    const messages: string[] = [];
+    const upgraded = openDatabase(path, { migrate: false });
+    ensureDerived(upgraded, (message) => messages.push(message));
+    expect(storedIntervals(upgraded)).toEqual(expected.intervals);
+    expect(storedNextAt(upgraded)).toEqual(expected.nextAt);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/derived rows brought up to date for \d+ conversations/);
+    // Already current: nothing is redone.
+    ensureDerived(upgraded, (message) => messages.push(message));
+    expect(messages).toHaveLength(1);
+  });
+});
