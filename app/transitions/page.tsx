@@ -5,7 +5,7 @@ import { TimeInStatusChart } from '@/components/charts/time-in-status-chart';
 import { TransitionsByDayChart } from '@/components/charts/transitions-by-day-chart';
 import notes from '@/components/figure-notes.module.css';
 import { count, hours, percent } from '@/lib/format';
-import { getTimeInStatus, getTransitionMatrix, getTransitionsByDay, summarizeTransitions } from '@/lib/queries/transitions';
+import { getTimeInStatus, getTransitionCounts, summarizeTransitions } from '@/lib/queries/transitions';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +14,7 @@ export default function TransitionsPage({ searchParams }: { searchParams: Search
   return (
     <DashboardPage title="Status transitions" path="/transitions" searchParams={searchParams} reports={['transitions']}>
       {({ db, filters }) => {
-        const cells = getTransitionMatrix(db, filters);
+        const { matrix: cells, byDay } = getTransitionCounts(db, filters);
         const summary = summarizeTransitions(cells);
         const empty = <p className="empty">No status transition happened in this range to conversations matching these filters.</p>;
         const timeInStatus = summary.transitions === 0 ? [] : getTimeInStatus(db, filters);
@@ -40,7 +40,7 @@ export default function TransitionsPage({ searchParams }: { searchParams: Search
             <p className={notes.definition}>Transitions per pair of statuses; darker cells hold more transitions.</p>
 
             <h2>Transitions by day</h2>
-            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={getTransitionsByDay(db, filters)} timezone={filters.tz} />}
+            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={byDay} timezone={filters.tz} />}
 
             <h2>Median time in each status</h2>
             {timeInStatus.every((row) => row.medianHours === null) ? (

@@ -11,7 +11,9 @@ import { getSetting, SETTING, setSetting } from '../settings';
  * range on each view (at a million conversations that reconstruction took 1–2 s a page):
  *
  * - `status_transitions.next_at`: when each stay in a status ended (time in status);
- * - `agent_load_intervals`: when each conversation counted towards which agent (load over time).
+ * - `agent_load_intervals`: when each conversation counted towards which agent (load over time);
+ * - `channel_id` and `source` on status transitions and assignment changes: the conversation's own,
+ *   so the common filters need no lookup of each activity row's conversation.
  *
  * The rule is simple and exact: whenever a batch touches a conversation, its derived rows are
  * recomputed from its stored history (a handful of rows, through the per-conversation indexes),
@@ -27,6 +29,7 @@ export function refreshDerived(db: Db, conversationIds: Iterable<string>): void 
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     refreshStays(db, chunk);
+    refreshDimensions(db, chunk);
     refreshLoadIntervals(db, chunk);
   }
 }
@@ -41,10 +44,27 @@ function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
     .select({ at: min(later.at) })
     .from(later)
     .where(and(eq(later.conversationId, statusTransitions.conversationId), gt(later.at, statusTransitions.at)));
+  // Only rows whose value changes are written: next_at is in the range index, and most of a
+  // touched conversation's transitions keep theirs.
+  const changed = sql`coalesce(${statusTransitions.nextAt}, -1) <> coalesce((${nextAt}), -1)`;
   db.update(statusTransitions)
     .set({ nextAt: sql`(${nextAt})` })
-    .where(ids === 'all' ? undefined : inArray(statusTransitions.conversationId, [...ids]))
+    .where(and(ids === 'all' ? undefined : inArray(statusTransitions.conversationId, [...ids]), changed))
     .run();
+}
+
+/** The conversation's current channel and source on each of its activity rows (only rows that differ are written). */
+function refreshDimensions(db: Db, ids: readonly string[] | 'all'): void {
+  for (const table of [statusTransitions, assignmentChanges]) {
+    const of = (column: typeof conversations.channelId | typeof conversations.source) =>
+      sql`(${db.select({ value: column }).from(conversations).where(eq(conversations.conversationId, table.conversationId))})`;
+    const [channel, source] = [of(conversations.channelId), of(conversations.source)];
+    const changed = sql`(coalesce(${table.channelId}, '') <> coalesce(${channel}, '') or coalesce(${table.source}, '') <> coalesce(${source}, ''))`;
+    db.update(table)
+      .set({ channelId: channel, source })
+      .where(and(ids === 'all' ? undefined : inArray(table.conversationId, [...ids]), changed))
+      .run();
+  }
 }
 
 /** The resolve and reopen transitions: the status changes that start or stop a conversation's load. */
@@ -97,7 +117,7 @@ function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '1';
+export const DERIVED_VERSION = '2';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
@@ -111,6 +131,7 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
     const started = Date.now();
     refreshStays(db, 'all');
+    refreshDimensions(db, 'all');
     db.delete(agentLoadIntervals).run();
     const candidates = db
       .selectDistinct({ id: conversations.conversationId })

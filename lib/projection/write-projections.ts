@@ -95,9 +95,9 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
         current.statisticsVersion = p.statistics.version;
       }
     }
-    // next_at is derived once the batch is stored (derived.ts).
-    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId, nextAt: null });
-    for (const change of p.assignmentChanges) merged.assignmentChanges.push({ ...change, eventId });
+    // The derived columns are filled once the batch is stored (derived.ts).
+    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId, nextAt: null, channelId: null, source: null });
+    for (const change of p.assignmentChanges) merged.assignmentChanges.push({ ...change, eventId, channelId: null, source: null });
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
@@ -12,14 +12,21 @@ type ActivityTable = typeof statusTransitions | typeof assignmentChanges;
  * conversation matching the other filters (its current channel, group, agent, source, status),
  * whenever that conversation was created; `extra` conditions are added to the same WHERE.
  *
- * Without conversation filters (the usual view) activity rows are not joined to their
- * conversations at all, which at a million conversations saves a primary-key lookup per row; with
- * filters, each row finds its conversation by primary key (cheaper than a subquery over every
- * conversation, measured).
+ * Channel and source are on the activity rows themselves (derived from the conversation, see
+ * lib/projection/derived.ts) and in the range index: with only those filters, or none (the usual
+ * views), rows are not joined to their conversations at all, which at a million conversations saves
+ * a primary-key lookup per row. Group, agent and status change during a conversation's life and
+ * are read from the conversation, found by primary key.
  */
 export function inActivityRange<T extends SQLiteSelect>(query: T, table: ActivityTable, filters: Filters, ...extra: (SQL | undefined)[]): T {
-  const range = and(gte(table.at, filters.startMs), lt(table.at, filters.endMs), ...extra);
-  const matching = conversationsMatching(filters, { ignoreRange: true });
+  const range = and(
+    gte(table.at, filters.startMs),
+    lt(table.at, filters.endMs),
+    filters.channels.length ? inArray(table.channelId, filters.channels) : undefined,
+    filters.sources.length ? inArray(table.source, filters.sources) : undefined,
+    ...extra,
+  );
+  const matching = conversationsMatching({ ...filters, channels: [], sources: [] }, { ignoreRange: true });
   if (!matching) return query.where(range);
   // The callers' selects name their fields, so the join adds no columns: the rows keep their type.
   return query.innerJoin(conversations, eq(conversations.conversationId, table.conversationId)).where(and(range, matching)) as unknown as T;

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { allRows, type Db } from '../../db/client';
 import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
@@ -149,7 +149,7 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
  * load-timeline.ts); here, only those overlapping the range are read, through the index on their
  * end (open intervals, with no end, sort first in it).
  */
-export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): LoadInterval[] {
+export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): AgentInterval[] {
   const start = filters.startMs;
   const end = Math.min(filters.endMs, now);
   if (end <= start) return [];
@@ -159,23 +159,20 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Lo
     or(isNull(i.fromAt), lt(i.fromAt, end)),
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
   );
-  const fields = { conversationId: i.conversationId, agentId: i.agentId, fromAt: i.fromAt, toAt: i.toAt };
+  const fields = { agentId: i.agentId, fromAt: i.fromAt, toAt: i.toAt };
   const conversationFilter = matching(filters, { byAgent: false });
-  const rows = conversationFilter
-    ? db
-        .select(fields)
-        .from(i)
-        .innerJoin(conversations, eq(conversations.conversationId, i.conversationId))
-        .where(and(overlapping, conversationFilter))
-        .all()
-    : db.select(fields).from(i).where(overlapping).all();
-  return rows.map((row) => ({
-    conversationId: row.conversationId,
-    agentId: row.agentId,
-    from: Math.max(row.fromAt ?? start, start),
-    to: Math.min(row.toAt ?? end, end),
+  const query = conversationFilter
+    ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, conversationFilter))
+    : db.select(fields).from(i).where(overlapping);
+  // As arrays: a month of a large team is a hundred thousand intervals.
+  return allRows<[string, number | null, number | null]>(db, query).map(([agentId, fromAt, toAt]) => ({
+    agentId,
+    from: Math.max(fromAt ?? start, start),
+    to: Math.min(toAt ?? end, end),
   }));
 }
+
+export type AgentInterval = Omit<LoadInterval, 'conversationId'>;
 
 export const TOP_AGENTS = 6;
 
@@ -199,7 +196,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   const days = (filters.endMs - filters.startMs) / (24 * HOUR);
   const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
   const buckets = resolution === 'hour' ? hours : dayBucketsOf(filters.startMs, filters.endMs, filters.tz);
-  const byAgent = new Map<string, LoadInterval[]>();
+  const byAgent = new Map<string, AgentInterval[]>();
   for (const interval of intervals) {
     const list = byAgent.get(interval.agentId);
     if (list) list.push(interval);

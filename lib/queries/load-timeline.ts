@@ -85,24 +85,35 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * The peak number of intervals open at the same moment within each bucket (an interval is open
- * on [from, to)). One sweep over the interval edges: O(intervals · log + buckets).
+ * on [from, to)). One sweep over the interval edges, starts and ends each sorted as numbers:
+ * O(intervals · log + buckets), and no object per edge (a month of a large team has 10⁵ intervals).
  */
 export function peakPerBucket(intervals: readonly { from: number; to: number }[], buckets: readonly Bucket[]): number[] {
-  // At equal times, ends before starts: a hand-over at 10:00 is not two at once.
-  const edges = intervals.flatMap((i) => [
-    { at: i.from, delta: 1 },
-    { at: i.to, delta: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  const peaks: number[] = [];
-  let open = 0;
+  const starts = Float64Array.from(intervals, (i) => i.from).sort();
+  const ends = Float64Array.from(intervals, (i) => i.to).sort();
+  const n = starts.length;
+  let s = 0;
   let e = 0;
+  let open = 0;
+  // At equal times, ends before starts: a hand-over at 10:00 is not two at once.
+  const endIsNext = () => e < n && (s >= n || ends[e]! <= starts[s]!);
+  const nextAt = () => (endIsNext() ? ends[e]! : s < n ? starts[s]! : Infinity);
+  const step = () => {
+    if (endIsNext()) {
+      open -= 1;
+      e += 1;
+    } else {
+      open += 1;
+      s += 1;
+    }
+  };
+  const peaks: number[] = [];
   for (const bucket of buckets) {
-    while (e < edges.length && edges[e]!.at <= bucket.start) open += edges[e++]!.delta;
+    while (nextAt() <= bucket.start) step();
     let peak = open;
-    while (e < edges.length && edges[e]!.at < bucket.end) {
-      open += edges[e]!.delta;
-      if (edges[e++]!.delta > 0) peak = Math.max(peak, open);
+    while (nextAt() < bucket.end) {
+      step();
+      if (open > peak) peak = open;
     }
     peaks.push(peak);
   }

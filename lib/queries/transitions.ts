@@ -1,5 +1,5 @@
-import { asc, count, sql } from 'drizzle-orm';
-import { streamRows, type Db } from '../../db/client';
+import { count, sql } from 'drizzle-orm';
+import { jsonArrayOf, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
@@ -16,12 +16,7 @@ export type TransitionCell = { from: string | null; to: string; transitions: num
 
 /** How many times each `from → to` happened in the range. */
 export function getTransitionMatrix(db: Db, filters: Filters): TransitionCell[] {
-  const transitions = count();
-  const query = db.select({ from: statusTransitions.fromStatus, to: statusTransitions.toStatus, transitions }).from(statusTransitions).$dynamic();
-  return inActivityRange(query, statusTransitions, filters)
-    .groupBy(statusTransitions.fromStatus, statusTransitions.toStatus)
-    .orderBy(asc(statusTransitions.fromStatus), asc(statusTransitions.toStatus))
-    .all();
+  return getTransitionCounts(db, filters).matrix;
 }
 
 export type TransitionSummary = {
@@ -59,18 +54,36 @@ export type TransitionsByDay = {
 
 /** Transitions each day of the range (in the filters' timezone), by the status entered. */
 export function getTransitionsByDay(db: Db, filters: Filters): TransitionsByDay {
+  return getTransitionCounts(db, filters).byDay;
+}
+
+/**
+ * The matrix and the transitions per day from one grouped read (day × from × to: a few hundred
+ * rows, however many transitions), through the covering range index.
+ */
+export function getTransitionCounts(db: Db, filters: Filters): { matrix: TransitionCell[]; byDay: TransitionsByDay } {
   const { days, index } = dayBuckets(statusTransitions.at, filters);
-  const query = db.select({ day: index, to: statusTransitions.toStatus, n: count() }).from(statusTransitions).$dynamic();
-  const rows = inActivityRange(query, statusTransitions, filters)
-    .groupBy(index, statusTransitions.toStatus)
-    .all();
+  const query = db.select({ day: index, from: statusTransitions.fromStatus, to: statusTransitions.toStatus, n: count() }).from(statusTransitions).$dynamic();
+  const rows = inActivityRange(query, statusTransitions, filters).groupBy(index, statusTransitions.fromStatus, statusTransitions.toStatus).all();
+
+  const cells = new Map<string, TransitionCell>();
+  for (const { from, to, n } of rows) {
+    const key = JSON.stringify([from, to]);
+    const cell = cells.get(key);
+    if (cell) cell.transitions += n;
+    else cells.set(key, { from, to, transitions: n });
+  }
+  // As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
+  const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  const matrix = [...cells.values()].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
+
   const statuses = orderStatuses(rows.map((row) => row.to));
   const result = days.map((day) => ({ day, counts: statuses.map(() => 0) }));
   for (const { day, to, n } of rows) {
     const bucket = result[day];
     if (bucket) bucket.counts[statuses.indexOf(to)]! += n;
   }
-  return { statuses, days: result };
+  return { matrix, byDay: { statuses, days: result } };
 }
 
 export type TimeInStatus = {
@@ -94,24 +107,19 @@ const HOUR_MS = 3_600_000;
  */
 export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
   const query = inActivityRange(
-    db.select({ status: statusTransitions.toStatus, ms: sql<number | null>`${statusTransitions.nextAt} - ${statusTransitions.at}` }).from(statusTransitions).$dynamic(),
+    db
+      .select({ status: statusTransitions.toStatus, stays: jsonArrayOf(sql`${statusTransitions.nextAt} - ${statusTransitions.at}`) })
+      .from(statusTransitions)
+      .$dynamic(),
     statusTransitions,
     filters,
-  );
-  // Streamed, so a year of a million conversations (millions of stays) holds only the durations in memory.
-  const rows = streamRows<[string, number | null]>(db, query);
-
-  const stays = new Map<string, { open: number; durations: number[] }>();
-  for (const [status, ms] of rows) {
-    const entry = stays.get(status) ?? stays.set(status, { open: 0, durations: [] }).get(status)!;
-    if (ms === null) entry.open += 1;
-    else entry.durations.push(ms);
-  }
-  return orderStatuses(stays.keys()).map((status) => {
-    const { open, durations } = stays.get(status)!;
-    const sorted = Float64Array.from(durations).sort();
-    const middle = (sorted.length - 1) / 2;
-    const medianMs = sorted.length === 0 ? null : (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
-    return { status, completedStays: sorted.length, openStays: open, medianHours: medianMs === null ? null : medianMs / HOUR_MS };
+  ).groupBy(statusTransitions.toStatus);
+  const byStatus = new Map(query.all().map(({ status, stays }) => [status, JSON.parse(stays) as (number | null)[]]));
+  return orderStatuses(byStatus.keys()).map((status) => {
+    const stays = byStatus.get(status)!;
+    const durations = Float64Array.from(stays.filter((ms): ms is number => ms !== null)).sort();
+    const middle = (durations.length - 1) / 2;
+    const medianMs = durations.length === 0 ? null : (durations[Math.floor(middle)]! + durations[Math.ceil(middle)]!) / 2;
+    return { status, completedStays: durations.length, openStays: stays.length - durations.length, medianHours: medianMs === null ? null : medianMs / HOUR_MS };
   });
 }

@@ -103,6 +103,17 @@ describe('derived history', () => {
     expect(stored).toEqual(expectedIntervals(db));
   });
 
+  it.each(results.map((r) => [r.name, r.db] as const))('activity rows carry their conversation’s channel and source (%s)', (_name, db) => {
+    for (const table of ['status_transitions', 'assignment_changes']) {
+      const rows = db.$client
+        .prepare(`select t.channel_id as row_channel, t.source as row_source, c.channel_id, c.source from ${table} t join conversations c using (conversation_id)`)
+        .all() as { row_channel: string | null; row_source: string | null; channel_id: string | null; source: string | null }[];
+      expect(rows.length).toBeGreaterThan(20);
+      expect(rows.filter((row) => row.row_channel !== null && row.row_source !== null).length).toBeGreaterThan(20);
+      expect(rows.filter((row) => row.row_channel !== row.channel_id || row.row_source !== row.source)).toEqual([]);
+    }
+  });
+
   it('arrival order and batching change nothing', () => {
     const [first, ...others] = results.map((r) => ({ intervals: storedIntervals(r.db), transitions: r.db.$client.prepare('select * from status_transitions order by event_id').all() }));
     for (const other of others) {
@@ -115,10 +126,13 @@ describe('derived history', () => {
     const path = tempDatabasePath('derived-upgrade');
     const live = openDatabase(path);
     ingestInBatches(live, events, 50);
-    const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live) };
+    const dimensions = (db: Db) => db.$client.prepare('select event_id, kind, channel_id, source from assignment_changes order by 1, 2').all();
+    const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live), dimensions: dimensions(live) };
     expect(getSetting(live, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
     // What an older version left: the new column empty, the new table empty, no version.
-    live.$client.exec('update status_transitions set next_at = null; delete from agent_load_intervals');
+    live.$client.exec(
+      'update status_transitions set next_at = null, channel_id = null, source = null; update assignment_changes set channel_id = null, source = null; delete from agent_load_intervals',
+    );
     setSetting(live, SETTING.derivedVersion, '0');
     live.$client.close();
 
@@ -127,6 +141,7 @@ describe('derived history', () => {
     ensureDerived(upgraded, (message) => messages.push(message));
     expect(storedIntervals(upgraded)).toEqual(expected.intervals);
     expect(storedNextAt(upgraded)).toEqual(expected.nextAt);
+    expect(dimensions(upgraded)).toEqual(expected.dimensions);
     expect(messages).toHaveLength(1);
     expect(messages[0]).toMatch(/derived rows brought up to date for \d+ conversations/);
     // Already current: nothing is redone.
