@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, min, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { writeTransaction, type Db } from '../../db/client';
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
@@ -56,13 +56,18 @@ function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
 /** The conversation's current channel and source on each of its activity rows (only rows that differ are written). */
 function refreshDimensions(db: Db, ids: readonly string[] | 'all'): void {
   for (const table of [statusTransitions, assignmentChanges]) {
-    const of = (column: typeof conversations.channelId | typeof conversations.source) =>
-      sql`(${db.select({ value: column }).from(conversations).where(eq(conversations.conversationId, table.conversationId))})`;
-    const [channel, source] = [of(conversations.channelId), of(conversations.source)];
-    const changed = sql`(coalesce(${table.channelId}, '') <> coalesce(${channel}, '') or coalesce(${table.source}, '') <> coalesce(${source}, ''))`;
+    const differs = (a: SQLiteColumn, b: SQLiteColumn) => sql`coalesce(${a}, '') <> coalesce(${b}, '')`;
+    // UPDATE … FROM (SQLite ≥ 3.33, PostgreSQL): one lookup of the conversation per row.
     db.update(table)
-      .set({ channelId: channel, source })
-      .where(and(ids === 'all' ? undefined : inArray(table.conversationId, [...ids]), changed))
+      .set({ channelId: sql`${conversations.channelId}`, source: sql`${conversations.source}` })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.conversationId, table.conversationId),
+          ids === 'all' ? undefined : inArray(table.conversationId, [...ids]),
+          or(differs(table.channelId, conversations.channelId), differs(table.source, conversations.source)),
+        ),
+      )
       .run();
   }
 }

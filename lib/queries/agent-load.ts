@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { allRows, type Db } from '../../db/client';
+import { jsonArrayOf, type Db } from '../../db/client';
 import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
@@ -8,8 +8,10 @@ import {
   HOUR,
   hourBuckets,
   HOURLY_MAX_DAYS,
-  peakPerBucket,
-  type LoadInterval,
+  mergeEdges,
+  peaksOf,
+  sortEdges,
+  type Edges,
 } from './load-timeline';
 
 /**
@@ -149,30 +151,26 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
  * load-timeline.ts); here, only those overlapping the range are read, through the index on their
  * end (open intervals, with no end, sort first in it).
  */
-export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): AgentInterval[] {
+export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Map<string, Edges> {
   const start = filters.startMs;
   const end = Math.min(filters.endMs, now);
-  if (end <= start) return [];
+  if (end <= start) return new Map();
   const i = agentLoadIntervals;
   const overlapping = and(
     or(isNull(i.toAt), gt(i.toAt, start)),
     or(isNull(i.fromAt), lt(i.fromAt, end)),
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
   );
-  const fields = { agentId: i.agentId, fromAt: i.fromAt, toAt: i.toAt };
+  // Per agent, the starts and the ends as JSON arrays: a month of a large team is a hundred
+  // thousand intervals, read without an object (or even a row) each.
+  const fields = { agentId: i.agentId, starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
   const conversationFilter = matching(filters, { byAgent: false });
   const query = conversationFilter
     ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, conversationFilter))
     : db.select(fields).from(i).where(overlapping);
-  // As arrays: a month of a large team is a hundred thousand intervals.
-  return allRows<[string, number | null, number | null]>(db, query).map(([agentId, fromAt, toAt]) => ({
-    agentId,
-    from: Math.max(fromAt ?? start, start),
-    to: Math.min(toAt ?? end, end),
-  }));
+  const clip = (json: string, missing: number) => Float64Array.from(JSON.parse(json) as (number | null)[], (at) => Math.min(Math.max(at ?? missing, start), end));
+  return new Map(query.groupBy(i.agentId).all().map((row) => [row.agentId, sortEdges(clip(row.starts, start), clip(row.ends, end))]));
 }
-
-export type AgentInterval = Omit<LoadInterval, 'conversationId'>;
 
 export const TOP_AGENTS = 6;
 
@@ -189,19 +187,15 @@ export type LoadOverTime = {
   othersCount: number;
 };
 
+const sum = (values: Float64Array) => values.reduce((total, value) => total + value, 0);
+
 /** Peak concurrent open conversations per agent per hour (or per day for long ranges). */
 export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): LoadOverTime {
-  const intervals = getLoadIntervals(db, filters, now);
+  const byAgent = getLoadIntervals(db, filters, now);
   const hours = hourBuckets(filters.startMs, filters.endMs, filters.tz);
   const days = (filters.endMs - filters.startMs) / (24 * HOUR);
   const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
   const buckets = resolution === 'hour' ? hours : dayBucketsOf(filters.startMs, filters.endMs, filters.tz);
-  const byAgent = new Map<string, AgentInterval[]>();
-  for (const interval of intervals) {
-    const list = byAgent.get(interval.agentId);
-    if (list) list.push(interval);
-    else byAgent.set(interval.agentId, [interval]);
-  }
   const ids = [...byAgent.keys()];
   const info = new Map(
     ids.length
@@ -209,8 +203,8 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
       : [],
   );
   const peaks: AgentPeak[] = ids.map((agentId) => {
-    const list = byAgent.get(agentId)!;
-    const hourly = peakPerBucket(list, hours);
+    const edges = byAgent.get(agentId)!;
+    const hourly = peaksOf(edges, hours);
     const capacity = info.get(agentId)?.capacity ?? null;
     return {
       agentId,
@@ -218,7 +212,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
       capacity,
       peak: Math.max(0, ...hourly),
       hoursOverCapacity: capacity === null ? 0 : hourly.filter((n) => n > capacity).length,
-      conversationHours: list.reduce((sum, i) => sum + (i.to - i.from), 0) / HOUR,
+      conversationHours: (sum(edges.ends) - sum(edges.starts)) / HOUR,
     };
   });
   peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name));
@@ -227,11 +221,11 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   const top = peaks.slice(0, TOP_AGENTS);
   const rest = peaks.slice(TOP_AGENTS);
   const series: LoadSeries[] = top.map((a, i) => {
-    const values = peakPerBucket(byAgent.get(a.agentId)!, buckets);
+    const values = peaksOf(byAgent.get(a.agentId)!, buckets);
     return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
   });
   if (rest.length > 0) {
-    const values = peakPerBucket(rest.flatMap((a) => byAgent.get(a.agentId)!), buckets);
+    const values = peaksOf(mergeEdges(rest.map((a) => byAgent.get(a.agentId)!)), buckets);
     series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
   }
   return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks, othersCount: rest.length };

@@ -83,37 +83,68 @@ export function dayBucketsOf(start: number, end: number, tz: string): Bucket[] {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** Intervals as their starts and their ends, each sorted ascending: all a peak count needs. */
+export type Edges = { starts: Float64Array; ends: Float64Array };
+
+export function sortEdges(starts: Float64Array, ends: Float64Array): Edges {
+  return { starts: starts.sort(), ends: ends.sort() };
+}
+
+/** Several agents' edges together (their joint load). */
+export function mergeEdges(list: readonly Edges[]): Edges {
+  const concat = (key: keyof Edges) => {
+    const all = new Float64Array(list.reduce((n, edges) => n + edges[key].length, 0));
+    let offset = 0;
+    for (const edges of list) {
+      all.set(edges[key], offset);
+      offset += edges[key].length;
+    }
+    return all;
+  };
+  return sortEdges(concat('starts'), concat('ends'));
+}
+
 /**
  * The peak number of intervals open at the same moment within each bucket (an interval is open
- * on [from, to)). One sweep over the interval edges, starts and ends each sorted as numbers:
- * O(intervals · log + buckets), and no object per edge (a month of a large team has 10⁵ intervals).
+ * on [from, to)). One sweep over the interval edges: O(intervals · log + buckets).
  */
 export function peakPerBucket(intervals: readonly { from: number; to: number }[], buckets: readonly Bucket[]): number[] {
-  const starts = Float64Array.from(intervals, (i) => i.from).sort();
-  const ends = Float64Array.from(intervals, (i) => i.to).sort();
+  return peaksOf(
+    sortEdges(
+      Float64Array.from(intervals, (i) => i.from),
+      Float64Array.from(intervals, (i) => i.to),
+    ),
+    buckets,
+  );
+}
+
+export function peaksOf({ starts, ends }: Edges, buckets: readonly Bucket[]): number[] {
   const n = starts.length;
   let s = 0;
   let e = 0;
   let open = 0;
-  // At equal times, ends before starts: a hand-over at 10:00 is not two at once.
-  const endIsNext = () => e < n && (s >= n || ends[e]! <= starts[s]!);
-  const nextAt = () => (endIsNext() ? ends[e]! : s < n ? starts[s]! : Infinity);
-  const step = () => {
-    if (endIsNext()) {
-      open -= 1;
-      e += 1;
-    } else {
-      open += 1;
-      s += 1;
-    }
-  };
   const peaks: number[] = [];
   for (const bucket of buckets) {
-    while (nextAt() <= bucket.start) step();
+    // Edges up to the bucket's start; at equal times ends before starts (a hand-over at 10:00 is not two at once).
+    for (;;) {
+      if (e < n && ends[e]! <= bucket.start && (s >= n || ends[e]! <= starts[s]!)) {
+        open -= 1;
+        e += 1;
+      } else if (s < n && starts[s]! <= bucket.start) {
+        open += 1;
+        s += 1;
+      } else break;
+    }
     let peak = open;
-    while (nextAt() < bucket.end) {
-      step();
-      if (open > peak) peak = open;
+    for (;;) {
+      if (e < n && ends[e]! < bucket.end && (s >= n || ends[e]! <= starts[s]!)) {
+        open -= 1;
+        e += 1;
+      } else if (s < n && starts[s]! < bucket.end) {
+        open += 1;
+        s += 1;
+        if (open > peak) peak = open;
+      } else break;
     }
     peaks.push(peak);
   }
