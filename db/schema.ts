@@ -159,11 +159,12 @@ export const agentLoadIntervals = sqliteTable(
     agentId: text('agent_id').notNull(),
     fromAt: epochMs('from_at'),
     toAt: epochMs('to_at'),
+    ...conversationDimensions(),
   },
   (t) => [
     index('agent_load_intervals_conversation_idx').on(t.conversationId),
-    // Covering: the load chart reads the intervals of its range from the index alone.
-    index('agent_load_intervals_to_covering_idx').on(t.toAt, t.fromAt, t.agentId, t.conversationId),
+    // Covering: the load chart reads the intervals of its range from the index alone, filtered by channel and source too.
+    index('agent_load_intervals_range_idx').on(t.toAt, t.fromAt, t.agentId, t.channelId, t.source, t.conversationId),
   ],
 );
 

@@ -105,7 +105,13 @@ function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
 
   const rows: (typeof agentLoadIntervals.$inferInsert)[] = [];
   const snapshots = db
-    .select({ id: conversations.conversationId, createdAt: conversations.createdAt, agentId: conversations.assignedAgentId })
+    .select({
+      id: conversations.conversationId,
+      createdAt: conversations.createdAt,
+      agentId: conversations.assignedAgentId,
+      channelId: conversations.channelId,
+      source: conversations.source,
+    })
     .from(conversations)
     .where(inArray(conversations.conversationId, ids))
     .all();
@@ -115,14 +121,21 @@ function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
     const initialAgentId = first.has(c.id) ? first.get(c.id)!.fromId : c.agentId;
     const since = c.createdAt ?? -Infinity;
     for (const i of loadIntervals(c.id, history.get(c.id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, since })) {
-      rows.push({ conversationId: c.id, agentId: i.agentId, fromAt: Number.isFinite(i.from) ? i.from : null, toAt: Number.isFinite(i.to) ? i.to : null });
+      rows.push({
+        conversationId: c.id,
+        agentId: i.agentId,
+        fromAt: Number.isFinite(i.from) ? i.from : null,
+        toAt: Number.isFinite(i.to) ? i.to : null,
+        channelId: c.channelId,
+        source: c.source,
+      });
     }
   }
   for (let i = 0; i < rows.length; i += CHUNK / 5) db.insert(agentLoadIntervals).values(rows.slice(i, i + CHUNK / 5)).run();
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '2';
+export const DERIVED_VERSION = '3';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up

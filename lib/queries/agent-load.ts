@@ -160,11 +160,14 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
     or(isNull(i.toAt), gt(i.toAt, start)),
     or(isNull(i.fromAt), lt(i.fromAt, end)),
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
+    // Channel and source are on the intervals (the conversation's, derived); the group is read from the conversation.
+    filters.channels.length ? inArray(i.channelId, filters.channels) : undefined,
+    filters.sources.length ? inArray(i.source, filters.sources) : undefined,
   );
   // Per agent, the starts and the ends as JSON arrays: a month of a large team is a hundred
   // thousand intervals, read without an object (or even a row) each.
   const fields = { agentId: i.agentId, starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
-  const conversationFilter = matching(filters, { byAgent: false });
+  const conversationFilter = matching({ ...filters, channels: [], sources: [] }, { byAgent: false });
   const query = conversationFilter
     ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, conversationFilter))
     : db.select(fields).from(i).where(overlapping);

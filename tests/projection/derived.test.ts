@@ -40,13 +40,15 @@ function expectedNextAt(db: Db): Map<number, number | null> {
   return expected;
 }
 
-type Interval = { conversation_id: string; agent_id: string; from_at: number | null; to_at: number | null };
+type Interval = { conversation_id: string; agent_id: string; from_at: number | null; to_at: number | null; channel_id: string | null; source: string | null };
 
 function expectedIntervals(db: Db): Interval[] {
-  const conversations = db.$client.prepare('select conversation_id as id, created_at, assigned_agent_id from conversations').all() as {
+  const conversations = db.$client.prepare('select conversation_id as id, created_at, assigned_agent_id, channel_id, source from conversations').all() as {
     id: string;
     created_at: number | null;
     assigned_agent_id: string | null;
+    channel_id: string | null;
+    source: string | null;
   }[];
   const intervals: Interval[] = [];
   for (const c of conversations) {
@@ -62,14 +64,21 @@ function expectedIntervals(db: Db): Interval[] {
     ];
     const initialAgentId = agentChanges.length ? agentChanges[0]!.from_id : c.assigned_agent_id;
     for (const i of loadIntervals(c.id, history, { start: -Infinity, end: Infinity, initialAgentId, since: c.created_at ?? -Infinity })) {
-      intervals.push({ conversation_id: c.id, agent_id: i.agentId, from_at: Number.isFinite(i.from) ? i.from : null, to_at: Number.isFinite(i.to) ? i.to : null });
+      intervals.push({
+        conversation_id: c.id,
+        agent_id: i.agentId,
+        from_at: Number.isFinite(i.from) ? i.from : null,
+        to_at: Number.isFinite(i.to) ? i.to : null,
+        channel_id: c.channel_id,
+        source: c.source,
+      });
     }
   }
   return sortIntervals(intervals);
 }
 
 const sortIntervals = (rows: Interval[]) => rows.map((row) => JSON.stringify(row)).sort().map((json) => JSON.parse(json) as Interval);
-const storedIntervals = (db: Db) => sortIntervals(db.$client.prepare('select conversation_id, agent_id, from_at, to_at from agent_load_intervals').all() as Interval[]);
+const storedIntervals = (db: Db) => sortIntervals(db.$client.prepare('select conversation_id, agent_id, from_at, to_at, channel_id, source from agent_load_intervals').all() as Interval[]);
 const storedNextAt = (db: Db) =>
   new Map((db.$client.prepare('select event_id, next_at from status_transitions').all() as Transition[]).map((row) => [row.event_id, row.next_at]));
 
