@@ -136,12 +136,20 @@ export const assignmentChanges = sqliteTable(
     actorId: text('actor_id'),
     actorType: text('actor_type'),
     ...conversationDimensions(),
+    /**
+     * When the conversation's previous assignment (of the same kind, `to_id` set) happened, and its
+     * previous reassignment (`from_id` and `to_id` set), in (at, event) order; null: none before.
+     * Derived (lib/projection/derived.ts): "conversations assigned in the range" is then a count of
+     * rows whose previous assignment is before the range, not a distinct count over the range.
+     */
+    previousAssignedAt: epochMs('previous_assigned_at'),
+    previousReassignedAt: epochMs('previous_reassigned_at'),
   },
   (t) => [
     primaryKey({ columns: [t.eventId, t.kind] }),
     index('assignment_changes_conversation_idx').on(t.conversationId, t.at),
     // Covering, as for status transitions: the Assignments page's figures read the index alone.
-    index('assignment_changes_at_covering_idx').on(t.at, t.kind, t.fromId, t.toId, t.conversationId, t.channelId, t.source),
+    index('assignment_changes_range_idx').on(t.at, t.kind, t.fromId, t.toId, t.conversationId, t.channelId, t.source, t.previousAssignedAt, t.previousReassignedAt),
   ],
 );
 

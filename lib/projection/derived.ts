@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, min, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { writeTransaction, type Db } from '../../db/client';
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
@@ -12,6 +12,8 @@ import { getSetting, SETTING, setSetting } from '../settings';
  *
  * - `status_transitions.next_at`: when each stay in a status ended (time in status);
  * - `agent_load_intervals`: when each conversation counted towards which agent (load over time);
+ * - `assignment_changes.previous_assigned_at` / `previous_reassigned_at`: when the conversation was
+ *   last (re)assigned before each change, so distinct conversations in a range are a plain count;
  * - `channel_id` and `source` on status transitions and assignment changes: the conversation's own,
  *   so the common filters need no lookup of each activity row's conversation.
  *
@@ -29,6 +31,7 @@ export function refreshDerived(db: Db, conversationIds: Iterable<string>): void 
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     refreshStays(db, chunk);
+    refreshPreviousAssignments(db, chunk);
     refreshDimensions(db, chunk);
     refreshLoadIntervals(db, chunk);
   }
@@ -50,6 +53,40 @@ function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
   db.update(statusTransitions)
     .set({ nextAt: sql`(${nextAt})` })
     .where(and(ids === 'all' ? undefined : inArray(statusTransitions.conversationId, [...ids]), changed))
+    .run();
+}
+
+/**
+ * `previous_assigned_at` and `previous_reassigned_at` of every assignment change of these
+ * conversations: the time of the latest earlier change of the same kind (in at, then event
+ * order) that assigned (`to_id` set), resp. reassigned (`from_id` and `to_id` set).
+ */
+function refreshPreviousAssignments(db: Db, ids: readonly string[] | 'all'): void {
+  const earlier = alias(assignmentChanges, 'earlier');
+  const a = assignmentChanges;
+  const latestEarlier = (condition: SQL) =>
+    sql`(${db
+      .select({ at: max(earlier.at) })
+      .from(earlier)
+      .where(
+        and(
+          eq(earlier.conversationId, a.conversationId),
+          eq(earlier.kind, a.kind),
+          or(lt(earlier.at, a.at), and(eq(earlier.at, a.at), lt(earlier.eventId, a.eventId))),
+          condition,
+        ),
+      )})`;
+  const previousAssigned = latestEarlier(sql`${earlier.toId} is not null`);
+  const previousReassigned = latestEarlier(sql`${earlier.fromId} is not null and ${earlier.toId} is not null`);
+  const differs = (column: SQLiteColumn, value: SQL) => sql`coalesce(${column}, -1) <> coalesce(${value}, -1)`;
+  db.update(a)
+    .set({ previousAssignedAt: previousAssigned, previousReassignedAt: previousReassigned })
+    .where(
+      and(
+        ids === 'all' ? undefined : inArray(a.conversationId, [...ids]),
+        or(differs(a.previousAssignedAt, previousAssigned), differs(a.previousReassignedAt, previousReassigned)),
+      ),
+    )
     .run();
 }
 
@@ -135,7 +172,7 @@ function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '3';
+export const DERIVED_VERSION = '4';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
@@ -149,6 +186,7 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
     const started = Date.now();
     refreshStays(db, 'all');
+    refreshPreviousAssignments(db, 'all');
     refreshDimensions(db, 'all');
     db.delete(agentLoadIntervals).run();
     const candidates = db

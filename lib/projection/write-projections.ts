@@ -97,7 +97,9 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
     }
     // The derived columns are filled once the batch is stored (derived.ts).
     if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId, nextAt: null, channelId: null, source: null });
-    for (const change of p.assignmentChanges) merged.assignmentChanges.push({ ...change, eventId, channelId: null, source: null });
+    for (const change of p.assignmentChanges) {
+      merged.assignmentChanges.push({ ...change, eventId, channelId: null, source: null, previousAssignedAt: null, previousReassignedAt: null });
+    }
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);

@@ -1,4 +1,5 @@
 import { asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
 import { assignmentChanges, conversations, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
@@ -132,7 +133,14 @@ export type AssignmentActivity = {
 export type AssignmentSummary = Record<AssignmentKind, AssignmentActivity>;
 
 const sumWhere = (condition: SQL) => sql<number>`coalesce(sum(case when ${condition} then 1 else 0 end), 0)`.mapWith(Number);
-const conversationsWhere = (condition: SQL) => sql<number>`count(distinct case when ${condition} then ${assignmentChanges.conversationId} end)`.mapWith(Number);
+/**
+ * Distinct conversations with a change matching `condition` in the range, counted as the changes
+ * that are their conversation's first such in the range: the previous one (derived, see
+ * lib/projection/derived.ts) is before the range or absent. A plain count over the range index,
+ * where count(distinct …) sorted every conversation id of the range (200 ms a month at 1M).
+ */
+const conversationsWhere = (condition: SQL, previousAt: SQLiteColumn, filters: Filters) =>
+  sql<number>`coalesce(sum(case when ${condition} and (${previousAt} is null or ${previousAt} < ${filters.startMs}) then 1 else 0 end), 0)`.mapWith(Number);
 const assigned = sql`${assignmentChanges.toId} is not null`;
 const reassigned = sql`${assignmentChanges.fromId} is not null and ${assignmentChanges.toId} is not null`;
 const unassigned = sql`${assignmentChanges.fromId} is not null and ${assignmentChanges.toId} is null`;
@@ -149,8 +157,8 @@ export function getAssignmentSummary(db: Db, filters: Filters): AssignmentSummar
       assignments: sumWhere(assigned),
       reassignments: sumWhere(reassigned),
       unassignments: sumWhere(unassigned),
-      conversationsAssigned: conversationsWhere(assigned),
-      conversationsReassigned: conversationsWhere(reassigned),
+      conversationsAssigned: conversationsWhere(assigned, assignmentChanges.previousAssignedAt, filters),
+      conversationsReassigned: conversationsWhere(reassigned, assignmentChanges.previousReassignedAt, filters),
     })
     .from(assignmentChanges)
     .$dynamic();

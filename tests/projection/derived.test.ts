@@ -112,6 +112,22 @@ describe('derived history', () => {
     expect(stored).toEqual(expectedIntervals(db));
   });
 
+  it.each(results.map((r) => [r.name, r.db] as const))('each assignment change knows the previous (re)assignment of its kind (%s)', (_name, db) => {
+    type Change = { event_id: number; kind: string; conversation_id: string; from_id: string | null; to_id: string | null; at: number; previous_assigned_at: number | null; previous_reassigned_at: number | null };
+    const rows = db.$client.prepare('select * from assignment_changes').all() as Change[];
+    const before = (a: Change, b: Change) => a.at < b.at || (a.at === b.at && a.event_id < b.event_id);
+    const latest = (r: Change, keep: (c: Change) => boolean) => {
+      const earlier = rows.filter((c) => c.conversation_id === r.conversation_id && c.kind === r.kind && before(c, r) && keep(c)).map((c) => c.at);
+      return earlier.length ? Math.max(...earlier) : null;
+    };
+    const wrong = rows.filter(
+      (r) => r.previous_assigned_at !== latest(r, (c) => c.to_id !== null) || r.previous_reassigned_at !== latest(r, (c) => c.from_id !== null && c.to_id !== null),
+    );
+    expect(rows.filter((r) => r.previous_assigned_at !== null).length).toBeGreaterThan(10);
+    expect(rows.filter((r) => r.previous_reassigned_at !== null).length).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+  });
+
   it.each(results.map((r) => [r.name, r.db] as const))('activity rows carry their conversation’s channel and source (%s)', (_name, db) => {
     for (const table of ['status_transitions', 'assignment_changes']) {
       const rows = db.$client
@@ -135,12 +151,13 @@ describe('derived history', () => {
     const path = tempDatabasePath('derived-upgrade');
     const live = openDatabase(path);
     ingestInBatches(live, events, 50);
-    const dimensions = (db: Db) => db.$client.prepare('select event_id, kind, channel_id, source from assignment_changes order by 1, 2').all();
+    const dimensions = (db: Db) =>
+      db.$client.prepare('select event_id, kind, channel_id, source, previous_assigned_at, previous_reassigned_at from assignment_changes order by 1, 2').all();
     const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live), dimensions: dimensions(live) };
     expect(getSetting(live, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
     // What an older version left: the new column empty, the new table empty, no version.
     live.$client.exec(
-      'update status_transitions set next_at = null, channel_id = null, source = null; update assignment_changes set channel_id = null, source = null; delete from agent_load_intervals',
+      'update status_transitions set next_at = null, channel_id = null, source = null; update assignment_changes set channel_id = null, source = null, previous_assigned_at = null, previous_reassigned_at = null; delete from agent_load_intervals',
     );
     setSetting(live, SETTING.derivedVersion, '0');
     live.$client.close();
