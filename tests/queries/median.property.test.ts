@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { percentileOfSorted, summariseNumbers } from '@/lib/queries/median';
+
+/*
+ * summariseNumbers finds its percentiles by selection, not sorting: on arbitrary values (many
+ * duplicates, negatives, missing ones as NaN) it must agree exactly with the sorted definition.
+ */
+describe('summariseNumbers', () => {
+  it('gives the same median, p90, mean and count as sorting', () => {
+    const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(Number.NaN));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 400 }), (values) => {
+        const present = values.filter((v) => !Number.isNaN(v));
+        const sorted = Float64Array.from(present).sort();
+        const summary = summariseNumbers(Float64Array.from(values));
+        expect(summary.n).toBe(present.length);
+        expect(summary.median).toBe(percentileOfSorted(sorted, 0.5));
+        expect(summary.p90).toBe(percentileOfSorted(sorted, 0.9));
+        if (present.length > 0) expect(summary.mean).toBeCloseTo(present.reduce((a, b) => a + b, 0) / present.length, 6);
+        else expect(summary.mean).toBeNull();
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('leaves its input as it was', () => {
+    const input = Float64Array.from([5, 1, Number.NaN, 3, 3, 9, 0]);
+    const copy = Float64Array.from(input);
+    summariseNumbers(input);
+    expect(input).toEqual(copy);
+  });
+});
