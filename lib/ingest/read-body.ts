@@ -74,7 +74,11 @@ function fail(status: BodyError['status'], error: string, details: Omit<BodyErro
   return { ok: false, status, error, ...details };
 }
 
-/** The body's bytes, or null as soon as it passes the limit (without buffering the rest). */
+/**
+ * The body's bytes, or null as soon as it passes the limit (without buffering the rest). They
+ * are gathered into a buffer of their own (Buffer.concat may hand out a slice of a shared pool),
+ * so the writer thread can be given the buffer itself rather than a copy (writer.ts).
+ */
 async function readLimited(request: Request): Promise<Uint8Array | null> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -90,7 +94,13 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 function parseJson(text: string): unknown[] | BodyError {
