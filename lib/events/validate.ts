@@ -16,7 +16,7 @@ const MAX_ISSUES = 20;
 export const MAX_DEPTH = 64;
 
 export function validateEnvelope(input: unknown): ValidationResult {
-  const tooDeep = pathNestedTooDeep(input, MAX_DEPTH);
+  const tooDeep = nestsDeeperThan(input, MAX_DEPTH) ? pathNestedTooDeep(input, MAX_DEPTH) : null;
   if (tooDeep !== null) {
     return { ok: false, issues: [{ path: formatPath(tooDeep), message: `nested deeper than ${MAX_DEPTH} levels` }] };
   }
@@ -74,6 +74,22 @@ function describeValue(value: unknown): string {
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return describeType(value);
+}
+
+/**
+ * Whether `value` nests objects or arrays deeper than `limit`: the check every envelope pays, so
+ * it allocates nothing (finding the path, below, is left to the rare envelope that fails). The
+ * recursion stops at `limit`, so it cannot overflow the stack either.
+ */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], limit - 1)) return true;
+  } else {
+    for (const key in value) if (Object.hasOwn(value, key) && nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  }
+  return false;
 }
 
 /**

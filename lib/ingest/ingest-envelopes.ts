@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../db/client';
+import { prepareDirect, writeTransaction, type Db } from '../../db/client';
 import { events, type NewEvent } from '../../db/schema';
 import { toStoredEvent } from '../events/stored-event';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
@@ -52,11 +52,11 @@ export function storeBatches(db: Db, batches: readonly PreparedBatch[]): IngestS
     const projections: StoredProjection[] = [];
     batches.forEach((batch, i) => {
       for (const { row, projection } of batch.rows) {
-        const inserted = insertEvent.get(row);
-        if (!inserted) continue; // already stored: a duplicate delivery
+        const eventId = insertEvent.firstValue(row) as number | undefined;
+        if (eventId === undefined) continue; // already stored: a duplicate delivery
         summaries[i]!.accepted += 1;
         summaries[i]!.duplicates -= 1;
-        projections.push({ eventId: inserted.id, projection });
+        projections.push({ eventId, projection });
       }
     });
     writeProjections(db, projections);
@@ -67,7 +67,7 @@ export function storeBatches(db: Db, batches: readonly PreparedBatch[]): IngestS
 const insertEventStatements = new WeakMap<Db, ReturnType<typeof buildInsertEvent>>();
 
 function buildInsertEvent(db: Db) {
-  return db
+  const query = db
     .insert(events)
     .values({
       dedupeKey: sql.placeholder('dedupeKey'),
@@ -79,8 +79,8 @@ function buildInsertEvent(db: Db) {
       payload: sql.placeholder('payload'),
     })
     .onConflictDoNothing({ target: events.dedupeKey })
-    .returning({ id: events.id })
-    .prepare();
+    .returning({ id: events.id });
+  return prepareDirect<NewEvent>(db, query);
 }
 
 function insertEventStatement(db: Db) {

@@ -3,6 +3,7 @@
  * request limits. Three shapes: one envelope or a JSON array of envelopes (`application/json`),
  * or one envelope a line (`application/x-ndjson`).
  */
+import { isUtf8 } from 'node:buffer';
 
 /** Largest accepted body. 10,000 envelopes of ~5 KB (with `associations`) fit with room to spare. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -42,16 +43,22 @@ export async function readRawBody(request: Request): Promise<ReadRawBody> {
 
 /** Decodes and parses a body read by `readRawBody` into its items (not yet validated). */
 export function parseEventsBody({ format, bytes }: RawBody): ReadBody {
-  const isNdjson = format === 'ndjson';
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return fail(400, 'body is not valid UTF-8');
+  let items: unknown[] | BodyError;
+  if (format === 'ndjson') {
+    if (!isUtf8(bytes)) return fail(400, 'body is not valid UTF-8');
+    items = parseNdjson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // Every line blank is the whole body blank ('\n' is white space too).
+    if (Array.isArray(items) && items.length === 0) return fail(400, EMPTY_BODY);
+  } else {
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return fail(400, 'body is not valid UTF-8');
+    }
+    if (text.trim() === '') return fail(400, EMPTY_BODY);
+    items = parseJson(text);
   }
-  if (text.trim() === '') return fail(400, 'empty body: send at least one event');
-
-  const items = isNdjson ? parseNdjson(text) : parseJson(text);
   if (!Array.isArray(items)) return { ok: false, ...items };
   if (items.length === 0) return fail(400, 'no events in the request');
   if (items.length > MAX_EVENTS_PER_REQUEST) {
@@ -60,13 +67,18 @@ export function parseEventsBody({ format, bytes }: RawBody): ReadBody {
   return { ok: true, items };
 }
 
+const EMPTY_BODY = 'empty body: send at least one event';
 const TOO_LARGE = `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`;
 
 function fail(status: BodyError['status'], error: string, details: Omit<BodyError, 'status' | 'error'> = {}): { ok: false } & BodyError {
   return { ok: false, status, error, ...details };
 }
 
-/** The body's bytes, or null as soon as it passes the limit (without buffering the rest). */
+/**
+ * The body's bytes, or null as soon as it passes the limit (without buffering the rest). They
+ * are gathered into a buffer of their own (Buffer.concat may hand out a slice of a shared pool),
+ * so the writer thread can be given the buffer itself rather than a copy (writer.ts).
+ */
 async function readLimited(request: Request): Promise<Uint8Array | null> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
@@ -82,7 +94,13 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks, size);
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 function parseJson(text: string): unknown[] | BodyError {
@@ -95,25 +113,37 @@ function parseJson(text: string): unknown[] | BodyError {
   }
 }
 
-function parseNdjson(text: string): unknown[] | BodyError {
+/**
+ * One envelope a line, decoded line by line from the bytes (valid UTF-8, checked before): a
+ * line without non-ASCII characters then stays a one-byte string, and JSON.parse reads it
+ * about twice as fast as a slice of one decoded two-byte text. Splitting the bytes at '\n' is
+ * splitting the text: in UTF-8 that byte is never part of another character.
+ */
+function parseNdjson(bytes: Buffer): unknown[] | BodyError {
   const items: unknown[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue; // blank lines (a trailing newline, say) carry nothing
-    try {
-      items.push(JSON.parse(line));
-    } catch (error) {
-      const column = locate(line, error).column;
-      return {
-        status: 400,
-        error: `malformed JSON on line ${i + 1}${column ? `, column ${column}` : ''}: ${jsonErrorReason(error)}`,
-        line: i + 1,
-        ...(column ? { column } : {}),
-      };
+  // A leading byte order mark is not part of the first line (TextDecoder drops it too).
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let lineNumber = 1; ; lineNumber++) {
+    const newline = bytes.indexOf(0x0a, start);
+    const end = newline === -1 ? bytes.length : newline;
+    const line = bytes.toString('utf8', start, end);
+    // blank lines (a trailing newline, say) carry nothing
+    if (line.trim() !== '') {
+      try {
+        items.push(JSON.parse(line));
+      } catch (error) {
+        const column = locate(line, error).column;
+        return {
+          status: 400,
+          error: `malformed JSON on line ${lineNumber}${column ? `, column ${column}` : ''}: ${jsonErrorReason(error)}`,
+          line: lineNumber,
+          ...(column ? { column } : {}),
+        };
+      }
     }
+    if (newline === -1) return items;
+    start = newline + 1;
   }
-  return items;
 }
 
 /**

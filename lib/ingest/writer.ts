@@ -19,7 +19,7 @@ export class IngestWriter {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, bodies });
+      worker.postMessage({ id, bodies }, transferable(bodies));
     });
   }
 
@@ -44,4 +44,18 @@ export class IngestWriter {
     this.worker = worker;
     return worker;
   }
+}
+
+/**
+ * The buffers of bodies that own theirs whole (as readRawBody's do): moved to the writer thread
+ * instead of copied, a few MB for a large batch, and this thread no longer holds them. A body
+ * that is a view into a larger buffer is copied as before.
+ */
+function transferable(bodies: RawBody[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const { bytes } of bodies) {
+    const buffer = bytes.buffer;
+    if (buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) buffers.add(buffer);
+  }
+  return [...buffers];
 }

@@ -1,6 +1,6 @@
 import { getTableColumns, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
+import { prepareDirect, type Db } from '../../db/client';
 import {
   agents,
   assignmentChanges,
@@ -10,11 +10,9 @@ import {
   messages,
   statusTransitions,
   type NewAgent,
-  type NewAssignmentChange,
   type NewChannel,
   type NewGroup,
   type NewMessage,
-  type NewStatusTransition,
   sources,
 } from '../../db/schema';
 import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
@@ -36,7 +34,7 @@ export function writeProjections(db: Db, projections: readonly StoredProjection[
   for (const row of merged.conversations.values()) s.upsertConversation.run(row);
   for (const row of merged.statusTransitions) s.insertStatusTransition.run(row);
   for (const row of merged.assignmentChanges) s.insertAssignmentChange.run(row);
-  for (const row of merged.agents.values()) s.upsertAgent.run(withNulls(agentKeys, row));
+  for (const row of merged.agents.values()) s.upsertAgent.run(row);
   for (const row of merged.groups.values()) s.upsertGroup.run(row);
   for (const row of merged.channels.values()) s.upsertChannel.run(row);
   for (const row of merged.messages.values()) s.upsertMessage.run(row);
@@ -46,21 +44,32 @@ export function writeProjections(db: Db, projections: readonly StoredProjection[
   refreshDerived(db, merged.conversations.keys());
 }
 
-type ConversationRowParams = ConversationSnapshot &
-  ConversationCounters &
-  Record<StatisticKey, number | null> & { createSeen: boolean; statisticsVersion: string | null };
+/**
+ * A conversation's row, merged from the batch's events without copying their snapshots: the
+ * statement reads each column from the part that holds it (see upsertConversationStatement).
+ */
+type MergedConversation = {
+  /** The snapshot of the greatest version. */
+  snapshot: ConversationSnapshot;
+  /** Summed over the batch's events. */
+  counters: ConversationCounters;
+  createSeen: boolean;
+  /** The statistics of the greatest statistics version, if any event carried some. */
+  statistics: EventProjection['statistics'];
+};
+
+/** A row the projection computed before the event was stored, and the event's id. */
+type WithEventId<Row> = { eventId: number; row: Row };
 
 type MergedProjections = {
-  conversations: Map<string, ConversationRowParams>;
-  statusTransitions: NewStatusTransition[];
-  assignmentChanges: NewAssignmentChange[];
+  conversations: Map<string, MergedConversation>;
+  statusTransitions: WithEventId<NonNullable<EventProjection['statusTransition']>>[];
+  assignmentChanges: WithEventId<EventProjection['assignmentChanges'][number]>[];
   agents: Map<string, NewAgent>;
   groups: Map<string, NewGroup>;
   channels: Map<string, NewChannel>;
   messages: Map<string, NewMessage>;
 };
-
-const NO_STATISTICS = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, null])) as Record<StatisticKey, null>;
 
 function mergeProjections(projections: readonly StoredProjection[]): MergedProjections {
   const merged: MergedProjections = {
@@ -76,30 +85,19 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
     const id = p.conversation.conversationId;
     const current = merged.conversations.get(id);
     if (!current) {
-      merged.conversations.set(id, {
-        ...p.conversation,
-        ...p.counters,
-        ...(p.statistics?.values ?? NO_STATISTICS),
-        createSeen: p.createSeen,
-        statisticsVersion: p.statistics?.version ?? null,
-      });
+      merged.conversations.set(id, { snapshot: p.conversation, counters: { ...p.counters }, createSeen: p.createSeen, statistics: p.statistics });
     } else {
-      if (p.conversation.version > current.version) Object.assign(current, p.conversation);
-      current.reopenCount += p.counters.reopenCount;
-      current.agentReassignmentCount += p.counters.agentReassignmentCount;
-      current.groupReassignmentCount += p.counters.groupReassignmentCount;
-      current.unassignmentCount += p.counters.unassignmentCount;
+      if (p.conversation.version > current.snapshot.version) current.snapshot = p.conversation;
+      current.counters.reopenCount += p.counters.reopenCount;
+      current.counters.agentReassignmentCount += p.counters.agentReassignmentCount;
+      current.counters.groupReassignmentCount += p.counters.groupReassignmentCount;
+      current.counters.unassignmentCount += p.counters.unassignmentCount;
       current.createSeen ||= p.createSeen;
-      if (p.statistics && (current.statisticsVersion === null || p.statistics.version > current.statisticsVersion)) {
-        Object.assign(current, p.statistics.values);
-        current.statisticsVersion = p.statistics.version;
-      }
+      if (p.statistics && (current.statistics === null || p.statistics.version > current.statistics.version)) current.statistics = p.statistics;
     }
-    // The derived columns are filled once the batch is stored (derived.ts).
-    if (p.statusTransition) merged.statusTransitions.push({ ...p.statusTransition, eventId, nextAt: null, channelId: null, source: null });
-    for (const change of p.assignmentChanges) {
-      merged.assignmentChanges.push({ ...change, eventId, channelId: null, source: null, previousAssignedAt: null, previousReassignedAt: null });
-    }
+    // The derived columns (next_at, channel, source, previous assignments) are filled once the batch is stored (derived.ts).
+    if (p.statusTransition) merged.statusTransitions.push({ eventId, row: p.statusTransition });
+    for (const change of p.assignmentChanges) merged.assignmentChanges.push({ eventId, row: change });
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);
@@ -118,18 +116,10 @@ function keepEarliest<T extends { version: string }>(map: Map<string, T>, id: st
   if (!current || row.version < current.version) map.set(id, row);
 }
 
-const agentKeys = Object.keys(getTableColumns(agents)) as (keyof NewAgent)[];
-
-/** Prepared statements bind every placeholder: fill the columns a partial row leaves out. */
-function withNulls<T extends object>(keys: readonly (keyof T)[], row: T): T {
-  const full = { ...row };
-  for (const key of keys) if (full[key] === undefined) (full as Record<keyof T, unknown>)[key] = null;
-  return full;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Statements. Built with drizzle's builder (INSERT … ON CONFLICT … DO UPDATE, which SQLite and
-// PostgreSQL share) and prepared once per connection: ingest runs them thousands of times a second.
+// PostgreSQL share) and prepared once per connection, run through prepareDirect (db/client.ts):
+// ingest runs them thousands of times a second.
 
 const excluded = (column: SQLiteColumn): SQL => sql`excluded.${sql.identifier(column.name)}`;
 
@@ -142,23 +132,26 @@ function placeholdersFor(table: SQLiteTable): Record<string, Placeholder> {
  * (`latest`, for what changes: agents, groups, channels) or smaller (`earliest`, for what never
  * changes once said: message metadata). A losing upsert writes nothing.
  */
-function upsertVersioned(db: Db, table: typeof agents | typeof groups | typeof channels | typeof messages, wins: 'latest' | 'earliest') {
+function upsertVersioned<Row>(db: Db, table: typeof agents | typeof groups | typeof channels | typeof messages, wins: 'latest' | 'earliest') {
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const set = Object.fromEntries(
     Object.entries(columns)
       .filter(([, column]) => !column.primary)
       .map(([key, column]) => [key, excluded(column)]),
   );
-  return db
+  const query = db
     .insert(table)
     .values(placeholdersFor(table) as never)
     .onConflictDoUpdate({
       target: columns.id as SQLiteColumn,
       set,
       setWhere: wins === 'latest' ? sql`${excluded(table.version)} > ${table.version}` : sql`${excluded(table.version)} < ${table.version}`,
-    })
-    .prepare();
+    });
+  return prepareDirect<Row>(db, query);
 }
+
+const COUNTER_KEYS = new Set<string>(['reopenCount', 'agentReassignmentCount', 'groupReassignmentCount', 'unassignmentCount'] satisfies (keyof ConversationCounters)[]);
+const STATISTIC_KEY_SET = new Set<string>(STATISTIC_KEYS);
 
 /**
  * The conversation upsert, in one statement:
@@ -168,43 +161,56 @@ function upsertVersioned(db: Db, table: typeof agents | typeof groups | typeof c
  */
 function upsertConversationStatement(db: Db) {
   const columns = getTableColumns(conversations) as Record<string, SQLiteColumn>;
-  const counterKeys = new Set<string>(['reopenCount', 'agentReassignmentCount', 'groupReassignmentCount', 'unassignmentCount']);
   const statisticKeys = new Set<string>([...STATISTIC_KEYS, 'statisticsVersion']);
   const newer = sql`${excluded(conversations.version)} > ${conversations.version}`;
   const newerStatistics = sql`${excluded(conversations.statisticsVersion)} > coalesce(${conversations.statisticsVersion}, '')`;
   const set: Record<string, SQL> = {};
   for (const [key, column] of Object.entries(columns)) {
     if (column.primary) continue;
-    if (counterKeys.has(key)) set[key] = sql`${column} + ${excluded(column)}`;
+    if (COUNTER_KEYS.has(key)) set[key] = sql`${column} + ${excluded(column)}`;
     else if (key === 'createSeen') set[key] = sql`(${column} or ${excluded(column)})`;
     else if (statisticKeys.has(key)) set[key] = sql`case when ${newerStatistics} then ${excluded(column)} else ${column} end`;
     else set[key] = sql`case when ${newer} then ${excluded(column)} else ${column} end`;
   }
-  return db
+  const query = db
     .insert(conversations)
     .values(placeholdersFor(conversations) as never)
-    .onConflictDoUpdate({ target: conversations.conversationId, set })
-    .prepare();
+    .onConflictDoUpdate({ target: conversations.conversationId, set });
+  return prepareDirect<MergedConversation>(db, query, conversationColumn);
+}
+
+/** Where each column of the conversation row is in a merged conversation. */
+function conversationColumn(key: string): (row: MergedConversation) => unknown {
+  if (COUNTER_KEYS.has(key)) return (row) => row.counters[key as keyof ConversationCounters];
+  if (key === 'createSeen') return (row) => row.createSeen;
+  if (key === 'statisticsVersion') return (row) => row.statistics?.version ?? null;
+  if (STATISTIC_KEY_SET.has(key)) return (row) => row.statistics?.values[key as StatisticKey] ?? null;
+  return (row) => row.snapshot[key as keyof ConversationSnapshot];
+}
+
+/** The rows of `insert…values` with an event id added: read from the pair, without copying the row. */
+function withEventId<Row>(key: string): (pair: WithEventId<Row>) => unknown {
+  return key === 'eventId' ? (pair) => pair.eventId : (pair) => pair.row[key as keyof Row];
 }
 
 function buildStatements(db: Db) {
   return {
     upsertConversation: upsertConversationStatement(db),
-    insertStatusTransition: db
-      .insert(statusTransitions)
-      .values(placeholdersFor(statusTransitions) as never)
-      .onConflictDoNothing()
-      .prepare(),
-    insertAssignmentChange: db
-      .insert(assignmentChanges)
-      .values(placeholdersFor(assignmentChanges) as never)
-      .onConflictDoNothing()
-      .prepare(),
-    upsertAgent: upsertVersioned(db, agents, 'latest'),
-    upsertGroup: upsertVersioned(db, groups, 'latest'),
-    upsertChannel: upsertVersioned(db, channels, 'latest'),
-    upsertMessage: upsertVersioned(db, messages, 'earliest'),
-    insertSource: db.insert(sources).values({ name: sql.placeholder('name') }).onConflictDoNothing().prepare(),
+    insertStatusTransition: prepareDirect(
+      db,
+      db.insert(statusTransitions).values(placeholdersFor(statusTransitions) as never).onConflictDoNothing(),
+      withEventId<NonNullable<EventProjection['statusTransition']>>,
+    ),
+    insertAssignmentChange: prepareDirect(
+      db,
+      db.insert(assignmentChanges).values(placeholdersFor(assignmentChanges) as never).onConflictDoNothing(),
+      withEventId<EventProjection['assignmentChanges'][number]>,
+    ),
+    upsertAgent: upsertVersioned<NewAgent>(db, agents, 'latest'),
+    upsertGroup: upsertVersioned<NewGroup>(db, groups, 'latest'),
+    upsertChannel: upsertVersioned<NewChannel>(db, channels, 'latest'),
+    upsertMessage: upsertVersioned<NewMessage>(db, messages, 'earliest'),
+    insertSource: prepareDirect<{ name: string }>(db, db.insert(sources).values({ name: sql.placeholder('name') }).onConflictDoNothing()),
   };
 }
 

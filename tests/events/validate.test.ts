@@ -52,6 +52,17 @@ describe('validateEnvelope', () => {
     expect(result.ok && (result.envelope.data.conversation as Record<string, unknown>).brand_new_field).toBe('kept');
   });
 
+  it('draws the nesting limit at exactly 64 levels, through objects and arrays alike', () => {
+    // The envelope is level 1 and data.conversation level 3: `custom` holding a chain of n more levels.
+    const chain = (levels: number, open: string, close: string) => JSON.parse(open.repeat(levels) + '1' + close.repeat(levels));
+    for (const [open, close] of [['{"a":', '}'], ['[', ']']]) {
+      expect(issuesOf((e) => (e.data.conversation.custom = chain(61, open!, close!)))).toEqual([]);
+      expect(issuesOf((e) => (e.data.conversation.custom = chain(62, open!, close!)))).toEqual([
+        { path: 'data.conversation.custom', message: 'nested deeper than 64 levels' },
+      ]);
+    }
+  });
+
   it('rejects what is not an envelope at all', () => {
     for (const value of ['text', 42, null, [], true]) {
       const result = validateEnvelope(value);
