@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { writeTransaction, type Db } from '../../db/client';
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
@@ -185,6 +185,8 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     // Another connection may have done it while this one waited for the write lock.
     if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
     const started = Date.now();
+    const [{ n }] = [db.select({ n: count() }).from(conversations).get() ?? { n: 0 }];
+    if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; about 3 minutes a million)…`);
     refreshStays(db, 'all');
     refreshPreviousAssignments(db, 'all');
     refreshDimensions(db, 'all');
