@@ -7,8 +7,8 @@
  * responsive while a 10,000-event batch is written.
  */
 import fs from 'node:fs';
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openDatabase, type Db } from '../../db/client';
+import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { openDatabase, setAutoCheckpoint, type Db } from '../../db/client';
 import { combineParts, preparePart, type BodyPart, type PreparedPart } from './body-parts';
 import { storeBatches, type IngestSummary, type PreparedBatch } from './ingest-envelopes';
 import type { PreparedMessage } from './preparer-worker';
@@ -45,9 +45,11 @@ async function ingestBodies(bodies: SubmittedBody[]): Promise<BodyOutcome[]> {
       // Reported to the requests; the next request tries to open it again.
       throw Object.assign(new Error(`cannot open the database ${databasePath}: ${(error as Error).message}`), { code: 'DATABASE_UNAVAILABLE' });
     }
+    startCheckpointer(db);
   }
   if (faultInjection) applyInjectedFaults(db);
   const summaries = storeBatches(db, prepared);
+  checkpointer?.postMessage(null);
   let next = 0;
   return parsed.map((body) => (body.ok ? { ok: true, summary: summaries[next++]! } : body));
 }
@@ -71,6 +73,30 @@ function applyInjectedFaults(connection: Db): void {
   }
   connection.$client.pragma(`max_page_count = ${Math.floor(limit)}`);
   connection.$client.pragma(`query_only = ${fs.existsSync(`${databasePath}.read-only`) ? 1 : 0}`);
+}
+
+/**
+ * Checkpoints are the checkpointer thread's (checkpointer-worker.ts): this connection checkpoints
+ * only when the log has grown past what the other thread lets it reach (it can only start the log
+ * over after a checkpoint that copied all of it), or again as SQLite does by default if that
+ * thread fails.
+ */
+const CHECKPOINT_BACKSTOP_PAGES = 10_000;
+const DEFAULT_CHECKPOINT_PAGES = 1000;
+let checkpointer: Worker | null = null;
+
+function startCheckpointer(connection: Db): void {
+  const worker = new Worker(new URL('./checkpointer-worker.ts', import.meta.url), { workerData: { databasePath } });
+  worker.unref();
+  const fail = () => {
+    if (checkpointer !== worker) return;
+    checkpointer = null;
+    setAutoCheckpoint(connection, DEFAULT_CHECKPOINT_PAGES);
+  };
+  worker.on('error', fail);
+  worker.on('exit', fail);
+  checkpointer = worker;
+  setAutoCheckpoint(connection, CHECKPOINT_BACKSTOP_PAGES);
 }
 
 // Pieces prepared by the preparer thread, by ticket: arrived ones, and the waits for the others.
