@@ -37,6 +37,8 @@ export class IngestWriter {
   private nextId = 1;
   private nextTicket = 1;
   private readonly commit = new GroupCommit<Planned, BodyOutcome>((group) => this.write(group));
+  /** Why a thread died, for the requests planned with it that had not reached it yet. */
+  private readonly failures = new WeakMap<Worker, string>();
 
   constructor(private readonly databasePath: string) {}
 
@@ -68,11 +70,12 @@ export class IngestWriter {
   }
 
   private write(group: Planned[]): Promise<BodyOutcome[]> {
-    const threads = this.ensureThreads();
     // Pieces prepared for threads that have died since can no longer be stored.
-    if (group.some((planned) => planned.writer !== null && (planned.writer !== threads.writer || planned.preparer !== threads.preparer))) {
-      return Promise.reject(unavailable('the ingest threads restarted while the request was being prepared'));
+    for (const { writer, preparer } of group) {
+      const failure = (writer && this.failures.get(writer)) ?? (preparer && this.failures.get(preparer));
+      if (failure) return Promise.reject(unavailable(failure));
     }
+    const threads = this.ensureThreads();
     const id = this.nextId++;
     const bodies = group.map((planned) => planned.body);
     return new Promise((resolve, reject) => {
@@ -95,6 +98,7 @@ export class IngestWriter {
       else waiter.resolve(response.outcomes);
     });
     const fail = (error: Error) => {
+      this.failures.set(writer, error.message);
       if (this.threads === threads) this.threads = null;
       for (const waiter of threads.waiting.values()) waiter.reject(Object.assign(error, { code: 'DATABASE_UNAVAILABLE' }));
       threads.waiting.clear();
@@ -119,6 +123,7 @@ export class IngestWriter {
     preparer.unref();
     const fail = (error: Error) => {
       if (threads.preparer !== preparer) return;
+      this.failures.set(preparer, error.message);
       threads.preparer = null;
       // The writer thread stops waiting for its pieces: those requests fail (503), the others go on.
       threads.writer.postMessage({ preparerFailed: error.message } satisfies WriterRequest);
