@@ -101,6 +101,20 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
   return sql<string>`json_group_array(${expression})`;
 }
 
+/**
+ * After a commit that leaves at least `pages` pages in the write-ahead log, the connection copies
+ * them into the database file itself (a checkpoint; SQLite's default is 1000 pages). Which
+ * connection checkpoints, and when, changes nothing of what a commit guarantees.
+ */
+export function setAutoCheckpoint(db: Db, pages: number): void {
+  db.$client.pragma(`wal_autocheckpoint = ${Math.floor(pages)}`);
+}
+
+/** A checkpoint that waits for nobody (PASSIVE): copies as much of the log as readers allow. */
+export function checkpoint(db: Db): void {
+  db.$client.pragma('wal_checkpoint(PASSIVE)');
+}
+
 /** How long a connection waits for another one's write lock before it fails with SQLITE_BUSY. */
 export function setBusyTimeout(db: Db, ms: number): void {
   db.$client.pragma(`busy_timeout = ${Math.floor(ms)}`);

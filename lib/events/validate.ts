@@ -87,7 +87,8 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (nestsDeeperThan(value[i], limit - 1)) return true;
   } else {
-    for (const key in value) if (Object.hasOwn(value, key) && nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+    // Inherited keys too: looking at more can only send an envelope to the exact walk below, never let one through.
+    for (const key in value) if (nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
   }
   return false;
 }

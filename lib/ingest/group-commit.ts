@@ -6,9 +6,15 @@
 export class GroupCommit<Batch, Outcome> {
   private queue: { batch: Batch; resolve: (outcome: Outcome) => void; reject: (error: unknown) => void }[] = [];
   private writing = false;
+  private storingGroup = false;
 
   /** `store` commits several batches in one transaction and says what became of each, in order. */
   constructor(private readonly store: (batches: Batch[]) => Promise<Outcome[]> | Outcome[]) {}
+
+  /** Whether a group is being stored now (its requests not answered yet). */
+  get storing(): boolean {
+    return this.storingGroup;
+  }
 
   submit(batch: Batch): Promise<Outcome> {
     return new Promise((resolve, reject) => {
@@ -25,12 +31,15 @@ export class GroupCommit<Batch, Outcome> {
     while (this.queue.length > 0) {
       const group = this.queue;
       this.queue = [];
+      this.storingGroup = true;
       try {
         const summaries = await this.store(group.map((w) => w.batch));
         group.forEach((w, i) => w.resolve(summaries[i]!));
       } catch (error) {
         // One transaction: if it failed, none of the group was stored, and every request hears so.
         for (const w of group) w.reject(error);
+      } finally {
+        this.storingGroup = false;
       }
     }
     this.writing = false;

@@ -42,29 +42,51 @@ export async function readRawBody(request: Request): Promise<ReadRawBody> {
 }
 
 /** Decodes and parses a body read by `readRawBody` into its items (not yet validated). */
-export function parseEventsBody({ format, bytes }: RawBody): ReadBody {
-  let items: unknown[] | BodyError;
+export function parseEventsBody(body: RawBody): ReadBody {
+  const parsed = parseItems(body);
+  if (!parsed.ok) return withoutFlags(parsed);
+  return checkItemCount(parsed.items.length, body.format) ?? { ok: true, items: parsed.items };
+}
+
+/** Items of a body, or of a piece of an NDJSON body (body-parts.ts), before the whole-body checks. */
+export type ParsedItems = { ok: true; items: unknown[] } | ({ ok: false; invalidUtf8?: true } & BodyError);
+
+/**
+ * Decodes and parses `bytes` into items. `firstLine` is the line number the bytes start at in the
+ * body (they are a piece of it cut at a line end): error messages count lines in the whole body,
+ * and only the body's start may carry a byte order mark.
+ */
+export function parseItems({ format, bytes }: RawBody, firstLine = 1): ParsedItems {
   if (format === 'ndjson') {
-    if (!isUtf8(bytes)) return fail(400, 'body is not valid UTF-8');
-    items = parseNdjson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    // Every line blank is the whole body blank ('\n' is white space too).
-    if (Array.isArray(items) && items.length === 0) return fail(400, EMPTY_BODY);
-  } else {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      return fail(400, 'body is not valid UTF-8');
-    }
-    if (text.trim() === '') return fail(400, EMPTY_BODY);
-    items = parseJson(text);
+    if (!isUtf8(bytes)) return { ...fail(400, NOT_UTF8), invalidUtf8: true };
+    return parseNdjson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), firstLine);
   }
-  if (!Array.isArray(items)) return { ok: false, ...items };
-  if (items.length === 0) return fail(400, 'no events in the request');
-  if (items.length > MAX_EVENTS_PER_REQUEST) {
-    return fail(413, `too many events: ${items.length} in one request, at most ${MAX_EVENTS_PER_REQUEST}; split the batch`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ...fail(400, NOT_UTF8), invalidUtf8: true };
   }
-  return { ok: true, items };
+  if (text.trim() === '') return fail(400, EMPTY_BODY);
+  const items = parseJson(text);
+  return Array.isArray(items) ? { ok: true, items } : { ok: false, ...items };
+}
+
+/** The checks on a whole body's item count: at least one, at most MAX_EVENTS_PER_REQUEST. */
+export function checkItemCount(count: number, format: RawBody['format']): ({ ok: false } & BodyError) | null {
+  // An NDJSON body without items is all blank lines: the whole body blank ('\n' is white space too).
+  if (count === 0) return fail(400, format === 'ndjson' ? EMPTY_BODY : 'no events in the request');
+  if (count > MAX_EVENTS_PER_REQUEST) {
+    return fail(413, `too many events: ${count} in one request, at most ${MAX_EVENTS_PER_REQUEST}; split the batch`);
+  }
+  return null;
+}
+
+const NOT_UTF8 = 'body is not valid UTF-8';
+
+/** The error as answered: without the flag that only combining pieces of a body needs. */
+export function withoutFlags({ invalidUtf8: _flag, ...error }: { ok: false; invalidUtf8?: true } & BodyError): { ok: false } & BodyError {
+  return error;
 }
 
 const EMPTY_BODY = 'empty body: send at least one event';
@@ -74,10 +96,14 @@ function fail(status: BodyError['status'], error: string, details: Omit<BodyErro
   return { ok: false, status, error, ...details };
 }
 
+/** Bodies at least this large are read into shared memory. */
+const SHARED_MIN_BYTES = 64 * 1024;
+
 /**
  * The body's bytes, or null as soon as it passes the limit (without buffering the rest). They
  * are gathered into a buffer of their own (Buffer.concat may hand out a slice of a shared pool),
- * so the writer thread can be given the buffer itself rather than a copy (writer.ts).
+ * so the ingest threads can be given the buffer itself rather than a copy (writer.ts): moved to
+ * the writer thread, or, for a large body, shared between the writer and preparer threads.
  */
 async function readLimited(request: Request): Promise<Uint8Array | null> {
   if (!request.body) return new Uint8Array(0);
@@ -94,7 +120,8 @@ async function readLimited(request: Request): Promise<Uint8Array | null> {
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
+  // A large body is shared with the threads that prepare its pieces (body-parts.ts), not copied.
+  const bytes = new Uint8Array(size >= SHARED_MIN_BYTES ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
@@ -119,11 +146,11 @@ function parseJson(text: string): unknown[] | BodyError {
  * about twice as fast as a slice of one decoded two-byte text. Splitting the bytes at '\n' is
  * splitting the text: in UTF-8 that byte is never part of another character.
  */
-function parseNdjson(bytes: Buffer): unknown[] | BodyError {
+function parseNdjson(bytes: Buffer, firstLine: number): ParsedItems {
   const items: unknown[] = [];
   // A leading byte order mark is not part of the first line (TextDecoder drops it too).
-  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (let lineNumber = 1; ; lineNumber++) {
+  let start = firstLine === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let lineNumber = firstLine; ; lineNumber++) {
     const newline = bytes.indexOf(0x0a, start);
     const end = newline === -1 ? bytes.length : newline;
     const line = bytes.toString('utf8', start, end);
@@ -134,6 +161,7 @@ function parseNdjson(bytes: Buffer): unknown[] | BodyError {
       } catch (error) {
         const column = locate(line, error).column;
         return {
+          ok: false,
           status: 400,
           error: `malformed JSON on line ${lineNumber}${column ? `, column ${column}` : ''}: ${jsonErrorReason(error)}`,
           line: lineNumber,
@@ -141,7 +169,7 @@ function parseNdjson(bytes: Buffer): unknown[] | BodyError {
         };
       }
     }
-    if (newline === -1) return items;
+    if (newline === -1) return { ok: true, items };
     start = newline + 1;
   }
 }

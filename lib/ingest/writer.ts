@@ -1,55 +1,148 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { SPLIT_MIN_BYTES, splitNdjson, wholeBody, type BodyPart } from './body-parts';
+import { GroupCommit } from './group-commit';
+import type { PreparerRequest } from './preparer-worker';
 import type { RawBody } from './read-body';
-import type { BodyOutcome, WriterResponse } from './writer-worker';
+import type { BodyOutcome, SubmittedBody, WriterRequest, WriterResponse } from './writer-worker';
 
 /**
- * The server's side of the writer thread (writer-worker.ts): hands it raw request bodies and
- * resolves with what became of each once their events are committed. If the thread dies, the requests it
- * held fail (503 upstream) and the next request starts a new one.
+ * Where a large body is cut when the writer thread is free: in the middle, the two halves take
+ * about as long (the writer thread's is cheaper to hand over, the preparer thread's is prepared
+ * by a thread with nothing else to do).
+ */
+const SPLIT_AT = 0.5;
+
+type Threads = {
+  writer: Worker;
+  /** Started with the first large body; replaced if it fails. */
+  preparer: Worker | null;
+  waiting: Map<number, { resolve: (outcomes: BodyOutcome[]) => void; reject: (e: unknown) => void }>;
+};
+
+/** What a body was planned with: the threads its pieces were handed to, to be stored by the same. */
+type Planned = { body: SubmittedBody; writer: Worker | null; preparer: Worker | null };
+
+/**
+ * The server's side of ingest's threads. Request bodies go to the writer thread
+ * (writer-worker.ts), those that arrive together in one transaction (group commit), and each
+ * request is answered with what became of its body once its events are committed. A large NDJSON
+ * body is prepared partly or wholly by the preparer thread (body-parts.ts): half of it while the
+ * writer thread prepares the other half, or all of it while the writer thread stores earlier
+ * requests. If the writer thread dies, the requests it held fail (503 upstream) and the next
+ * request starts a new one; if the preparer thread dies, so do the requests waiting for a piece
+ * from it, and the next large body starts a new one.
  */
 export class IngestWriter {
-  private worker: Worker | null = null;
+  private threads: Threads | null = null;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (outcomes: BodyOutcome[]) => void; reject: (e: unknown) => void }>();
+  private nextTicket = 1;
+  private readonly commit = new GroupCommit<Planned, BodyOutcome>((group) => this.write(group));
+  /** Why a thread died, for the requests planned with it that had not reached it yet. */
+  private readonly failures = new WeakMap<Worker, string>();
 
   constructor(private readonly databasePath: string) {}
 
-  ingest(bodies: RawBody[]): Promise<BodyOutcome[]> {
-    const worker = this.ensureWorker();
+  submit(raw: RawBody): Promise<BodyOutcome> {
+    const receivedAt = Date.now();
+    const body: SubmittedBody = { format: raw.format, receivedAt, parts: [] };
+    const large = raw.format === 'ndjson' && raw.bytes.byteLength >= SPLIT_MIN_BYTES;
+    if (!large) {
+      body.parts.push({ inline: wholeBody(raw) });
+      return this.commit.submit({ body, writer: null, preparer: null });
+    }
+    const threads = this.ensureThreads();
+    const preparer = this.ensurePreparer(threads);
+    const halves = this.commit.storing ? null : splitNdjson(raw.bytes, SPLIT_AT);
+    if (halves) {
+      // The writer thread is free: it prepares one half while the preparer thread prepares the other.
+      body.parts.push({ inline: halves[0] }, { ticket: this.prepare(preparer, halves[1], receivedAt) });
+    } else {
+      // The writer thread is storing earlier requests: the preparer thread prepares the whole body meanwhile.
+      body.parts.push({ ticket: this.prepare(preparer, wholeBody(raw), receivedAt) });
+    }
+    return this.commit.submit({ body, writer: threads.writer, preparer });
+  }
+
+  private prepare(preparer: Worker, part: BodyPart, receivedAt: number): number {
+    const ticket = this.nextTicket++;
+    preparer.postMessage({ ticket, part, receivedAt } satisfies PreparerRequest, transferable([part]));
+    return ticket;
+  }
+
+  private write(group: Planned[]): Promise<BodyOutcome[]> {
+    // Pieces prepared for threads that have died since can no longer be stored.
+    for (const { writer, preparer } of group) {
+      const failure = (writer && this.failures.get(writer)) ?? (preparer && this.failures.get(preparer));
+      if (failure) return Promise.reject(unavailable(failure));
+    }
+    const threads = this.ensureThreads();
     const id = this.nextId++;
+    const bodies = group.map((planned) => planned.body);
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, bodies }, transferable(bodies));
+      threads.waiting.set(id, { resolve, reject });
+      const inline = bodies.flatMap((body) => body.parts.flatMap((part) => ('inline' in part ? [part.inline] : [])));
+      threads.writer.postMessage({ id, bodies } satisfies WriterRequest, transferable(inline));
     });
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: { databasePath: this.databasePath } });
-    worker.unref();
-    worker.on('message', (response: WriterResponse) => {
-      const waiter = this.waiting.get(response.id);
+  private ensureThreads(): Threads {
+    if (this.threads) return this.threads;
+    const writer = new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: { databasePath: this.databasePath } });
+    writer.unref();
+    const threads: Threads = { writer, preparer: null, waiting: new Map() };
+    writer.on('message', (response: WriterResponse) => {
+      const waiter = threads.waiting.get(response.id);
       if (!waiter) return;
-      this.waiting.delete(response.id);
+      threads.waiting.delete(response.id);
       if ('error' in response) waiter.reject(Object.assign(new Error(response.error.message), { code: response.error.code }));
       else waiter.resolve(response.outcomes);
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
-      for (const waiter of this.waiting.values()) waiter.reject(Object.assign(error, { code: 'DATABASE_UNAVAILABLE' }));
-      this.waiting.clear();
+      this.failures.set(writer, error.message);
+      if (this.threads === threads) this.threads = null;
+      for (const waiter of threads.waiting.values()) waiter.reject(Object.assign(error, { code: 'DATABASE_UNAVAILABLE' }));
+      threads.waiting.clear();
+      // It prepares for this writer thread only.
+      void threads.preparer?.terminate();
     };
-    worker.on('error', (error) => fail(new Error(`the ingest writer thread failed: ${error.message}`)));
-    worker.on('exit', (code) => fail(new Error(`the ingest writer thread exited (${code})`)));
-    this.worker = worker;
-    return worker;
+    writer.on('error', (error) => fail(new Error(`the ingest writer thread failed: ${error.message}`)));
+    writer.on('exit', (code) => fail(new Error(`the ingest writer thread exited (${code})`)));
+    this.threads = threads;
+    return threads;
+  }
+
+  private ensurePreparer(threads: Threads): Worker {
+    if (threads.preparer) return threads.preparer;
+    // A port of their own: prepared pieces go from the preparer thread to the writer thread directly.
+    const { port1, port2 } = new MessageChannel();
+    threads.writer.postMessage({ preparerPort: port1 } satisfies WriterRequest, [port1]);
+    const preparer = new Worker(new URL('./preparer-worker.ts', import.meta.url), {
+      workerData: { writerPort: port2, databasePath: this.databasePath },
+      transferList: [port2],
+    });
+    preparer.unref();
+    const fail = (error: Error) => {
+      if (threads.preparer !== preparer) return;
+      this.failures.set(preparer, error.message);
+      threads.preparer = null;
+      // The writer thread stops waiting for its pieces: those requests fail (503), the others go on.
+      threads.writer.postMessage({ preparerFailed: error.message } satisfies WriterRequest);
+    };
+    preparer.on('error', (error) => fail(new Error(`the ingest preparer thread failed: ${error.message}`)));
+    preparer.on('exit', (code) => fail(new Error(`the ingest preparer thread exited (${code})`)));
+    threads.preparer = preparer;
+    return preparer;
   }
 }
 
+function unavailable(message: string): Error {
+  return Object.assign(new Error(message), { code: 'DATABASE_UNAVAILABLE' });
+}
+
 /**
- * The buffers of bodies that own theirs whole (as readRawBody's do): moved to the writer thread
- * instead of copied, a few MB for a large batch, and this thread no longer holds them. A body
- * that is a view into a larger buffer is copied as before.
+ * The buffers of bodies that own theirs whole (as readRawBody's do): moved to the other thread
+ * instead of copied, and this thread no longer holds them. Shared memory (large bodies) is shared,
+ * not moved; a body that is a view into a larger buffer is copied.
  */
 function transferable(bodies: RawBody[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();

@@ -7,6 +7,7 @@
  * DASHBOARD_FAULT_INJECTION in lib/ingest/writer-worker.ts): `max_page_count` makes SQLite fail
  * with SQLITE_FULL exactly as a full disk does, `query_only` with SQLITE_READONLY. Tests run as
  * root in CI, where chmod would stop nothing, and mounting a tiny filesystem needs privileges.
+ * The same switch lets a test make ingest's writer or preparer thread die.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,5 +62,33 @@ describe('storage failures while running', () => {
     expect(retried.json).toEqual({ accepted: 200, duplicates: 0, rejected: [] });
     expect(rowCount(server.databasePath, 'events')).toBe(before + 200);
     expect(await health()).toMatchObject({ status: 200, json: { status: 'ok', db: 'ok', events: before + 200 } });
+  });
+
+  // Ingest's threads (lib/ingest/writer.ts): a large body is prepared partly by the preparer
+  // thread, every body is stored by the writer thread. Either dying fails the requests it held
+  // with 503, stores none of them, and the next request gets new threads.
+  it.each([
+    { thread: 'preparer', events: 200, message: /^the ingest preparer thread exited \(70\)$/ },
+    { thread: 'writer', events: 200, message: /^the ingest writer thread exited \(70\)$/ },
+    { thread: 'writer', events: 3, message: /^the ingest writer thread exited \(70\)$/ },
+  ])('the $thread thread dies under a body of $events events: 503, nothing stored, the next request is served', async ({ thread, events, message }) => {
+    const before = rowCount(server.databasePath, 'events');
+    const batch = source.batch(events);
+    const marker = `${server.databasePath}.crash-${thread}`;
+    fs.writeFileSync(marker, '');
+    try {
+      const refused = await postEvents(server, batch.lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+      expect(refused.status).toBe(503);
+      expect(refused.json).toEqual({ error: expect.stringMatching(message) });
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(rowCount(server.databasePath, 'events')).toBe(before);
+    } finally {
+      fs.rmSync(marker);
+    }
+    const retried = await postEvents(server, batch.lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    expect(retried.status).toBe(200);
+    expect(retried.json).toEqual({ accepted: events, duplicates: 0, rejected: [] });
+    expect(rowCount(server.databasePath, 'events')).toBe(before + events);
+    expect(await health()).toMatchObject({ status: 200, json: { status: 'ok', db: 'ok', events: before + events } });
   });
 });

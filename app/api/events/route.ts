@@ -1,8 +1,7 @@
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
-import { GroupCommit } from '@/lib/ingest/group-commit';
 import { ingestLog } from '@/lib/ingest/ingest-log';
-import { readRawBody, type BodyError, type RawBody } from '@/lib/ingest/read-body';
+import { readRawBody, type BodyError } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
 import { storageFailed, storageRecovered } from '@/lib/ingest/storage-status';
 import { IngestWriter } from '@/lib/ingest/writer';
@@ -11,10 +10,10 @@ import type { BodyOutcome } from '@/lib/ingest/writer-worker';
 export const dynamic = 'force-dynamic';
 
 // Bodies go to the writer thread (lib/ingest/writer.ts), those that arrive together in one transaction.
-const globalForIngest = globalThis as typeof globalThis & { __ingest?: GroupCommit<RawBody, BodyOutcome> };
+const globalForIngest = globalThis as typeof globalThis & { __ingest?: { submit: IngestWriter['submit'] } };
 const ingest = (globalForIngest.__ingest ??= (() => {
   let writer: IngestWriter | undefined;
-  return new GroupCommit<RawBody, BodyOutcome>((bodies) => (writer ??= new IngestWriter(config().databasePath)).ingest(bodies));
+  return { submit: (body) => (writer ??= new IngestWriter(config().databasePath)).submit(body) };
 })());
 
 /** Receives Freshchat conversation events: see README, "Sending events". */
