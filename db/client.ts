@@ -102,6 +102,15 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
 }
 
 /**
+ * `column` is one of the values of a JSON array given as one parameter (SQLite's json_each;
+ * PostgreSQL: `= any(…)` of an array parameter). A statement over a varying set of ids can then be
+ * prepared once, where an IN list needs new SQL for each length.
+ */
+export function inJsonArray(column: AnySQLiteColumn, jsonArray: unknown): SQL {
+  return sql`${column} in (select value from json_each(${jsonArray}))`;
+}
+
+/**
  * After a commit that leaves at least `pages` pages in the write-ahead log, the connection copies
  * them into the database file itself (a checkpoint; SQLite's default is 1000 pages). Which
  * connection checkpoints, and when, changes nothing of what a commit guarantees.
@@ -132,6 +141,8 @@ export type DirectStatement<Row> = {
   run(row: Row): void;
   /** The first column of the first row the statement returns (`RETURNING id`), or undefined. */
   firstValue(row: Row): unknown;
+  /** Every row a query returns, as arrays of column values. */
+  rows(row: Row): unknown[][];
 };
 
 /**
@@ -162,9 +173,14 @@ export function prepareDirect<Row>(
     return values;
   };
   const statement = db.$client.prepare(sql);
+  const rowsOf = statement.reader ? db.$client.prepare(sql).raw() : null;
   if (statement.reader) statement.pluck();
   return {
     run: (row) => void statement.run(bind(row)),
     firstValue: (row) => statement.get(bind(row)),
+    rows: (row) => {
+      if (!rowsOf) throw new Error('rows() of a statement that returns none');
+      return rowsOf.all(bind(row)) as unknown[][];
+    },
   };
 }

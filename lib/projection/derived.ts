@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { writeTransaction, type Db } from '../../db/client';
+import { inJsonArray, prepareDirect, writeTransaction, type Db } from '../../db/client';
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
 import { getSetting, SETTING, setSetting } from '../settings';
@@ -23,17 +23,30 @@ import { getSetting, SETTING, setSetting } from '../settings';
  * events arrived in, and reprojection (which goes through writeProjections) rebuilds them too.
  */
 
-/** Conversations per statement: well under SQLite's and PostgreSQL's limits on bound parameters. */
+/** Conversations per refresh: the ids travel as one JSON parameter, so this only bounds memory. */
 const CHUNK = 500;
 
+/**
+ * Which conversations a statement covers: `{ ids: JSON array of conversation ids }`, or every
+ * conversation (the one-off rebuild after an upgrade). Ingest runs these statements for every
+ * transaction, so each is built once per connection with the ids as one parameter; building the
+ * SQL on each call cost more than running it (single-event requests: 0.7 ms an event).
+ */
+type Ids = { ids: string };
+type Scope = ((column: SQLiteColumn) => SQL) | null;
+const forIds = (column: SQLiteColumn): SQL => inJsonArray(column, sql.placeholder('ids'));
+const within = (scope: Scope, column: SQLiteColumn) => (scope ? scope(column) : undefined);
+
 export function refreshDerived(db: Db, conversationIds: Iterable<string>): void {
-  const ids = [...new Set(conversationIds)];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    refreshStays(db, chunk);
-    refreshPreviousAssignments(db, chunk);
-    refreshDimensions(db, chunk);
-    refreshLoadIntervals(db, chunk);
+  const s = statementsFor(db);
+  const all = [...new Set(conversationIds)];
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const chunk = all.slice(i, i + CHUNK);
+    const ids = { ids: JSON.stringify(chunk) };
+    s.stays.run(ids);
+    s.previousAssignments.run(ids);
+    for (const statement of s.dimensions) statement.run(ids);
+    refreshLoadIntervals(s, ids);
   }
 }
 
@@ -41,7 +54,7 @@ export function refreshDerived(db: Db, conversationIds: Iterable<string>): void 
  * `next_at` of every transition of these conversations: the earliest of the conversation's
  * transitions strictly later (transitions at the same millisecond all end at the next later one).
  */
-function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
+function staysStatement(db: Db, scope: Scope) {
   const later = alias(statusTransitions, 'later');
   const nextAt = db
     .select({ at: min(later.at) })
@@ -50,10 +63,10 @@ function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
   // Only rows whose value changes are written: next_at is in the range index, and most of a
   // touched conversation's transitions keep theirs.
   const changed = sql`coalesce(${statusTransitions.nextAt}, -1) <> coalesce((${nextAt}), -1)`;
-  db.update(statusTransitions)
+  return db
+    .update(statusTransitions)
     .set({ nextAt: sql`(${nextAt})` })
-    .where(and(ids === 'all' ? undefined : inArray(statusTransitions.conversationId, [...ids]), changed))
-    .run();
+    .where(and(within(scope, statusTransitions.conversationId), changed));
 }
 
 /**
@@ -61,7 +74,7 @@ function refreshStays(db: Db, ids: readonly string[] | 'all'): void {
  * conversations: the time of the latest earlier change of the same kind (in at, then event
  * order) that assigned (`to_id` set), resp. reassigned (`from_id` and `to_id` set).
  */
-function refreshPreviousAssignments(db: Db, ids: readonly string[] | 'all'): void {
+function previousAssignmentsStatement(db: Db, scope: Scope) {
   const earlier = alias(assignmentChanges, 'earlier');
   const a = assignmentChanges;
   const latestEarlier = (condition: SQL) =>
@@ -79,42 +92,93 @@ function refreshPreviousAssignments(db: Db, ids: readonly string[] | 'all'): voi
   const previousAssigned = latestEarlier(sql`${earlier.toId} is not null`);
   const previousReassigned = latestEarlier(sql`${earlier.fromId} is not null and ${earlier.toId} is not null`);
   const differs = (column: SQLiteColumn, value: SQL) => sql`coalesce(${column}, -1) <> coalesce(${value}, -1)`;
-  db.update(a)
+  return db
+    .update(a)
     .set({ previousAssignedAt: previousAssigned, previousReassignedAt: previousReassigned })
-    .where(
-      and(
-        ids === 'all' ? undefined : inArray(a.conversationId, [...ids]),
-        or(differs(a.previousAssignedAt, previousAssigned), differs(a.previousReassignedAt, previousReassigned)),
-      ),
-    )
-    .run();
+    .where(and(within(scope, a.conversationId), or(differs(a.previousAssignedAt, previousAssigned), differs(a.previousReassignedAt, previousReassigned))));
 }
 
 /** The conversation's current channel and source on each of its activity rows (only rows that differ are written). */
-function refreshDimensions(db: Db, ids: readonly string[] | 'all'): void {
-  for (const table of [statusTransitions, assignmentChanges]) {
+function dimensionStatements(db: Db, scope: Scope) {
+  return [statusTransitions, assignmentChanges].map((table) => {
     const differs = (a: SQLiteColumn, b: SQLiteColumn) => sql`coalesce(${a}, '') <> coalesce(${b}, '')`;
     // UPDATE … FROM (SQLite ≥ 3.33, PostgreSQL): one lookup of the conversation per row.
-    db.update(table)
+    return db
+      .update(table)
       .set({ channelId: sql`${conversations.channelId}`, source: sql`${conversations.source}` })
       .from(conversations)
       .where(
         and(
           eq(conversations.conversationId, table.conversationId),
-          ids === 'all' ? undefined : inArray(table.conversationId, [...ids]),
+          within(scope, table.conversationId),
           or(differs(table.channelId, conversations.channelId), differs(table.source, conversations.source)),
         ),
-      )
-      .run();
-  }
+      );
+  });
 }
 
 /** The resolve and reopen transitions: the status changes that start or stop a conversation's load. */
 const resolveOrReopen = or(eq(statusTransitions.toStatus, 'resolved'), eq(statusTransitions.fromStatus, 'resolved'));
 
+function buildStatements(db: Db) {
+  return {
+    stays: prepareDirect<Ids>(db, staysStatement(db, forIds)),
+    previousAssignments: prepareDirect<Ids>(db, previousAssignmentsStatement(db, forIds)),
+    dimensions: dimensionStatements(db, forIds).map((statement) => prepareDirect<Ids>(db, statement)),
+    deleteIntervals: prepareDirect<Ids>(db, db.delete(agentLoadIntervals).where(forIds(agentLoadIntervals.conversationId))),
+    agentChanges: prepareDirect<Ids>(
+      db,
+      db
+        .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
+        .from(assignmentChanges)
+        .where(and(forIds(assignmentChanges.conversationId), eq(assignmentChanges.kind, 'agent'))),
+    ),
+    statusChanges: prepareDirect<Ids>(
+      db,
+      db
+        .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
+        .from(statusTransitions)
+        .where(and(forIds(statusTransitions.conversationId), resolveOrReopen)),
+    ),
+    snapshots: prepareDirect<Ids>(
+      db,
+      db
+        .select({
+          id: conversations.conversationId,
+          createdAt: conversations.createdAt,
+          agentId: conversations.assignedAgentId,
+          channelId: conversations.channelId,
+          source: conversations.source,
+        })
+        .from(conversations)
+        .where(forIds(conversations.conversationId)),
+    ),
+    insertInterval: prepareDirect<typeof agentLoadIntervals.$inferInsert>(
+      db,
+      db.insert(agentLoadIntervals).values({
+        conversationId: sql.placeholder('conversationId'),
+        agentId: sql.placeholder('agentId'),
+        fromAt: sql.placeholder('fromAt'),
+        toAt: sql.placeholder('toAt'),
+        channelId: sql.placeholder('channelId'),
+        source: sql.placeholder('source'),
+      }),
+    ),
+  };
+}
+
+type Statements = ReturnType<typeof buildStatements>;
+const statementCache = new WeakMap<Db, Statements>();
+
+function statementsFor(db: Db): Statements {
+  let statements = statementCache.get(db);
+  if (!statements) statementCache.set(db, (statements = buildStatements(db)));
+  return statements;
+}
+
 /** The load intervals of these conversations, from their agent changes and resolves/reopens (load-timeline.ts has the rule). */
-function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
-  db.delete(agentLoadIntervals).where(inArray(agentLoadIntervals.conversationId, ids)).run();
+function refreshLoadIntervals(s: Statements, ids: Ids): void {
+  s.deleteIntervals.run(ids);
   const history = new Map<string, HistoryChange[]>();
   const add = (id: string, change: HistoryChange) => {
     const list = history.get(id);
@@ -123,52 +187,30 @@ function refreshLoadIntervals(db: Db, ids: readonly string[]): void {
   };
   // Who held a conversation before its first recorded agent change: that change's `from`.
   const first = new Map<string, { at: number; eventId: number; fromId: string | null }>();
-  const agentChanges = db
-    .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
-    .from(assignmentChanges)
-    .where(and(inArray(assignmentChanges.conversationId, ids), eq(assignmentChanges.kind, 'agent')))
-    .all();
-  for (const change of agentChanges) {
-    const earliest = first.get(change.id);
-    if (!earliest || change.at < earliest.at || (change.at === earliest.at && change.eventId < earliest.eventId)) first.set(change.id, change);
-    add(change.id, { at: change.at, agentId: change.toId });
+  for (const [id, eventId, at, fromId, toId] of s.agentChanges.rows(ids) as [string, number, number, string | null, string | null][]) {
+    const earliest = first.get(id);
+    if (!earliest || at < earliest.at || (at === earliest.at && eventId < earliest.eventId)) first.set(id, { at, eventId, fromId });
+    add(id, { at, agentId: toId });
   }
-  const statusChanges = db
-    .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
-    .from(statusTransitions)
-    .where(and(inArray(statusTransitions.conversationId, ids), resolveOrReopen))
-    .all();
-  for (const change of statusChanges) add(change.id, { at: change.at, resolved: change.toStatus === 'resolved' });
+  for (const [id, at, toStatus] of s.statusChanges.rows(ids) as [string, number, string][]) add(id, { at, resolved: toStatus === 'resolved' });
 
-  const rows: (typeof agentLoadIntervals.$inferInsert)[] = [];
-  const snapshots = db
-    .select({
-      id: conversations.conversationId,
-      createdAt: conversations.createdAt,
-      agentId: conversations.assignedAgentId,
-      channelId: conversations.channelId,
-      source: conversations.source,
-    })
-    .from(conversations)
-    .where(inArray(conversations.conversationId, ids))
-    .all();
-  for (const c of snapshots) {
+  const snapshots = s.snapshots.rows(ids) as [string, number | null, string | null, string | null, string | null][];
+  for (const [id, createdAt, agentId, channelId, source] of snapshots) {
     // A conversation created already assigned counts from its creation; without a recorded
     // creation (its create has not arrived), from before anything recorded.
-    const initialAgentId = first.has(c.id) ? first.get(c.id)!.fromId : c.agentId;
-    const since = c.createdAt ?? -Infinity;
-    for (const i of loadIntervals(c.id, history.get(c.id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, since })) {
-      rows.push({
-        conversationId: c.id,
+    const initialAgentId = first.has(id) ? first.get(id)!.fromId : agentId;
+    const since = createdAt ?? -Infinity;
+    for (const i of loadIntervals(id, history.get(id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, since })) {
+      s.insertInterval.run({
+        conversationId: id,
         agentId: i.agentId,
         fromAt: Number.isFinite(i.from) ? i.from : null,
         toAt: Number.isFinite(i.to) ? i.to : null,
-        channelId: c.channelId,
-        source: c.source,
+        channelId,
+        source,
       });
     }
   }
-  for (let i = 0; i < rows.length; i += CHUNK / 5) db.insert(agentLoadIntervals).values(rows.slice(i, i + CHUNK / 5)).run();
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
@@ -176,8 +218,9 @@ export const DERIVED_VERSION = '4';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
- * to date, once: next_at in one statement, load intervals conversation by conversation. At a
- * million conversations this takes about a minute, on the first start after the upgrade.
+ * to date, once: the column rules in one statement each, load intervals conversation by
+ * conversation. At a million conversations this takes a few minutes, on the first start after
+ * the upgrade.
  */
 export function ensureDerived(db: Db, log: (message: string) => void = () => {}): void {
   if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
@@ -187,9 +230,9 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     const started = Date.now();
     const [{ n }] = [db.select({ n: count() }).from(conversations).get() ?? { n: 0 }];
     if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; about 3 minutes a million)…`);
-    refreshStays(db, 'all');
-    refreshPreviousAssignments(db, 'all');
-    refreshDimensions(db, 'all');
+    staysStatement(db, null).run();
+    previousAssignmentsStatement(db, null).run();
+    for (const statement of dimensionStatements(db, null)) statement.run();
     db.delete(agentLoadIntervals).run();
     const candidates = db
       .selectDistinct({ id: conversations.conversationId })
@@ -198,7 +241,10 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
       .orderBy(asc(conversations.conversationId))
       .all()
       .map((row) => row.id);
-    for (let i = 0; i < candidates.length; i += CHUNK) refreshLoadIntervals(db, candidates.slice(i, i + CHUNK));
+    const s = statementsFor(db);
+    for (let i = 0; i < candidates.length; i += CHUNK) {
+      refreshLoadIntervals(s, { ids: JSON.stringify(candidates.slice(i, i + CHUNK)) });
+    }
     setSetting(db, SETTING.derivedVersion, DERIVED_VERSION);
     if (candidates.length > 0) log(`derived rows brought up to date for ${candidates.length} conversations in ${Date.now() - started} ms`);
   });
