@@ -229,7 +229,7 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
     const started = Date.now();
     const [{ n }] = [db.select({ n: count() }).from(conversations).get() ?? { n: 0 }];
-    if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; about 3 minutes a million)…`);
+    if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; minutes at a million)…`);
     staysStatement(db, null).run();
     previousAssignmentsStatement(db, null).run();
     for (const statement of dimensionStatements(db, null)) statement.run();

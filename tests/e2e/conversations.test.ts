@@ -87,7 +87,8 @@ describe('conversations in the browser', () => {
     for (const id of ['not-a-conversation', encodeURIComponent('<script>alert(1)</script>'), encodeURIComponent("' or 1=1 --"), 'x'.repeat(500), '%25']) {
       const response = await page.goto(`${server.url}/conversations/${id}`);
       expect(response?.status(), id).toBe(404);
-      expect(await page.getByText('No conversation with this id is stored').isVisible()).toBe(true);
+      // Waits for it (the not-found page may stream in after the response starts); fails if it never shows.
+      await page.getByText('No conversation with this id is stored').waitFor({ state: 'visible', timeout: 10_000 });
     }
     expect(dialogs).toBe(0);
 
@@ -101,6 +102,8 @@ describe('conversations in the browser', () => {
     expect(await page.locator('.timeline > li.event').count()).toBe(1);
     await page.goto(`${server.url}/conversations?from=2026-09-01&to=2026-09-30`);
     await Promise.all([page.waitForURL(/\/conversations\/odd/), page.locator('table.conversations tbody td.id a').first().click()]);
+    // A client-side navigation: the heading follows the URL shortly after.
+    await page.locator('h1', { hasText: `Conversation ${odd}` }).waitFor({ timeout: 10_000 });
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
 
     await page.goto(`${server.url}/conversations?${OCTOBER}&sort=payload&dir=sideways`);
