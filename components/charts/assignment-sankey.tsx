@@ -7,10 +7,10 @@ import { FLOW_COLORS } from './palette';
 import styles from './assignment-sankey.module.css';
 
 const MIN_WIDTH = 720;
-const LABEL_CHARS = 24;
+const LABEL_CHARS = 22;
 const NODE_WIDTH = 12;
-/** Room for the channel labels on the left and the agent labels on the right. */
-const MARGIN = { top: 28, right: 190, bottom: 8, left: 170 };
+/** Room for the channel labels on the left and the agent labels on the right: 22 characters, a possible id suffix cut by the ellipsis, and " · 12,345" (12 px text, about 6.6 px a character). */
+const MARGIN = { top: 28, right: 200, bottom: 8, left: 220 };
 
 const conversations = (n: number) => `${count(n)} conversation${n === 1 ? '' : 's'}`;
 const colorOf = (node: FlowNode) => (node.kind === 'entity' ? FLOW_COLORS[node.layer] : FLOW_COLORS.none);

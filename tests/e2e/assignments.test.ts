@@ -86,8 +86,8 @@ describe('assignments page in the browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/assignments?from=2026-12-01&to=2026-12-31`);
     await page.locator('.flow-node').first().waitFor();
-    // Long names are shortened in the diagram (24 characters) and given whole in its tooltip and table.
-    expect(await page.locator('.flow-node[data-layer=channel] text').textContent()).toBe(`${name.slice(0, 23)}… · 1`);
+    // Long names are shortened in the diagram (22 characters) and given whole in its tooltip and table.
+    expect(await page.locator('.flow-node[data-layer=channel] text').textContent()).toBe(`${name.slice(0, 21)}… · 1`);
     expect(await page.locator('.flow-node[data-layer=channel] title').textContent()).toBe(`${name}: 1 conversation`);
     expect(await page.locator('select[name=channel] option', { hasText: 'onerror' }).textContent()).toBe(name);
     expect(await page.locator('img').count()).toBe(0);

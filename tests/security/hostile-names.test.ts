@@ -136,6 +136,21 @@ describe('hostile names and filter values', () => {
         for (const h of HOSTILE) if (text.includes(h.group.name.slice(0, 6))) expect(text, href).toContain(h.group.name);
       }
       await expectNothingInjected(page, href);
+      if (href === '/assignments') {
+        // Long names are cut with an ellipsis and every Sankey label stays inside the drawing (they once ran off its left edge).
+        await page.locator('.flow-node').first().waitFor();
+        const outside = await page.evaluate(() =>
+          [...document.querySelectorAll('.flow-node text')]
+            .filter((t) => {
+              const text = t as SVGTextElement;
+              const box = text.getBBox();
+              return box.x < 0 || box.x + box.width > text.ownerSVGElement!.width.baseVal.value;
+            })
+            .map((t) => t.textContent),
+        );
+        expect(outside).toEqual([]);
+        expect((await page.locator('.flow-node[data-layer=channel] text').allTextContents()).some((label) => label.includes('…'))).toBe(true);
+      }
       await page.close();
     }
   });
