@@ -38,6 +38,23 @@ describe('parseEventsBody, NDJSON (decoded line by line)', () => {
     }
   });
 
+  it('reads a body in shared memory (large bodies are read into it), NDJSON or JSON', () => {
+    const shared = (text: string) => {
+      const bytes = new Uint8Array(new SharedArrayBuffer(Buffer.byteLength(text)));
+      bytes.set(Buffer.from(text));
+      return bytes;
+    };
+    expect(items(parseEventsBody({ format: 'ndjson', bytes: shared('{"a":"é"}\n{"b":2}\n') }))).toEqual([{ a: 'é' }, { b: 2 }]);
+    expect(items(parseEventsBody({ format: 'json', bytes: shared('[{"a":"é"},{"b":2}]') }))).toEqual([{ a: 'é' }, { b: 2 }]);
+    const broken = shared('[{"a":"x"}]');
+    broken[7] = 0xff;
+    expect(parseEventsBody({ format: 'json', bytes: broken })).toEqual({
+      ok: false,
+      status: 400,
+      error: 'body is not valid UTF-8',
+    });
+  });
+
   it('reads a body that is a view into a larger buffer (as a worker receives it)', () => {
     const whole = Buffer.from('xxxx{"a":1}\n{"b":2}yyyy');
     expect(items(parseEventsBody({ format: 'ndjson', bytes: new Uint8Array(whole.buffer, whole.byteOffset + 4, whole.length - 8) }))).toEqual([
