@@ -1,8 +1,8 @@
-import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
 import { assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
-import { conversationsMatching } from './conversation-filter';
+import { splitByRowDimensions } from './conversation-filter';
 
 type ActivityTable = typeof statusTransitions | typeof assignmentChanges;
 
@@ -19,14 +19,8 @@ type ActivityTable = typeof statusTransitions | typeof assignmentChanges;
  * are read from the conversation, found by primary key.
  */
 export function inActivityRange<T extends SQLiteSelect>(query: T, table: ActivityTable, filters: Filters, ...extra: (SQL | undefined)[]): T {
-  const range = and(
-    gte(table.at, filters.startMs),
-    lt(table.at, filters.endMs),
-    filters.channels.length ? inArray(table.channelId, filters.channels) : undefined,
-    filters.sources.length ? inArray(table.source, filters.sources) : undefined,
-    ...extra,
-  );
-  const matching = conversationsMatching({ ...filters, channels: [], sources: [] }, { ignoreRange: true });
+  const { onRow, onConversation: matching } = splitByRowDimensions(table, filters);
+  const range = and(gte(table.at, filters.startMs), lt(table.at, filters.endMs), onRow, ...extra);
   if (!matching) return query.where(range);
   // The callers' selects name their fields, so the join adds no columns: the rows keep their type.
   return query.innerJoin(conversations, eq(conversations.conversationId, table.conversationId)).where(and(range, matching)) as unknown as T;

@@ -2,7 +2,7 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from
 import { jsonArrayOf, type Db } from '../../db/client';
 import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
-import { conversationsMatching } from './conversation-filter';
+import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
 import {
   dayBucketsOf,
   HOUR,
@@ -23,8 +23,7 @@ import {
  */
 
 /** Conversations matching the page's filters, whatever their creation date and status. */
-const matching = (filters: Filters, options: { byAgent: boolean }) =>
-  conversationsMatching({ ...filters, statuses: [], agents: options.byAgent ? filters.agents : [] }, { ignoreRange: true });
+const matching = (filters: Filters) => conversationsMatching({ ...filters, statuses: [] }, { ignoreRange: true });
 
 export type AgentNow = {
   id: string;
@@ -58,7 +57,7 @@ export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
     db
       .select({ agentId: conversations.assignedAgentId, open: count() })
       .from(conversations)
-      .where(and(matching(filters, { byAgent: true }), eq(conversations.status, 'assigned'), isNotNull(conversations.assignedAgentId)))
+      .where(and(matching(filters), eq(conversations.status, 'assigned'), isNotNull(conversations.assignedAgentId)))
       .groupBy(conversations.assignedAgentId)
       .all()
       .map((row) => [row.agentId!, row.open]),
@@ -118,7 +117,7 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
       unassigned: sql<number>`coalesce(sum(case when ${conversations.status} = 'new' then 1 else 0 end), 0)`,
     })
     .from(conversations)
-    .where(and(matching(filters, { byAgent: true }), inArray(conversations.status, ['new', 'assigned'])))
+    .where(and(matching(filters), inArray(conversations.status, ['new', 'assigned'])))
     .groupBy(conversations.assignedGroupId)
     .all();
   const capacityOf = new Map(db.select({ id: agents.id, capacity: agents.maxActiveConv }).from(agents).all().map((a) => [a.id, a.capacity]));
@@ -156,20 +155,19 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
   const end = Math.min(filters.endMs, now);
   if (end <= start) return new Map();
   const i = agentLoadIntervals;
+  // Channel and source are on the intervals (the conversation's, derived); the group is read from the conversation.
+  const { onRow, onConversation } = splitByRowDimensions(i, { ...filters, statuses: [], agents: [] });
   const overlapping = and(
     or(isNull(i.toAt), gt(i.toAt, start)),
     or(isNull(i.fromAt), lt(i.fromAt, end)),
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
-    // Channel and source are on the intervals (the conversation's, derived); the group is read from the conversation.
-    filters.channels.length ? inArray(i.channelId, filters.channels) : undefined,
-    filters.sources.length ? inArray(i.source, filters.sources) : undefined,
+    onRow,
   );
   // Per agent, the starts and the ends as JSON arrays: a month of a large team is a hundred
   // thousand intervals, read without an object (or even a row) each.
   const fields = { agentId: i.agentId, starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
-  const conversationFilter = matching({ ...filters, channels: [], sources: [] }, { byAgent: false });
-  const query = conversationFilter
-    ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, conversationFilter))
+  const query = onConversation
+    ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, onConversation))
     : db.select(fields).from(i).where(overlapping);
   const clip = (json: string, missing: number) => Float64Array.from(JSON.parse(json) as (number | null)[], (at) => Math.min(Math.max(at ?? missing, start), end));
   return new Map(query.groupBy(i.agentId).all().map((row) => [row.agentId, sortEdges(clip(row.starts, start), clip(row.ends, end))]));
