@@ -73,25 +73,6 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
 }
 
 /**
- * Rows of a query built with drizzle, as arrays of column values, streamed one at a time: for a
- * figure computed over more rows than should sit in memory at once. (drizzle's SQLite builder has
- * no iterator; a PostgreSQL driver would use a cursor here.)
- */
-export function streamRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): IterableIterator<Row> {
-  const { sql, params } = query.toSQL();
-  return db.$client.prepare(sql).raw().iterate(...params) as IterableIterator<Row>;
-}
-
-/**
- * All rows of a query built with drizzle, as arrays of column values: for reads of many rows,
- * where mapping each row to an object costs more than the database's own work.
- */
-export function allRows<Row extends unknown[]>(db: Db, query: { toSQL: () => { sql: string; params: unknown[] } }): Row[] {
-  const { sql, params } = query.toSQL();
-  return db.$client.prepare(sql).raw().all(...params) as Row[];
-}
-
-/**
  * An aggregate of every value of `expression` in a group, as one JSON array text (SQLite's
  * json_group_array; PostgreSQL's json_agg). For figures over hundreds of thousands of values (exact
  * percentiles): the database builds one string per group and JSON.parse reads it several times

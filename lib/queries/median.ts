@@ -1,17 +1,12 @@
-import { and, asc, count, isNotNull, sql, type SQL } from 'drizzle-orm';
-import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
-import { conversations } from '../../db/schema';
-
 /**
- * Exact percentiles of a conversation column, one definition everywhere: linear interpolation
+ * Exact percentiles, one definition everywhere: linear interpolation
  * between the closest ranks (Hyndman & Fan type 7, numpy's and Excel PERCENTILE.INC's default).
  * Over n sorted values x[0..n-1], the p-th percentile sits at position h = (n − 1)·p and is
  * x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). The median (p = 0.5) is the middle value, or the mean of
- * the two middle values when n is even. Rows without a value (NULL) are left out.
+ * the two middle values when n is even. Missing values are left out.
  */
 
-/** Percentiles are handled as whole per-mille so rank arithmetic stays exact in SQL integers. */
+/** Percentiles are handled as whole per-mille so the rank arithmetic is exact integer arithmetic. */
 const perMille = (p: number) => {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`percentile ${p} is outside 0…1`);
   return Math.round(p * 1000);
@@ -37,36 +32,13 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return interpolate(sorted[lower]!, sorted[lower + 1], fraction);
 }
 
-/** The exact median of a conversation column over the matching rows, or null when no row has a value. */
-export function medianOf(db: Db, column: AnySQLiteColumn, where: SQL | undefined): number | null {
-  return percentileOf(db, column, where, 0.5);
-}
-
-/** The exact p-th percentile of a conversation column over the matching rows: the two ranks it needs, fetched by offset. */
-export function percentileOf(db: Db, column: AnySQLiteColumn, where: SQL | undefined, p: number): number | null {
-  const condition = and(where, isNotNull(column));
-  const n = db.select({ n: count() }).from(conversations).where(condition).get()?.n ?? 0;
-  if (n === 0) return null;
-  const { lower, fraction } = percentileRank(n, p);
-  const values = db
-    .select({ value: column })
-    .from(conversations)
-    .where(condition)
-    .orderBy(asc(column))
-    .limit(fraction === 0 ? 1 : 2)
-    .offset(lower)
-    .all()
-    .map((row) => Number(row.value));
-  return interpolate(values[0]!, values[1], fraction);
-}
-
 export type Summary = { n: number; mean: number | null; median: number | null; p90: number | null };
 export const EMPTY_SUMMARY: Summary = { n: 0, mean: null, median: null, p90: null };
 
 /**
- * Count, mean, median and p90 of values read in one scan (nulls left out here). Sorting a typed
- * array in memory is cheaper than asking the database for one sorted pass per figure: a page that
- * needs fourteen summaries reads the rows once instead of fourteen times.
+ * Count, mean, median and p90 of values read in one scan (nulls left out): a page that needs
+ * fourteen summaries reads the rows once and computes them here, rather than asking the database
+ * for a sorted pass per figure.
  */
 export function summariseValues(values: readonly (number | null | undefined)[]): Summary {
   return summariseNumbers(Float64Array.from(values, (v) => v ?? NaN));
@@ -126,54 +98,4 @@ function select(values: Float64Array, k: number): number {
     else break;
   }
   return values[k]!;
-}
-
-type RankedRow = { k: string | number | null; value: number; rn: number; n: number; mean: number };
-
-/**
- * Count, mean, median and p90 of a conversation column for each value of `key` (a column or
- * expression; none: one summary of all matching rows), in one query: window functions rank the
- * values within each key and only the rows at the ranks the percentiles need come back, so the
- * cost is one sort of the matching rows whatever the number of keys. Portable SQL (SQLite ≥ 3.25,
- * PostgreSQL); the rank arithmetic is integer division on our own per-mille constants.
- */
-export function summariseBy<K extends string | number | null = null>(
-  db: Db,
-  column: AnySQLiteColumn,
-  where: SQL | undefined,
-  key?: SQL | AnySQLiteColumn,
-): Map<K, Summary> {
-  const partition = key ? sql`partition by ${key} ` : sql``;
-  const ranks = [perMille(0.5), perMille(0.9)].map((pm) => {
-    const lower = sql`((n - 1) * ${sql.raw(String(pm))}) / 1000`;
-    return sql`(rn between ${lower} + 1 and ${lower} + 2)`;
-  });
-  const rows = db.all<RankedRow>(sql`
-    select k, value, rn, n, mean from (
-      select ${key ?? sql`null`} as k, ${column} as value,
-        row_number() over (${partition}order by ${column}) as rn,
-        count(*) over (${partition}) as n,
-        avg(${column}) over (${partition}) as mean
-      from ${conversations}
-      where ${and(where, isNotNull(column))}
-    ) ranked
-    where rn = 1 or ${sql.join(ranks, sql` or `)}
-    order by k, rn`);
-  // Per key: the values at the ranks kept (1-based), then the percentiles from them.
-  const byKey = new Map<K, { n: number; mean: number; at: Map<number, number> }>();
-  for (const row of rows) {
-    const k = row.k as K;
-    let entry = byKey.get(k);
-    if (!entry) byKey.set(k, (entry = { n: Number(row.n), mean: Number(row.mean), at: new Map() }));
-    entry.at.set(Number(row.rn), Number(row.value));
-  }
-  const result = new Map<K, Summary>();
-  for (const [k, { n, mean, at }] of byKey) {
-    const percentile = (p: number) => {
-      const { lower, fraction } = percentileRank(n, p);
-      return interpolate(at.get(lower + 1)!, at.get(lower + 2), fraction);
-    };
-    result.set(k, { n, mean, median: percentile(0.5), p90: percentile(0.9) });
-  }
-  return result;
 }

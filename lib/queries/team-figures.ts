@@ -160,7 +160,7 @@ function parseIds(json: string | null): string[] {
 /**
  * The exact median of `value` for each `key` (the mean of the two middle values when their count is
  * even), over the rows matching `where` that have a value: one query with window functions
- * (standard SQL, in SQLite and PostgreSQL), where per-key `medianOf` calls would scan once per key.
+ * (standard SQL, in SQLite and PostgreSQL), where a query per key would scan once per key.
  */
 function mediansBy(db: Db, key: AnySQLiteColumn, value: AnySQLiteColumn, where: SQL | undefined): Map<string, number> {
   const ranked = db
