@@ -41,7 +41,27 @@ export const EMPTY_SUMMARY: Summary = { n: 0, mean: null, median: null, p90: nul
  * for a sorted pass per figure.
  */
 export function summariseValues(values: readonly (number | null | undefined)[]): Summary {
-  return summariseNumbers(Float64Array.from(values, (v) => v ?? NaN));
+  return summariseNumbers(numbersOf(values));
+}
+
+/**
+ * Values as a typed array, missing ones (null, undefined) as NaN. A plain loop: `Float64Array.from`
+ * with a mapping function calls it per element and cost a page 100 ms per million values.
+ */
+export function numbersOf(values: readonly (number | null | undefined)[]): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    out[i] = value === null || value === undefined ? NaN : value;
+  }
+  return out;
+}
+
+/** `values[indexes[0]], values[indexes[1]], …` as a new typed array. */
+export function pickNumbers(values: Float64Array, indexes: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(indexes.length);
+  for (let i = 0; i < indexes.length; i++) out[i] = values[indexes[i]!]!;
+  return out;
 }
 
 /**

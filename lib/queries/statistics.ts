@@ -5,7 +5,7 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
 import { namesOf } from './entity-names';
 import { dayBuckets } from './day-buckets';
-import { summariseNumbers, type Summary } from './median';
+import { numbersOf, pickNumbers, summariseNumbers, type Summary } from './median';
 
 /**
  * The Statistics page: Freshchat's own figures (`conversation.statistics`, in hours) over the
@@ -63,7 +63,7 @@ export function readStatistics(db: Db, filters: Filters): StatisticRows {
     day: Int32Array.from(column<number>('day')),
     group: column<string | null>('group'),
     channel: column<string | null>('channel'),
-    values: Object.fromEntries(STATISTIC_KEYS.map((key) => [key, Float64Array.from(column<number | null>(key), (v) => v ?? NaN)])) as Record<
+    values: Object.fromEntries(STATISTIC_KEYS.map((key) => [key, numbersOf(column<number | null>(key))])) as Record<
       StatisticKey,
       Float64Array
     >,
@@ -98,8 +98,8 @@ function summariseStatisticBy<K>(rows: StatisticRows, statistic: Statistic, keyO
   const result = new Map<K, BasisPair<Summary>>();
   for (const [k, indexes] of grouped) {
     result.set(k, {
-      business: summariseNumbers(Float64Array.from(indexes, (i) => business[i]!)),
-      calendar: summariseNumbers(Float64Array.from(indexes, (i) => calendar[i]!)),
+      business: summariseNumbers(pickNumbers(business, indexes)),
+      calendar: summariseNumbers(pickNumbers(calendar, indexes)),
     });
   }
   return result;
