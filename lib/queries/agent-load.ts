@@ -163,14 +163,30 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
     onRow,
   );
-  // Per agent, the starts and the ends as JSON arrays: a month of a large team is a hundred
-  // thousand intervals, read without an object (or even a row) each.
-  const fields = { agentId: i.agentId, starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
+  // The agents, starts and ends of every interval as three JSON arrays, grouped per agent here: a
+  // month of a large team is a hundred thousand intervals, read without an object (or even a row)
+  // each, and without SQLite sorting them by agent (a GROUP BY doubled the read at 1M).
+  const fields = { agents: jsonArrayOf(i.agentId), starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
   const query = onConversation
     ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, onConversation))
     : db.select(fields).from(i).where(overlapping);
-  const clip = (json: string, missing: number) => Float64Array.from(JSON.parse(json) as (number | null)[], (at) => Math.min(Math.max(at ?? missing, start), end));
-  return new Map(query.groupBy(i.agentId).all().map((row) => [row.agentId, sortEdges(clip(row.starts, start), clip(row.ends, end))]));
+  const row = query.get();
+  if (!row) return new Map();
+  const agents = JSON.parse(row.agents) as string[];
+  const starts = JSON.parse(row.starts) as (number | null)[];
+  const ends = JSON.parse(row.ends) as (number | null)[];
+  // Two passes: count each agent's intervals, then fill its typed arrays, clipped to the range.
+  const counts = new Map<string, number>();
+  for (const agent of agents) counts.set(agent, (counts.get(agent) ?? 0) + 1);
+  const edges = new Map<string, Edges & { filled: number }>();
+  for (const [agent, n] of counts) edges.set(agent, { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 });
+  for (let k = 0; k < agents.length; k++) {
+    const target = edges.get(agents[k]!)!;
+    target.starts[target.filled] = Math.min(Math.max(starts[k] ?? start, start), end);
+    target.ends[target.filled] = Math.min(Math.max(ends[k] ?? end, start), end);
+    target.filled += 1;
+  }
+  return new Map([...edges].map(([agent, e]) => [agent, sortEdges(e.starts, e.ends)]));
 }
 
 export const TOP_AGENTS = 6;
