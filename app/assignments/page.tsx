@@ -5,10 +5,8 @@ import notes from '@/components/figure-notes.module.css';
 import type { Filters } from '@/lib/filters/parse-filters';
 import { count, percent } from '@/lib/format';
 import {
+  getAssignmentActivity,
   getAssignmentFlow,
-  getAssignmentSummary,
-  getReassignmentPaths,
-  getUnassignments,
   type AssignmentFlow,
   type ReassignmentPath,
   type Unassignment,
@@ -21,7 +19,7 @@ export default function AssignmentsPage({ searchParams }: { searchParams: Search
   return (
     <DashboardPage title="Assignment flows" path="/assignments" searchParams={searchParams} reports={['assignments']}>
       {({ db, filters }) => {
-        const summary = getAssignmentSummary(db, filters);
+        const { summary, paths, unassignments } = getAssignmentActivity(db, filters);
         const flow = getAssignmentFlow(db, filters);
         return (
           <>
@@ -55,12 +53,12 @@ export default function AssignmentsPage({ searchParams }: { searchParams: Search
 
             <h2>Most frequent reassignments</h2>
             <div className={notes.pair}>
-              <PathTable title="Agent → agent" paths={getReassignmentPaths(db, filters, 'agent')} empty="No conversation moved from one agent to another in this range with these filters." />
-              <PathTable title="Group → group" paths={getReassignmentPaths(db, filters, 'group')} empty="No conversation moved from one group to another in this range with these filters." />
+              <PathTable title="Agent → agent" paths={paths.agent} empty="No conversation moved from one agent to another in this range with these filters." />
+              <PathTable title="Group → group" paths={paths.group} empty="No conversation moved from one group to another in this range with these filters." />
             </div>
 
             <h2>Unassignments</h2>
-            <UnassignmentTable rows={getUnassignments(db, filters)} />
+            <UnassignmentTable rows={unassignments} />
           </>
         );
       }}
