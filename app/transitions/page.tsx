@@ -5,7 +5,7 @@ import { TimeInStatusChart } from '@/components/charts/time-in-status-chart';
 import { TransitionsByDayChart } from '@/components/charts/transitions-by-day-chart';
 import notes from '@/components/figure-notes.module.css';
 import { count, hours, percent } from '@/lib/format';
-import { getTimeInStatus, getTransitionCounts, summarizeTransitions } from '@/lib/queries/transitions';
+import { countsOf, readTransitions, summarizeTransitions, timeInStatusOf } from '@/lib/queries/transitions';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +14,12 @@ export default function TransitionsPage({ searchParams }: { searchParams: Search
   return (
     <DashboardPage title="Status transitions" path="/transitions" searchParams={searchParams} reports={['transitions']}>
       {({ db, filters }) => {
-        const { matrix: cells, byDay } = getTransitionCounts(db, filters);
+        // One read of the range's transitions for every figure below.
+        const rows = readTransitions(db, filters);
+        const { matrix: cells, byDay } = countsOf(rows);
         const summary = summarizeTransitions(cells);
         const empty = <p className="empty">No status transition happened in this range to conversations matching these filters.</p>;
-        const timeInStatus = summary.transitions === 0 ? [] : getTimeInStatus(db, filters);
+        const timeInStatus = summary.transitions === 0 ? [] : timeInStatusOf(rows);
         return (
           <>
             <p className="range">

@@ -1,10 +1,11 @@
-import { count, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { jsonArrayOf, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
 import { dayBuckets } from './day-buckets';
+import { summariseValues } from './median';
 
 /**
  * The figures of the Transitions page, each defined once here. All are activity figures: status
@@ -58,33 +59,55 @@ export function getTransitionsByDay(db: Db, filters: Filters): TransitionsByDay 
 }
 
 /**
- * The matrix and the transitions per day from one grouped read (day × from × to: a few hundred
- * rows, however many transitions), through the covering range index.
+ * The transitions of the range (matching the filters), column by column: each one's day (index
+ * into `days`), from and to statuses, and stay (milliseconds until the conversation's next
+ * transition, `next_at` derived at ingest: see lib/projection/derived.ts; null while it lasts).
+ * Every figure of the page is computed from one such read through the covering range index: as
+ * JSON arrays, without SQLite sorting the rows for a GROUP BY (two grouped reads cost 2 × 120 ms a
+ * month at 1M; this one, about 110 ms).
  */
-export function getTransitionCounts(db: Db, filters: Filters): { matrix: TransitionCell[]; byDay: TransitionsByDay } {
-  const { days, index } = dayBuckets(statusTransitions.at, filters);
-  const query = db.select({ day: index, from: statusTransitions.fromStatus, to: statusTransitions.toStatus, n: count() }).from(statusTransitions).$dynamic();
-  const rows = inActivityRange(query, statusTransitions, filters).groupBy(index, statusTransitions.fromStatus, statusTransitions.toStatus).all();
+export type TransitionRows = { days: string[]; day: number[]; from: (string | null)[]; to: string[]; stay: (number | null)[] };
 
-  const cells = new Map<string, TransitionCell>();
-  for (const { from, to, n } of rows) {
-    const key = JSON.stringify([from, to]);
-    const cell = cells.get(key);
-    if (cell) cell.transitions += n;
-    else cells.set(key, { from, to, transitions: n });
+export function readTransitions(db: Db, filters: Filters): TransitionRows {
+  const { days, index } = dayBuckets(statusTransitions.at, filters);
+  const t = statusTransitions;
+  const query = db
+    .select({ day: jsonArrayOf(index), from: jsonArrayOf(t.fromStatus), to: jsonArrayOf(t.toStatus), stay: jsonArrayOf(sql`${t.nextAt} - ${t.at}`) })
+    .from(t)
+    .$dynamic();
+  const row = inActivityRange(query, t, filters).get();
+  const column = <T>(json: string | undefined): T[] => (json ? (JSON.parse(json) as T[]) : []);
+  return { days, day: column(row?.day), from: column(row?.from), to: column(row?.to), stay: column(row?.stay) };
+}
+
+/** The matrix (how many times each `from → to` happened) and the transitions per day by status entered. */
+export function countsOf(rows: TransitionRows): { matrix: TransitionCell[]; byDay: TransitionsByDay } {
+  // Per from status, per to status: the cell and its count per day.
+  const cells = new Map<string | null, Map<string, { cell: TransitionCell; perDay: number[] }>>();
+  for (let i = 0; i < rows.to.length; i++) {
+    const [from, to] = [rows.from[i]!, rows.to[i]!];
+    let byTo = cells.get(from);
+    if (!byTo) cells.set(from, (byTo = new Map()));
+    let entry = byTo.get(to);
+    if (!entry) byTo.set(to, (entry = { cell: { from, to, transitions: 0 }, perDay: rows.days.map(() => 0) }));
+    entry.cell.transitions += 1;
+    entry.perDay[rows.day[i]!]! += 1;
   }
+  const entries = [...cells.values()].flatMap((byTo) => [...byTo.values()]);
   // As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
   const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
-  const matrix = [...cells.values()].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
+  const matrix = entries.map((e) => e.cell).sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
 
-  const statuses = orderStatuses(rows.map((row) => row.to));
-  const result = days.map((day) => ({ day, counts: statuses.map(() => 0) }));
-  for (const { day, to, n } of rows) {
-    const bucket = result[day];
-    if (bucket) bucket.counts[statuses.indexOf(to)]! += n;
+  const statuses = orderStatuses(entries.map((e) => e.cell.to));
+  const days = rows.days.map((day) => ({ day, counts: statuses.map(() => 0) }));
+  for (const { cell, perDay } of entries) {
+    const s = statuses.indexOf(cell.to);
+    perDay.forEach((n, d) => (days[d]!.counts[s]! += n));
   }
-  return { matrix, byDay: { statuses, days: result } };
+  return { matrix, byDay: { statuses, days } };
 }
+
+export const getTransitionCounts = (db: Db, filters: Filters) => countsOf(readTransitions(db, filters));
 
 export type TimeInStatus = {
   status: string;
@@ -100,26 +123,25 @@ const HOUR_MS = 3_600_000;
 
 /**
  * How long conversations stay in each status: for each transition in the range, the time until
- * the same conversation's next transition (whenever that is, `next_at`, derived at ingest: see
- * lib/projection/derived.ts), grouped by the status entered. Transitions of a conversation at the
- * same millisecond all end at its next later transition. The medians are exact, computed here from
- * the durations: sorting numbers in memory is far cheaper than SQLite sorting rows.
+ * the same conversation's next transition (whenever that is), grouped by the status entered.
+ * Transitions of a conversation at the same millisecond all end at its next later transition. The
+ * medians are exact (median.ts).
  */
-export function getTimeInStatus(db: Db, filters: Filters): TimeInStatus[] {
-  const query = inActivityRange(
-    db
-      .select({ status: statusTransitions.toStatus, stays: jsonArrayOf(sql`${statusTransitions.nextAt} - ${statusTransitions.at}`) })
-      .from(statusTransitions)
-      .$dynamic(),
-    statusTransitions,
-    filters,
-  ).groupBy(statusTransitions.toStatus);
-  const byStatus = new Map(query.all().map(({ status, stays }) => [status, JSON.parse(stays) as (number | null)[]]));
+export function timeInStatusOf(rows: TransitionRows): TimeInStatus[] {
+  const byStatus = new Map<string, { durations: number[]; open: number }>();
+  for (let i = 0; i < rows.to.length; i++) {
+    const status = rows.to[i]!;
+    let entry = byStatus.get(status);
+    if (!entry) byStatus.set(status, (entry = { durations: [], open: 0 }));
+    const stay = rows.stay[i];
+    if (stay === null || stay === undefined) entry.open += 1;
+    else entry.durations.push(stay);
+  }
   return orderStatuses(byStatus.keys()).map((status) => {
-    const stays = byStatus.get(status)!;
-    const durations = Float64Array.from(stays.filter((ms): ms is number => ms !== null)).sort();
-    const middle = (durations.length - 1) / 2;
-    const medianMs = durations.length === 0 ? null : (durations[Math.floor(middle)]! + durations[Math.ceil(middle)]!) / 2;
-    return { status, completedStays: durations.length, openStays: stays.length - durations.length, medianHours: medianMs === null ? null : medianMs / HOUR_MS };
+    const { durations, open } = byStatus.get(status)!;
+    const { median } = summariseValues(durations);
+    return { status, completedStays: durations.length, openStays: open, medianHours: median === null ? null : median / HOUR_MS };
   });
 }
+
+export const getTimeInStatus = (db: Db, filters: Filters) => timeInStatusOf(readTransitions(db, filters));
