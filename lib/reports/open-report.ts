@@ -3,7 +3,10 @@ import type { Filters } from '../filters/parse-filters';
 import { isoTime, type Cell } from './csv';
 import { arraySource, csvStream, type CsvSource } from './csv-stream';
 import type { ReportName } from './names';
-import { ROW_REPORTS } from './row-reports';
+import { agents, channels, groups } from '../../db/schema';
+import type { Db } from '../../db/client';
+import type { EntityKind } from '../queries/entity-names';
+import { ROW_REPORTS, type NameColumn } from './row-reports';
 import { teamReportHeader, teamReportRows } from './team-reports';
 
 export type OpenedReport = { fileName: string; body: ReadableStream<Uint8Array> };
@@ -33,12 +36,16 @@ export function openReport(name: ReportName, filters: Filters, options: { databa
       const query = report.query(connection.db, filters);
       const header = Object.keys(query._.selectedFields);
       const times = report.times.map((column) => header.indexOf(column));
+      const fillNames = nameFiller(connection.db, header, report.names ?? []);
       const cursor = connection.cursor(query);
       source = {
         header,
         next() {
           const row = cursor.next() as Cell[] | undefined;
-          if (row) for (const i of times) row[i] = isoTime(row[i]);
+          if (row) {
+            for (const i of times) row[i] = isoTime(row[i]);
+            fillNames(row);
+          }
           return row;
         },
         close: connection.close,
@@ -49,4 +56,26 @@ export function openReport(name: ReportName, filters: Filters, options: { databa
     throw error;
   }
   return { fileName: reportFileName(name, filters), body: csvStream(source, options.signal) };
+}
+
+/** Fills a row's name columns from the channels, groups and agents tables, read once here. */
+function nameFiller(db: Db, header: readonly string[], columns: readonly NameColumn[]): (row: Cell[]) => void {
+  if (columns.length === 0) return () => {};
+  const tables = { channel: channels, group: groups, agent: agents };
+  const names = new Map<string, Map<string, string | null>>(
+    Object.entries(tables).map(([kind, table]) => [kind, new Map(db.select({ id: table.id, name: table.name }).from(table).all().map((r) => [r.id, r.name]))]),
+  );
+  const lookups = columns.map(({ name, id, kind }) => ({
+    at: header.indexOf(name),
+    idAt: header.indexOf(id),
+    kind: typeof kind === 'string' ? names.get(kind)! : null,
+    kindAt: typeof kind === 'string' ? -1 : header.indexOf(kind.column),
+  }));
+  return (row) => {
+    for (const { at, idAt, kind, kindAt } of lookups) {
+      const id = row[idAt];
+      const table = kind ?? names.get(row[kindAt] as EntityKind);
+      row[at] = typeof id === 'string' && table ? (table.get(id) ?? null) : null;
+    }
+  };
 }
