@@ -83,6 +83,15 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
 }
 
 /**
+ * The texts of `expression` in a group joined by commas, as one text (SQLite's group_concat;
+ * PostgreSQL's string_agg), in the order the group's other aggregates see its rows. NULLs are
+ * left out, so the column must hold none where the texts are to line up with other arrays.
+ */
+export function concatenated(expression: SQL | AnySQLiteColumn): SQL<string | null> {
+  return sql<string | null>`group_concat(${expression}, ',')`;
+}
+
+/**
  * `column` is one of the values of a JSON array given as one parameter (SQLite's json_each;
  * PostgreSQL: `= any(…)` of an array parameter). A statement over a varying set of ids can then be
  * prepared once, where an IN list needs new SQL for each length.

@@ -76,11 +76,13 @@ export const conversations = sqliteTable(
     /** Statistics, in hours, from the latest event that carried a `statistics` object. */
     ...statisticColumns,
     statisticsVersion: text('statistics_version'),
+    /** The same statistics packed as one text (packStatistics), for reading a range's values in bulk. */
+    statisticsPacked: text('statistics_packed'),
   },
   // Every conversation upsert rewrites each index: keep only what the range and "open now" queries need.
   (t) => [
     // The range index is covering: every column the analytic pages read of the conversations
-    // created in a range (the filters' dimensions, the reopen count, the statistics), so those pages
+    // created in a range (the filters' dimensions, the reopen count, the statistics, packed too), so those pages
     // scan one dense index instead of a wide row each (at 1M: statistics read 150 → 112 ms, flow
     // 87 → 60 ms a month). The price: the entry is rewritten when a conversation's status,
     // assignment or statistics change, which an upsert does anyway for the row itself.
@@ -93,6 +95,7 @@ export const conversations = sqliteTable(
       t.status,
       t.reopenCount,
       ...STATISTIC_KEYS.map((key) => t[key]),
+      t.statisticsPacked,
     ),
     index('conversations_status_idx').on(t.status, t.assignedAgentId),
   ],

@@ -1,7 +1,8 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { inJsonArray, prepareDirect, writeTransaction, type Db } from '../../db/client';
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
+import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
 import { getSetting, SETTING, setSetting } from '../settings';
 
@@ -214,38 +215,77 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '4';
+export const DERIVED_VERSION = '5';
+/** The last version whose rows this one keeps: from it, only the packed statistics (new in 5) are written. */
+const BEFORE_PACKED_STATISTICS = '4';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
  * to date, once: the column rules in one statement each, load intervals conversation by
- * conversation. At a million conversations this takes a few minutes, on the first start after
- * the upgrade.
+ * conversation, then the packed statistics of conversations that have none. At a million
+ * conversations this takes a few minutes, on the first start after the upgrade.
  */
 export function ensureDerived(db: Db, log: (message: string) => void = () => {}): void {
   if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
   writeTransaction(db, () => {
     // Another connection may have done it while this one waited for the write lock.
-    if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
+    const version = getSetting(db, SETTING.derivedVersion);
+    if (version === DERIVED_VERSION) return;
     const started = Date.now();
     const [{ n }] = [db.select({ n: count() }).from(conversations).get() ?? { n: 0 }];
     if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; minutes at a million)…`);
-    staysStatement(db, null).run();
-    previousAssignmentsStatement(db, null).run();
-    for (const statement of dimensionStatements(db, null)) statement.run();
-    db.delete(agentLoadIntervals).run();
-    const candidates = db
-      .selectDistinct({ id: conversations.conversationId })
-      .from(conversations)
-      .where(or(isNotNull(conversations.assignedAgentId), inArray(conversations.conversationId, db.select({ id: assignmentChanges.conversationId }).from(assignmentChanges).where(eq(assignmentChanges.kind, 'agent')))))
-      .orderBy(asc(conversations.conversationId))
-      .all()
-      .map((row) => row.id);
-    const s = statementsFor(db);
-    for (let i = 0; i < candidates.length; i += CHUNK) {
-      refreshLoadIntervals(s, { ids: JSON.stringify(candidates.slice(i, i + CHUNK)) });
-    }
+    if (version !== BEFORE_PACKED_STATISTICS) rebuildHistoryRows(db);
+    const packed = backfillPackedStatistics(db);
     setSetting(db, SETTING.derivedVersion, DERIVED_VERSION);
-    if (candidates.length > 0) log(`derived rows brought up to date for ${candidates.length} conversations in ${Date.now() - started} ms`);
+    if (n > 0) log(`derived rows brought up to date (${packed} conversations' statistics packed) in ${Date.now() - started} ms`);
   });
+}
+
+/** Every derived row of the change history: stays, previous assignments, dimensions, load intervals. */
+function rebuildHistoryRows(db: Db): void {
+  staysStatement(db, null).run();
+  previousAssignmentsStatement(db, null).run();
+  for (const statement of dimensionStatements(db, null)) statement.run();
+  db.delete(agentLoadIntervals).run();
+  const candidates = db
+    .selectDistinct({ id: conversations.conversationId })
+    .from(conversations)
+    .where(or(isNotNull(conversations.assignedAgentId), inArray(conversations.conversationId, db.select({ id: assignmentChanges.conversationId }).from(assignmentChanges).where(eq(assignmentChanges.kind, 'agent')))))
+    .orderBy(asc(conversations.conversationId))
+    .all()
+    .map((row) => row.id);
+  const s = statementsFor(db);
+  for (let i = 0; i < candidates.length; i += CHUNK) {
+    refreshLoadIntervals(s, { ids: JSON.stringify(candidates.slice(i, i + CHUNK)) });
+  }
+}
+
+/**
+ * `statistics_packed` of the conversations stored before it existed, from their fourteen columns
+ * (packStatistics, as ingest writes it). Read in pages of the primary key: a million rows do not
+ * sit in memory at once. Returns how many were written.
+ */
+function backfillPackedStatistics(db: Db): number {
+  const c = conversations;
+  const statistics = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, c[key]])) as { [K in StatisticKey]: (typeof c)[K] };
+  const page = db
+    .select({ id: c.conversationId, ...statistics })
+    .from(c)
+    .where(and(isNull(c.statisticsPacked), gt(c.conversationId, sql.placeholder('after'))))
+    .orderBy(asc(c.conversationId))
+    .limit(CHUNK * 10)
+    .prepare();
+  const update = db
+    .update(c)
+    .set({ statisticsPacked: sql`${sql.placeholder('packed')}` })
+    .where(eq(c.conversationId, sql.placeholder('id')))
+    .prepare();
+  let written = 0;
+  for (let after = ''; ; ) {
+    const rows = page.all({ after });
+    if (rows.length === 0) return written;
+    for (const row of rows) update.run({ id: row.id, packed: packStatistics(row) });
+    written += rows.length;
+    after = rows[rows.length - 1]!.id;
+  }
 }

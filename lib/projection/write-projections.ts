@@ -15,7 +15,7 @@ import {
   type NewMessage,
   sources,
 } from '../../db/schema';
-import { STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
+import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import { refreshDerived } from './derived';
 import type { ConversationCounters, ConversationSnapshot, EventProjection } from './project-event';
 
@@ -161,7 +161,7 @@ const STATISTIC_KEY_SET = new Set<string>(STATISTIC_KEYS);
  */
 function upsertConversationStatement(db: Db) {
   const columns = getTableColumns(conversations) as Record<string, SQLiteColumn>;
-  const statisticKeys = new Set<string>([...STATISTIC_KEYS, 'statisticsVersion']);
+  const statisticKeys = new Set<string>([...STATISTIC_KEYS, 'statisticsVersion', 'statisticsPacked']);
   const newer = sql`${excluded(conversations.version)} > ${conversations.version}`;
   const newerStatistics = sql`${excluded(conversations.statisticsVersion)} > coalesce(${conversations.statisticsVersion}, '')`;
   const set: Record<string, SQL> = {};
@@ -184,6 +184,8 @@ function conversationColumn(key: string): (row: MergedConversation) => unknown {
   if (COUNTER_KEYS.has(key)) return (row) => row.counters[key as keyof ConversationCounters];
   if (key === 'createSeen') return (row) => row.createSeen;
   if (key === 'statisticsVersion') return (row) => row.statistics?.version ?? null;
+  // Never null, so a range's packed statistics line up with its other columns when concatenated.
+  if (key === 'statisticsPacked') return (row) => packStatistics(row.statistics?.values ?? null);
   if (STATISTIC_KEY_SET.has(key)) return (row) => row.statistics?.values[key as StatisticKey] ?? null;
   return (row) => row.snapshot[key as keyof ConversationSnapshot];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
+import { STATISTIC_KEYS } from '@/lib/events/statistics';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { DERIVED_VERSION, ensureDerived } from '@/lib/projection/derived';
 import { loadIntervals, type HistoryChange } from '@/lib/queries/load-timeline';
@@ -82,6 +83,8 @@ const storedIntervals = (db: Db) => sortIntervals(db.$client.prepare('select con
 const storedNextAt = (db: Db) =>
   new Map((db.$client.prepare('select event_id, next_at from status_transitions').all() as Transition[]).map((row) => [row.event_id, row.next_at]));
 
+const storedPacked = (db: Db) => db.$client.prepare('select conversation_id, statistics_packed from conversations order by 1').all();
+
 describe('derived history', () => {
   const random = seeded(11);
   const orders: [string, unknown[], number][] = [
@@ -139,6 +142,13 @@ describe('derived history', () => {
     }
   });
 
+  it.each(results.map((r) => [r.name, r.db] as const))('packed statistics read back as the fourteen columns, nulls included (%s)', (_name, db) => {
+    const rows = db.$client.prepare(`select statistics_packed, ${STATISTIC_KEYS.join(', ')} from conversations`).all() as Record<string, number | string | null>[];
+    expect(rows.filter((row) => row.first_response_time_chrs !== null).length).toBeGreaterThan(10);
+    const wrong = rows.filter((row) => JSON.stringify(JSON.parse(`[${row.statistics_packed}]`)) !== JSON.stringify(STATISTIC_KEYS.map((key) => row[key])));
+    expect(wrong).toEqual([]);
+  });
+
   it('arrival order and batching change nothing', () => {
     const [first, ...others] = results.map((r) => ({ intervals: storedIntervals(r.db), transitions: r.db.$client.prepare('select * from status_transitions order by event_id').all() }));
     for (const other of others) {
@@ -153,11 +163,11 @@ describe('derived history', () => {
     ingestInBatches(live, events, 50);
     const dimensions = (db: Db) =>
       db.$client.prepare('select event_id, kind, channel_id, source, previous_assigned_at, previous_reassigned_at from assignment_changes order by 1, 2').all();
-    const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live), dimensions: dimensions(live) };
+    const expected = { intervals: storedIntervals(live), nextAt: storedNextAt(live), dimensions: dimensions(live), packed: storedPacked(live) };
     expect(getSetting(live, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
     // What an older version left: the new column empty, the new table empty, no version.
     live.$client.exec(
-      'update status_transitions set next_at = null, channel_id = null, source = null; update assignment_changes set channel_id = null, source = null, previous_assigned_at = null, previous_reassigned_at = null; delete from agent_load_intervals',
+      'update status_transitions set next_at = null, channel_id = null, source = null; update assignment_changes set channel_id = null, source = null, previous_assigned_at = null, previous_reassigned_at = null; delete from agent_load_intervals; update conversations set statistics_packed = null',
     );
     setSetting(live, SETTING.derivedVersion, '0');
     live.$client.close();
@@ -168,12 +178,30 @@ describe('derived history', () => {
     expect(storedIntervals(upgraded)).toEqual(expected.intervals);
     expect(storedNextAt(upgraded)).toEqual(expected.nextAt);
     expect(dimensions(upgraded)).toEqual(expected.dimensions);
+    expect(storedPacked(upgraded)).toEqual(expected.packed);
     // Says it starts (it can take minutes) and when it is done.
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatch(/bringing derived rows up to date for \d+ conversations/);
-    expect(messages[1]).toMatch(/derived rows brought up to date for \d+ conversations in \d+ ms/);
+    expect(messages[1]).toMatch(/derived rows brought up to date \(\d+ conversations' statistics packed\) in \d+ ms/);
     // Already current: nothing is redone.
     ensureDerived(upgraded, (message) => messages.push(message));
     expect(messages).toHaveLength(2);
+  });
+
+  it('from version 4, only the packed statistics are written: the history rows stay as they are', () => {
+    const path = tempDatabasePath('derived-packed-upgrade');
+    const live = openDatabase(path);
+    ingestInBatches(live, events, 50);
+    const expected = storedPacked(live);
+    live.$client.exec('update conversations set statistics_packed = null; update status_transitions set next_at = -1');
+    setSetting(live, SETTING.derivedVersion, '4');
+    live.$client.close();
+
+    const upgraded = openDatabase(path, { migrate: false });
+    ensureDerived(upgraded);
+    expect(storedPacked(upgraded)).toEqual(expected);
+    // A version-4 database's history rows are current: not recomputed (the marker stays).
+    expect((upgraded.$client.prepare('select count(*) as n from status_transitions where next_at = -1').get() as { n: number }).n).toBeGreaterThan(0);
+    expect(getSetting(upgraded, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
   });
 });

@@ -1,0 +1,3 @@
+DROP INDEX `conversations_range_idx`;--> statement-breakpoint
+ALTER TABLE `conversations` ADD `statistics_packed` text;--> statement-breakpoint
+CREATE INDEX `conversations_range_idx` ON `conversations` (`created_at`,`channel_id`,`source`,`assigned_group_id`,`assigned_agent_id`,`status`,`reopen_count`,`first_response_time_bhrs`,`first_response_time_chrs`,`resolution_time_bhrs`,`resolution_time_chrs`,`wait_time_bhrs`,`wait_time_chrs`,`first_agent_assignment_time_bhrs`,`first_agent_assignment_time_chrs`,`first_group_assignment_time_bhrs`,`first_group_assignment_time_chrs`,`agent_reassignment_time_bhrs`,`agent_reassignment_time_chrs`,`group_reassignment_time_bhrs`,`group_reassignment_time_chrs`,`statistics_packed`);
