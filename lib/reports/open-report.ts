@@ -34,17 +34,19 @@ export function openReport(name: ReportName, filters: Filters, options: { databa
     } else {
       const report = ROW_REPORTS[name];
       const query = report.query(connection.db, filters);
-      const header = Object.keys(query._.selectedFields);
-      const times = report.times.map((column) => header.indexOf(column));
-      const fillNames = nameFiller(connection.db, header, report.names ?? []);
+      const selected = Object.keys(query._.selectedFields);
+      const times = report.times.map((column) => selected.indexOf(column));
+      const fillNames = nameFiller(connection.db, selected, report.names ?? []);
+      const packed = report.packed ? { at: selected.indexOf(report.packed.column), cells: report.packed.cells } : null;
       const cursor = connection.cursor(query);
       source = {
-        header,
+        header: report.packed ? selected.flatMap((column) => (column === report.packed!.column ? report.packed!.header : [column])) : selected,
         next() {
           const row = cursor.next() as Cell[] | undefined;
           if (row) {
             for (const i of times) row[i] = isoTime(row[i]);
             fillNames(row);
+            if (packed) row[packed.at] = packed.cells(row[packed.at]);
           }
           return row;
         },

@@ -2,14 +2,16 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvLines, isoTime, type Cell } from '@/lib/reports/csv';
+import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '@/lib/events/statistics';
+import { csvLines, isoTime } from '@/lib/reports/csv';
+import { statisticsCells } from '@/lib/reports/row-reports';
 
 // The writer is checked against csv-stringify (the well-kept library it stands in for, for speed)
 // and read back with csv-parse, for arbitrary rows: text made of the characters that matter
 // (separators, quotes, CR, LF, tab, formula starters, full-width forms, non-ASCII) and numbers.
 const tricky = fc.constantFrom(',', '"', '\r', '\n', '\t', '=', '+', '-', '@', "'", ' ', 'a', 'Z', '9', '.', 'é', '中', '\u200B', '\u200F', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20', '😀');
 const text = fc.oneof(fc.array(tricky, { maxLength: 12 }).map((chars) => chars.join('')), fc.string({ unit: 'binary', maxLength: 12 }));
-const cell: fc.Arbitrary<Cell> = fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(null));
+const cell: fc.Arbitrary<string | number | null> = fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.constant(null));
 const rows = fc.array(fc.array(cell, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 });
 
 const escaped = (value: string) => (/^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value);
@@ -51,5 +53,18 @@ describe('CSV writer', () => {
     expect(isoTime(null)).toBeNull();
     expect(isoTime('=not a time')).toBe('=not a time');
     expect(csvLines([[isoTime('=not a time')]])).toBe("'=not a time\r\n");
+  });
+
+  it('writes a conversation\'s packed statistics exactly as it writes the fourteen values', () => {
+    const value = fc.oneof(fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: STATISTIC_KEYS.length, maxLength: STATISTIC_KEYS.length }), (values) => {
+        const statistics = Object.fromEntries(STATISTIC_KEYS.map((key, k) => [key, values[k]!])) as Record<StatisticKey, number | null>;
+        // -0 is stored and packed as 0 (JSON has no -0): compare with what the columns would read back.
+        const columns = values.map((v) => (v === 0 ? 0 : v));
+        expect(csvLines([['id', statisticsCells(packStatistics(statistics)), 'end']])).toBe(csvLines([['id', ...columns, 'end']]));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
