@@ -3,6 +3,7 @@ import { jsonArrayOf, type Db } from '../../db/client';
 import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
+import { distinctName, sharedNames } from './entity-names';
 import {
   dayBucketsOf,
   HOUR,
@@ -70,6 +71,8 @@ export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
   const inChosenGroups = (groupIds: string[]) => filters.groups.length === 0 || groupIds.some((g) => filters.groups.includes(g));
   const rows: AgentNow[] = [];
   const seen = new Set<string>();
+  // Two agents of one name are told apart by their id, as everywhere else (entity-names.ts).
+  const shared = sharedNames(db, 'agent');
   for (const agent of known) {
     const groupIds = parseIds(agent.groupIds);
     const open = openByAgent.get(agent.id) ?? 0;
@@ -78,7 +81,7 @@ export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
     seen.add(agent.id);
     rows.push({
       id: agent.id,
-      name: agent.name ?? agent.id,
+      name: agent.name ? distinctName(agent.id, agent.name, shared) : agent.id,
       capacity: agent.maxActiveConv,
       open,
       overloaded: agent.maxActiveConv !== null && open > agent.maxActiveConv,
@@ -124,6 +127,7 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
   const known = db.select().from(groups).orderBy(asc(groups.id)).all();
   const counts = new Map(rows.map((r) => [r.groupId, r]));
   const result: GroupNow[] = [];
+  const shared = sharedNames(db, 'group');
   for (const group of known) {
     const row = counts.get(group.id);
     if (!row && filters.groups.length > 0 && !filters.groups.includes(group.id)) continue;
@@ -132,7 +136,7 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
     const capacities = members.map((id) => capacityOf.get(id)).filter((c): c is number => typeof c === 'number');
     result.push({
       id: group.id,
-      name: group.name ?? group.id,
+      name: group.name ? distinctName(group.id, group.name, shared) : group.id,
       open: row?.open ?? 0,
       unassigned: row?.unassigned ?? 0,
       capacity: capacities.length ? capacities.reduce((s, c) => s + c, 0) : null,

@@ -100,6 +100,17 @@ describe('open conversations per agent now', () => {
   });
 });
 
+describe('names shared by two agents or two groups', () => {
+  it('are told apart by their ids, as on every other page', () => {
+    const twins = openDatabase(tempDatabasePath('agent-load-names'));
+    ingestEnvelopes(twins, scenario());
+    // As if the payloads had named Ben "Ada" and the group Sales "Support".
+    twins.$client.exec("update agents set name = 'Ada' where id = 'agent-ben'; update groups set name = 'Support' where id = 'g2'");
+    expect(getAgentsNow(twins, filters('')).map((a) => a.name)).toEqual(['Ada (agent-ad)', 'Ada (agent-be)']);
+    expect(getGroupsNow(twins, filters('')).map((g) => g.name)).toEqual(['Support (g1)', 'Support (g2)']);
+  });
+});
+
 describe('load over time', () => {
   it('rebuilds the hour-by-hour load through assignment, reassignment, resolution, reopening and unassignment', () => {
     const load = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02'), NOW);
