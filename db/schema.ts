@@ -82,10 +82,10 @@ export const conversations = sqliteTable(
   // Every conversation upsert rewrites each index: keep only what the range and "open now" queries need.
   (t) => [
     // The range index is covering: every column the analytic pages read of the conversations
-    // created in a range (the filters' dimensions, the reopen count, the statistics, packed too), so those pages
-    // scan one dense index instead of a wide row each (at 1M: statistics read 150 → 112 ms, flow
-    // 87 → 60 ms a month). The price: the entry is rewritten when a conversation's status,
-    // assignment or statistics change, which an upsert does anyway for the row itself.
+    // created in a range (the filters' dimensions, the reopen count, the statistics, packed too),
+    // so those pages scan one dense index instead of a wide row each (at 1M, a month: the
+    // statistics read 150 → 112 ms before it read the packed copy, the flow 87 → 60 ms). The
+    // price: every upsert rewrites the entry, about 4 % of ingest's CPU (README, "Benchmarks").
     index('conversations_range_idx').on(
       t.createdAt,
       t.channelId,
