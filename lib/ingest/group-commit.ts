@@ -8,8 +8,16 @@ export class GroupCommit<Batch, Outcome> {
   private writing = false;
   private storingGroup = false;
 
-  /** `store` commits several batches in one transaction and says what became of each, in order. */
-  constructor(private readonly store: (batches: Batch[]) => Promise<Outcome[]> | Outcome[]) {}
+  /**
+   * `store` commits several batches in one transaction and says what became of each, in order.
+   * `gatherMs`: how long a batch that finds the writer idle waits for company before its group is
+   * stored (0: only the requests read in the same turn of the event loop). Later groups never
+   * wait: they gathered while the previous one was being stored.
+   */
+  constructor(
+    private readonly store: (batches: Batch[]) => Promise<Outcome[]> | Outcome[],
+    private readonly gatherMs = 0,
+  ) {}
 
   /** Whether a group is being stored now (its requests not answered yet). */
   get storing(): boolean {
@@ -21,8 +29,10 @@ export class GroupCommit<Batch, Outcome> {
       this.queue.push({ batch, resolve, reject });
       if (!this.writing) {
         this.writing = true;
-        // Let the requests already read in this turn of the event loop join the first group.
-        setImmediate(() => void this.drain());
+        // Let the requests already read in this turn of the event loop (and, with a gathering
+        // window, those arriving within it) join the first group.
+        if (this.gatherMs > 0) setTimeout(() => void this.drain(), this.gatherMs);
+        else setImmediate(() => void this.drain());
       }
     });
   }

@@ -34,4 +34,17 @@ describe('GroupCommit', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await commit.submit(batch(5))).toMatchObject({ accepted: 5 });
   });
+
+  it('with a gathering window, a batch that finds the writer idle waits for the ones right behind it', async () => {
+    const groups: number[][] = [];
+    const commit = new GroupCommit<PreparedBatch, IngestSummary>((batches) => {
+      groups.push(batches.map((b) => b.rows.length));
+      return batches.map(stored);
+    }, 20);
+    const first = commit.submit(batch(1));
+    await new Promise((resolve) => setTimeout(resolve, 2)); // a later turn of the event loop, within the window
+    const second = commit.submit(batch(2));
+    expect((await Promise.all([first, second])).map((s) => s.accepted)).toEqual([1, 2]);
+    expect(groups).toEqual([[1, 2]]);
+  });
 });
