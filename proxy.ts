@@ -18,7 +18,16 @@ export function proxy(request: NextRequest): NextResponse {
   const viewer = viewerOf(request.headers, appConfig().access);
 
   let response: NextResponse;
-  if (rule === 'signed-in' && !viewer) {
+  if (!decodable(pathname)) {
+    // Next.js cannot route such a path and would answer a bare 500.
+    const message = 'This address has a malformed percent escape (a % not followed by two hex digits of valid UTF-8), so it names no page.';
+    response = isApi
+      ? NextResponse.json({ error: message }, { status: 400 })
+      : new NextResponse(`<!doctype html><html lang="en"><meta charset="utf-8"><title>Bad address</title><p>${message} <a href="/">Open the dashboard</a>.</p></html>`, {
+          status: 400,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
+  } else if (rule === 'signed-in' && !viewer) {
     if (isApi) {
       response = NextResponse.json({ error: 'sign in required: open /login in a browser (the ingest token does not grant viewing)' }, { status: 401 });
     } else {
@@ -37,6 +46,16 @@ export function proxy(request: NextRequest): NextResponse {
   response.headers.set('Content-Security-Policy', csp);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
   return response;
+}
+
+/** Whether every percent escape of the path decodes (`/conversations/abc%` does not). */
+function decodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

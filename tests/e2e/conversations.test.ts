@@ -91,6 +91,12 @@ describe('conversations in the browser', () => {
       await page.getByText('No conversation with this id is stored').waitFor({ state: 'visible', timeout: 10_000 });
     }
     expect(dialogs).toBe(0);
+    // A malformed percent escape names no page: a 400 that says so, not a bare 500.
+    for (const id of ['%E0%A4%A', 'abc%']) {
+      const response = await page.goto(`${server.url}/conversations/${id}`);
+      expect(response?.status(), id).toBe(400);
+      await page.getByText('malformed percent escape').waitFor({ state: 'visible', timeout: 10_000 });
+    }
 
     // An id with characters that need escaping in a URL and in HTML still finds its conversation, as text.
     const odd = 'odd id/<b>&"x"?';
