@@ -200,7 +200,9 @@ export function getAssignmentActivity(db: Db, filters: Filters, limit = TOP_PATH
     }
   }
 
-  const names = { agent: namesOf(db, 'agent', [...topPaths.agent, ...topUnassignments.filter((m) => m.kind === 'agent')].flatMap((m) => [m.fromId, m.toId])), group: namesOf(db, 'group', [...topPaths.group, ...topUnassignments.filter((m) => m.kind === 'group')].flatMap((m) => [m.fromId, m.toId])) };
+  // Names of the agents (groups) the tables show: one lookup per kind.
+  const namesFor = (kind: AssignmentKind) => namesOf(db, kind, [...topPaths[kind], ...topUnassignments.filter((m) => m.kind === kind)].flatMap((m) => [m.fromId, m.toId]));
+  const names = { agent: namesFor('agent'), group: namesFor('group') };
   const pathsOf = (kind: AssignmentKind): ReassignmentPath[] =>
     topPaths[kind].map((m) => ({ fromId: m.fromId!, from: names[kind].get(m.fromId!)!, toId: m.toId!, to: names[kind].get(m.toId!)!, changes: m.changes }));
   return {

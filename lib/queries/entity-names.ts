@@ -4,6 +4,7 @@ import { agents, channels, groups } from '../../db/schema';
 
 const TABLES = { channel: channels, group: groups, agent: agents } as const;
 export type EntityKind = keyof typeof TABLES;
+export const ENTITY_KINDS = Object.keys(TABLES) as EntityKind[];
 
 /**
  * Display names for the given ids of channels (topics), groups or agents: the name from the
@@ -42,4 +43,13 @@ export function sharedNames(db: Db, kind: EntityKind): Set<string> {
 /** A shared name gets the start of its id after it, so two entities never read the same. */
 export function distinctName(id: string, name: string, shared: ReadonlySet<string>): string {
   return shared.has(name) ? `${name} (${id.slice(0, 8)})` : name;
+}
+
+/**
+ * Every channel's (group's, agent's) name as stored, by id, null where no payload named it: for
+ * the CSV exports, which write ids beside names and so need no suffix to tell names apart.
+ */
+export function storedNames(db: Db, kind: EntityKind): Map<string, string | null> {
+  const table = TABLES[kind];
+  return new Map(db.select({ id: table.id, name: table.name }).from(table).all().map((row) => [row.id, row.name]));
 }

@@ -1,11 +1,10 @@
+import type { Db } from '../../db/client';
 import { openReadConnection } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
+import { ENTITY_KINDS, storedNames, type EntityKind } from '../queries/entity-names';
 import { isoTime, type Cell } from './csv';
 import { arraySource, csvStream, type CsvSource } from './csv-stream';
 import type { ReportName } from './names';
-import { agents, channels, groups } from '../../db/schema';
-import type { Db } from '../../db/client';
-import type { EntityKind } from '../queries/entity-names';
 import { ROW_REPORTS, type NameColumn } from './row-reports';
 import { teamReportHeader, teamReportRows } from './team-reports';
 
@@ -63,10 +62,7 @@ export function openReport(name: ReportName, filters: Filters, options: { databa
 /** Fills a row's name columns from the channels, groups and agents tables, read once here. */
 function nameFiller(db: Db, header: readonly string[], columns: readonly NameColumn[]): (row: Cell[]) => void {
   if (columns.length === 0) return () => {};
-  const tables = { channel: channels, group: groups, agent: agents };
-  const names = new Map<string, Map<string, string | null>>(
-    Object.entries(tables).map(([kind, table]) => [kind, new Map(db.select({ id: table.id, name: table.name }).from(table).all().map((r) => [r.id, r.name]))]),
-  );
+  const names = new Map(ENTITY_KINDS.map((kind) => [kind, storedNames(db, kind)]));
   const lookups = columns.map(({ name, id, kind }) => ({
     at: header.indexOf(name),
     idAt: header.indexOf(id),
