@@ -82,6 +82,11 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
   return sql<string>`json_group_array(${expression})`;
 }
 
+/** The values of a jsonArrayOf aggregate, read back; none when the query found no row. */
+export function parseJsonArray<T>(text: string | null | undefined): T[] {
+  return text ? (JSON.parse(text) as T[]) : [];
+}
+
 /**
  * The texts of `expression` in a group joined by commas, as one text (SQLite's group_concat;
  * PostgreSQL's string_agg), in the order the group's other aggregates see its rows. NULLs are

@@ -232,7 +232,7 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     const version = getSetting(db, SETTING.derivedVersion);
     if (version === DERIVED_VERSION) return;
     const started = Date.now();
-    const [{ n }] = [db.select({ n: count() }).from(conversations).get() ?? { n: 0 }];
+    const n = db.select({ n: count() }).from(conversations).get()?.n ?? 0;
     if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; minutes at a million)…`);
     if (version !== BEFORE_PACKED_STATISTICS) rebuildHistoryRows(db);
     const packed = backfillPackedStatistics(db);

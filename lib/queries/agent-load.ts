@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { jsonArrayOf, type Db } from '../../db/client';
+import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { agentLoadIntervals, agents, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
@@ -175,10 +175,9 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
     ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, onConversation))
     : db.select(fields).from(i).where(overlapping);
   const row = query.get();
-  if (!row) return new Map();
-  const agents = JSON.parse(row.agents) as string[];
-  const starts = JSON.parse(row.starts) as (number | null)[];
-  const ends = JSON.parse(row.ends) as (number | null)[];
+  const agents = parseJsonArray<string>(row?.agents);
+  const starts = parseJsonArray<number | null>(row?.starts);
+  const ends = parseJsonArray<number | null>(row?.ends);
   // Two passes: count each agent's intervals, then fill its typed arrays, clipped to the range.
   const counts = new Map<string, number>();
   for (const agent of agents) counts.set(agent, (counts.get(agent) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import { concatenated, jsonArrayOf, type Db } from '../../db/client';
+import { concatenated, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { conversations } from '../../db/schema';
 import { STATISTIC_KEYS, STATISTICS, unpackStatistics, type Statistic, type StatisticKey } from '../events/statistics';
 import type { Filters } from '../filters/parse-filters';
@@ -60,13 +60,12 @@ export function readStatistics(db: Db, filters: Filters): StatisticRows {
     .from(conversations)
     .where(conversationsMatching(filters))
     .get();
-  const column = <T>(json: string | undefined): T[] => (json ? (JSON.parse(json) as T[]) : []);
-  const day = Int32Array.from(column<number>(row?.day));
+  const day = Int32Array.from(parseJsonArray<number>(row?.day));
   const arrays = STATISTIC_KEYS.map(() => new Float64Array(day.length));
   const read = row?.statistics ? unpackStatistics(row.statistics, arrays) : 0;
   if (read !== day.length) throw new Error(`packed statistics of ${read} conversations for ${day.length} read`);
   const values = Object.fromEntries(STATISTIC_KEYS.map((key, k) => [key, arrays[k]!])) as Record<StatisticKey, Float64Array>;
-  return { days, day, group: column(row?.group), channel: column(row?.channel), values };
+  return { days, day, group: parseJsonArray(row?.group), channel: parseJsonArray(row?.channel), values };
 }
 
 const valuesOf = (rows: StatisticRows, statistic: Statistic): BasisPair<Float64Array> => ({

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jsonArrayOf, type Db } from '../../db/client';
+import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
@@ -76,8 +76,7 @@ export function readTransitions(db: Db, filters: Filters): TransitionRows {
     .from(t)
     .$dynamic();
   const row = inActivityRange(query, t, filters).get();
-  const column = <T>(json: string | undefined): T[] => (json ? (JSON.parse(json) as T[]) : []);
-  return { days, day: column(row?.day), from: column(row?.from), to: column(row?.to), stay: column(row?.stay) };
+  return { days, day: parseJsonArray(row?.day), from: parseJsonArray(row?.from), to: parseJsonArray(row?.to), stay: parseJsonArray(row?.stay) };
 }
 
 /** The matrix (how many times each `from → to` happened) and the transitions per day by status entered. */
