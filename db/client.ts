@@ -129,8 +129,10 @@ export function setBusyTimeout(db: Db, ms: number): void {
  * portable source of it), but it runs on the driver directly with positional parameters, bound by
  * a column order worked out once. drizzle's prepared queries look every placeholder up by name
  * through generic checks on each call, which at thousands of rows a second was about 15% of the
- * ingest CPU. Values go through each column's encoder exactly as drizzle's would (so a boolean
- * column stores true as 1, and false or null as 0); a value left out is bound as null.
+ * ingest CPU. Values go through each column's encoder as drizzle's would (a boolean column stores
+ * true as 1, false as 0), except null, which stays null as it does in drizzle's builder with
+ * literal values: its prepared statements pass null through the encoder too, and a boolean column
+ * then stored an absent flag as false. A value left out is bound as null.
  */
 export type DirectStatement<Row> = {
   run(row: Row): void;
@@ -154,7 +156,10 @@ export function prepareDirect<Row>(
     if (is(param, Param) && is(param.value, Placeholder)) {
       const value = read(param.value.name);
       const encoder = param.encoder;
-      return (row) => encoder.mapToDriverValue(value(row) ?? null);
+      return (row) => {
+        const v = value(row);
+        return v === null || v === undefined ? null : encoder.mapToDriverValue(v);
+      };
     }
     if (is(param, Placeholder)) {
       const value = read(param.name);

@@ -5,6 +5,7 @@ import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions
 import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
 import { getSetting, SETTING, setSetting } from '../settings';
+import { restoreUnsentEntityFlags } from './unsent-flags';
 
 /**
  * Facts that depend on a conversation's whole history rather than on one event, kept current at
@@ -215,15 +216,18 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '5';
-/** The last version whose rows this one keeps: from it, only the packed statistics (new in 5) are written. */
+export const DERIVED_VERSION = '6';
+/** From 4, the history rows are current: only the packed statistics (new in 5) are written. */
 const BEFORE_PACKED_STATISTICS = '4';
+/** From 5, only the flags of agents, groups and channels are re-read (unsent-flags.ts, new in 6). */
+const BEFORE_UNSENT_FLAGS = '5';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
  * to date, once: the column rules in one statement each, load intervals conversation by
- * conversation, then the packed statistics of conversations that have none. At a million
- * conversations this takes a few minutes, on the first start after the upgrade.
+ * conversation, then the packed statistics of conversations that have none, then the flags of
+ * agents, groups and channels. At a million conversations this takes a few minutes, on the first
+ * start after the upgrade (from version 5: under a second).
  */
 export function ensureDerived(db: Db, log: (message: string) => void = () => {}): void {
   if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
@@ -234,10 +238,11 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     const started = Date.now();
     const n = db.select({ n: count() }).from(conversations).get()?.n ?? 0;
     if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; minutes at a million)…`);
-    if (version !== BEFORE_PACKED_STATISTICS) rebuildHistoryRows(db);
-    const packed = backfillPackedStatistics(db);
+    if (version !== BEFORE_PACKED_STATISTICS && version !== BEFORE_UNSENT_FLAGS) rebuildHistoryRows(db);
+    const packed = version === BEFORE_UNSENT_FLAGS ? 0 : backfillPackedStatistics(db);
+    const entities = restoreUnsentEntityFlags(db);
     setSetting(db, SETTING.derivedVersion, DERIVED_VERSION);
-    if (n > 0) log(`derived rows brought up to date (${packed} conversations' statistics packed) in ${Date.now() - started} ms`);
+    if (n > 0) log(`derived rows brought up to date (${packed} conversations' statistics packed, ${entities} agents, groups and channels re-read) in ${Date.now() - started} ms`);
   });
 }
 

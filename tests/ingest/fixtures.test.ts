@@ -151,6 +151,10 @@ describe('each fixture, posted on its own, becomes the expected rows', () => {
       },
     ]);
     expect(JSON.stringify(query('select * from messages'))).not.toContain('需要帮助');
+    // The fixtures' messages carry none of the first-message flags: unknown, not false.
+    expect(query('select distinct is_first_message, is_agent_first_response, is_agent_interim_first_response from messages')).toEqual([
+      { is_first_message: null, is_agent_first_response: null, is_agent_interim_first_response: null },
+    ]);
   });
 });
 
@@ -169,6 +173,10 @@ describe('the same conversation delivered newest first', () => {
     ]);
     expect((db.prepare('select count(*) as n from status_transitions').get() as { n: number }).n).toBe(3);
     expect((db.prepare('select count(*) as n from assignment_changes').get() as { n: number }).n).toBe(5);
+    // Chen Wei is only an actor in 01–05 (07 carries the full record): whether they are logged in is unknown, not "no".
+    expect(db.prepare("select name, login_status, is_deactivated, is_deleted from agents where id = '51431193-e6c3-4339-9a2b-8f1ff1fd42a2'").all()).toEqual([
+      { name: 'Chen Wei', login_status: null, is_deactivated: null, is_deleted: null },
+    ]);
     db.close();
   });
 });

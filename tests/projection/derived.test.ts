@@ -5,7 +5,7 @@ import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { DERIVED_VERSION, ensureDerived } from '@/lib/projection/derived';
 import { loadIntervals, type HistoryChange } from '@/lib/queries/load-timeline';
 import { getSetting, SETTING, setSetting } from '@/lib/settings';
-import { streamLines } from '../helpers/fixtures';
+import { FIXTURE_FILES, fixtureText, streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
 
 /*
@@ -182,7 +182,7 @@ describe('derived history', () => {
     // Says it starts (it can take minutes) and when it is done.
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatch(/bringing derived rows up to date for \d+ conversations/);
-    expect(messages[1]).toMatch(/derived rows brought up to date \(\d+ conversations' statistics packed\) in \d+ ms/);
+    expect(messages[1]).toMatch(/derived rows brought up to date \(\d+ conversations' statistics packed, \d+ agents, groups and channels re-read\) in \d+ ms/);
     // Already current: nothing is redone.
     ensureDerived(upgraded, (message) => messages.push(message));
     expect(messages).toHaveLength(2);
@@ -201,6 +201,39 @@ describe('derived history', () => {
     ensureDerived(upgraded);
     expect(storedPacked(upgraded)).toEqual(expected);
     // A version-4 database's history rows are current: not recomputed (the marker stays).
+    expect((upgraded.$client.prepare('select count(*) as n from status_transitions where next_at = -1').get() as { n: number }).n).toBeGreaterThan(0);
+    expect(getSetting(upgraded, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
+  });
+
+  it('from version 5, flags stored false though never sent are null again; flags sent stay as sent', () => {
+    const path = tempDatabasePath('derived-flags-upgrade');
+    const live = openDatabase(path);
+    // An agent seen only as an actor (nothing known of their login), beside the stream's agents, whose flags are sent.
+    const byActor = JSON.parse(fixtureText(FIXTURE_FILES[2]!)) as { data: { actor: { id: string } } };
+    byActor.data.actor.id = 'agent-seen-only-as-actor';
+    ingestInBatches(live, [byActor, ...events], 50);
+    const flags = (db: Db) => ({
+      agents: db.$client.prepare('select id, login_status, is_deactivated, is_deleted from agents order by id').all(),
+      groups: db.$client.prepare('select id, is_deactivated, auto_assignment_enabled from groups order by id').all(),
+      channels: db.$client.prepare('select id, enabled, public from channels order by id').all(),
+    });
+    const expected = flags(live);
+    expect(expected.agents.some((a: any) => a.login_status === null)).toBe(true);
+    expect(expected.agents.some((a: any) => a.is_deleted === 0)).toBe(true);
+    // What a version-5 database holds: every unsent flag stored as false.
+    live.$client.exec(`
+      update agents set login_status = coalesce(login_status, 0), is_deactivated = coalesce(is_deactivated, 0), is_deleted = coalesce(is_deleted, 0);
+      update groups set is_deactivated = coalesce(is_deactivated, 0), auto_assignment_enabled = coalesce(auto_assignment_enabled, 0);
+      update channels set enabled = coalesce(enabled, 0), public = coalesce(public, 0);
+      update status_transitions set next_at = -1;`);
+    expect(flags(live)).not.toEqual(expected);
+    setSetting(live, SETTING.derivedVersion, '5');
+    live.$client.close();
+
+    const upgraded = openDatabase(path, { migrate: false });
+    ensureDerived(upgraded);
+    expect(flags(upgraded)).toEqual(expected);
+    // Nothing else is recomputed from version 5 (the marker stays).
     expect((upgraded.$client.prepare('select count(*) as n from status_transitions where next_at = -1').get() as { n: number }).n).toBeGreaterThan(0);
     expect(getSetting(upgraded, SETTING.derivedVersion)).toBe(DERIVED_VERSION);
   });

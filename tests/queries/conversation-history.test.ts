@@ -24,7 +24,7 @@ const group = { id: 'g1', name: 'Support <b>' };
 const ada = { id: 'a1', first_name: 'Ada', last_name: 'Lovelace' };
 const bob = { id: 'a2', first_name: 'Bob' };
 const m1 = { id: 'm1', actor_type: 'user', actor_id: 'u1', message_type: 'normal', message_source: 'web', created_time: '2026-10-07T09:00:00Z', is_first_message: true, message_parts: [{ text: { content: 'secret text' } }] };
-const m2 = { id: 'm2', actor_type: 'agent', actor_id: 'a2', message_type: 'normal', created_time: '2026-10-07T09:40:00Z', is_agent_first_response: true };
+const m2 = { id: 'm2', actor_type: 'agent', actor_id: 'a2', message_type: 'normal', created_time: '2026-10-07T09:40:00Z', is_first_message: false, is_agent_first_response: true };
 const update = (spec: Omit<ConversationSpec, 'id' | 'created'>) => envelope({ ...base, event: 'onConversationUpdate', ...spec });
 
 const E1 = envelope({ ...base, actor: user, messages: [m1] });
@@ -94,8 +94,9 @@ describe('conversation history', () => {
   it('keeps message metadata and the raw payload, never iparams', () => {
     const history = getConversationHistory(db, ID)!;
     const m2Entry = history.timeline.find((e) => e.kind === 'message' && e.id === 'm2');
-    expect(m2Entry).toMatchObject({ actorType: 'agent', actorId: 'a2', isAgentFirstResponse: true });
-    expect(history.timeline.find((e) => e.kind === 'message' && e.id === 'm1')).toMatchObject({ actorType: 'user', isFirstMessage: true, messageSource: 'web' });
+    // A flag sent false stays false; a flag not sent stays unknown (null), not false.
+    expect(m2Entry).toMatchObject({ actorType: 'agent', actorId: 'a2', isFirstMessage: false, isAgentFirstResponse: true });
+    expect(history.timeline.find((e) => e.kind === 'message' && e.id === 'm1')).toMatchObject({ actorType: 'user', isFirstMessage: true, isAgentFirstResponse: null, messageSource: 'web' });
     expect(JSON.stringify(m2Entry)).not.toContain('secret text');
     const created = history.timeline[0] as EventEntry;
     expect(JSON.parse(created.payload)).toMatchObject({ event: 'onConversationCreate', data: { conversation: { conversation_id: ID } } });
