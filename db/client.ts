@@ -119,6 +119,16 @@ export function checkpoint(db: Db): void {
   db.$client.pragma('wal_checkpoint(PASSIVE)');
 }
 
+/**
+ * Tests' storage faults (lib/ingest/writer-worker.ts): the database may not grow past `maxPages`
+ * pages (writes then fail as on a full disk), and `readOnly` makes the connection refuse writes.
+ * With PostgreSQL, a tablespace quota and a read-only role would stand in for them.
+ */
+export function limitWrites(db: Db, limits: { maxPages: number; readOnly: boolean }): void {
+  db.$client.pragma(`max_page_count = ${Math.floor(limits.maxPages)}`);
+  db.$client.pragma(`query_only = ${limits.readOnly ? 1 : 0}`);
+}
+
 /** How long a connection waits for another one's write lock before it fails with SQLITE_BUSY. */
 export function setBusyTimeout(db: Db, ms: number): void {
   db.$client.pragma(`busy_timeout = ${Math.floor(ms)}`);

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { openDatabase, setAutoCheckpoint, type Db } from '../../db/client';
+import { limitWrites, openDatabase, setAutoCheckpoint, type Db } from '../../db/client';
 import { combineParts, preparePart, type BodyPart, type PreparedPart } from './body-parts';
 import { storeBatches, type IngestSummary, type PreparedBatch } from './ingest-envelopes';
 import type { PreparedMessage } from './preparer-worker';
@@ -71,8 +71,7 @@ function applyInjectedFaults(connection: Db): void {
   } catch {
     // no limit file: the default
   }
-  connection.$client.pragma(`max_page_count = ${Math.floor(limit)}`);
-  connection.$client.pragma(`query_only = ${fs.existsSync(`${databasePath}.read-only`) ? 1 : 0}`);
+  limitWrites(connection, { maxPages: limit, readOnly: fs.existsSync(`${databasePath}.read-only`) });
 }
 
 /**
