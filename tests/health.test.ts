@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamLines } from './helpers/fixtures';
 import { postEvents, postStream, startServer, type TestServer } from './helpers/server';
+import { tempDir } from './helpers/temp';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -29,7 +29,7 @@ describe('GET /api/health', () => {
   });
 
   it('answers 503 while the database cannot be opened, and recovers when it can', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-broken-'));
+    const dir = tempDir('broken');
     const blocker = path.join(dir, 'not-a-folder');
     fs.writeFileSync(blocker, 'a file where the database folder should be');
     const server = await startServer({ databasePath: path.join(blocker, 'dashboard.db'), requireHealthy: false });

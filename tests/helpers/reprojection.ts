@@ -1,17 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '@/db/client';
 import { reprojectAll } from '@/lib/projection/reproject';
 import { projectionSnapshot } from './db';
+import { tempDir } from './temp';
 
 /**
  * The projections a fresh reprojection of the raw events gives: a consistent copy of the live
  * database (SQLite's backup, safe while the server runs), rebuilt with lib/projection/reproject.ts.
  */
 export async function reprojectedSnapshot(databasePath: string): Promise<Record<string, unknown[]>> {
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-reproject-')), 'copy.db');
+  const copy = path.join(tempDir('reproject'), 'copy.db');
   const source = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
     await source.backup(copy);

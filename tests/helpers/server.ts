@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../scripts/free-port';
+import { tempDir } from './temp';
 
 // Tests take it from here, with the rest of the server helpers.
 export { freePort };
@@ -23,8 +23,7 @@ export type TestServer = {
 };
 
 export function tempDatabasePath(label = 'db'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dashboard-${label}-`));
-  return path.join(dir, 'dashboard.db');
+  return path.join(tempDir(label), 'dashboard.db');
 }
 
 /**

@@ -2,14 +2,12 @@
  * `npm run import -- FILE --url URL`: the CLI (a child process) sends the file to the real
  * dashboard (the production build, started by startServer with its own database).
  */
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { freePort, startServer, TEST_TOKEN, type TestServer } from '../helpers/server';
-import { runImport, streamAsArray, streamWithProblems, summaryCounts, tempDir, writeFile } from './files';
+import { runImport, streamAsArray, streamWithProblems, summaryCounts, importDir, writeFile } from './files';
 
-const dir = tempDir('http');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = importDir('http');
 const problems = streamWithProblems();
 const ndjsonFile = writeFile(dir, 'stream.ndjson', problems.text);
 const arrayGzipFile = writeFile(dir, 'stream.json.gz', streamAsArray().text, { gzip: true });

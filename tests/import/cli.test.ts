@@ -5,13 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { streamLines } from '../helpers/fixtures';
-import { generateLargeFile, runImport, streamAsArray, streamWithProblems, summaryCounts, tempDir, writeFile } from './files';
+import { generateLargeFile, runImport, streamAsArray, streamWithProblems, summaryCounts, importDir, writeFile } from './files';
 
-const dir = tempDir('cli');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = importDir('cli');
 const problems = streamWithProblems();
 const ndjsonFile = writeFile(dir, 'stream.ndjson', problems.text);
 // gzip, under a name that does not say so: recognised from the content

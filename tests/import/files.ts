@@ -1,17 +1,15 @@
 /** Building import files for the tests (and for measuring by hand: see generateLargeFile). */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { EnvelopeFactory } from '../../scripts/bench/events';
 import { readFixture, streamLines } from '../helpers/fixtures';
 import { ROOT } from '../helpers/server';
+import { tempDir } from '../helpers/temp';
 
-export function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `dashboard-import-${label}-`));
-}
+export const importDir = (label: string): string => tempDir(`import-${label}`);
 
 /** A valid envelope of its own (fixture 03 on a fresh conversation), with `status` made a number: a validation rejection. */
 export function invalidEnvelope(): string {

@@ -2,15 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FatalImportError } from '@/lib/import/errors';
 import { JsonArrayReader, JsonArraySyntaxError } from '@/lib/import/json-array';
 import { openEnvelopeSource, type SourceRecord } from '@/lib/import/read-envelopes';
 import { streamLines } from '../helpers/fixtures';
-import { tempDir } from './files';
+import { importDir } from './files';
 
-const dir = tempDir('reader');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = importDir('reader');
 
 async function read(name: string, content: string | Buffer): Promise<{ records: SourceRecord[]; format: string; gzip: boolean; sizeBytes: number; bytesRead: number }> {
   const file = path.join(dir, name);
