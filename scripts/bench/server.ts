@@ -2,14 +2,14 @@
  * The server under test: the production build (`next start`) on a free local port, with a fresh
  * temporary SQLite database, an ingest token, and the baseline route switched on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { newestSourceMtime } from '../build-state';
-import { freePort } from '../free-port';
+import { freePort, stopProcess, waitForHealth } from '../server-process';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const NEXT_BIN = path.join(ROOT, 'node_modules', '.bin', 'next');
@@ -170,38 +170,11 @@ export async function startBenchServer(options: StartOptions = {}): Promise<Benc
     databaseBytes: () =>
       ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(databasePath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0),
     stop: () => {
-      stopped ??= stopProcess(child).finally(removeDir);
+      // 15 s: a server writing a --cpu-prof profile needs a moment.
+      stopped ??= stopProcess(child, 15_000).finally(removeDir);
       return stopped;
     },
   };
-}
-
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${url}/api/health`);
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server did not answer GET /api/health with 200 within 60 s:\n${output()}`);
-}
-
-/** SIGTERM, then SIGKILL after 15 s (a server writing a --cpu-prof profile needs a moment). */
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** USER_HZ, the unit of the /proc times: 100 on every Linux platform Node supports. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../scripts/free-port';
+import { freePort, stopProcess, waitForHealth } from '../../scripts/server-process';
 import { tempDir } from './temp';
 
 // Tests take it from here, with the rest of the server helpers.
@@ -65,34 +65,13 @@ export async function startServer(
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => output, options.requireHealthy ?? true);
-  return { url, process: child, databasePath, output: () => output, stop: () => stopProcess(child) };
-}
-
-/** Waits for /api/health to answer 200 (or, when `requireHealthy` is false, to answer at all). */
-async function waitForHealth(url: string, child: ChildProcess, output: () => string, requireHealthy: boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.status === 200 || !requireHealthy) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitForHealth(url, child, () => output, { requireHealthy: options.requireHealthy });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become healthy within 60 s:\n${output()}`);
-}
-
-export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  return { url, process: child, databasePath, output: () => output, stop: () => stopProcess(child) };
 }
 
 /** POST to /api/events with the test token (unless `headers` says otherwise). */
