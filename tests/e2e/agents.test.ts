@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
 import { updateEvent } from '../helpers/envelopes';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { postEvents, postStream } from '../helpers/server';
 
 const CHEN_WEI = '51431193-e6c3-4339-9a2b-8f1ff1fd42a2'; // capacity 3, holds 2 conversations in the stream
 const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // a channel (topic) of the stream
@@ -12,10 +12,7 @@ const agentRow = (page: Page, name: string) => page.locator(`table.agents-now tr
 const cells = async (page: Page, name: string) => (await agentRow(page, name).locator('td').allTextContents()).map((t) => t.trim());
 
 describe('agent load page in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const live = serverAndBrowser(async (server) => {
     expect((await postStream(server)).status).toBe(200);
     // Nobody is over capacity in the stream: two more conversations for Chen Wei make 4 of 3.
     const extra = ['overload-1', 'overload-2'].map((id, i) => {
@@ -24,14 +21,10 @@ describe('agent load page in the browser', () => {
     });
     expect((await postEvents(server, JSON.stringify(extra))).json.accepted).toBe(2);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('shows open conversations against capacity, marks the overloaded agent, draws the load, and obeys filters', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/agents?from=2026-10-01&to=2026-10-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/agents?from=2026-10-01&to=2026-10-31`);
     // 15 assigned in the stream (tests/queries/agent-load.test.ts) + 2 for Chen Wei.
     expect(await tile(page, 'Open now')).toBe('17');
     expect(await tile(page, 'Over capacity')).toBe('1');
@@ -59,17 +52,17 @@ describe('agent load page in the browser', () => {
     expect(await tile(page, 'Over capacity')).toBe('0');
 
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.goto(`${server.url}/agents?from=2026-10-01&to=2026-10-31`);
+    await page.goto(`${live.server.url}/agents?from=2026-10-01&to=2026-10-31`);
     await page.locator('.recharts-line-curve').first().waitFor();
     await page.screenshot({ path: screenshotPath('agents-390'), fullPage: true });
   });
 
   it('shows hourly load for a short range, and says when nothing overlaps the range', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/agents?from=2026-10-20&to=2026-10-21`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/agents?from=2026-10-20&to=2026-10-21`);
     await page.locator('.recharts-line-curve').first().waitFor();
     expect(await page.getByText('hour (MM-DD HH:MM)').count()).toBe(1);
-    await page.goto(`${server.url}/agents?from=2025-01-01&to=2025-01-31`);
+    await page.goto(`${live.server.url}/agents?from=2025-01-01&to=2025-01-31`);
     expect(await page.getByText('No conversation counted towards an agent during this range').isVisible()).toBe(true);
     expect(await page.locator('.recharts-line-curve').count()).toBe(0);
   });

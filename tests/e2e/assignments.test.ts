@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
 import { conversationStory } from '../helpers/conversation-story';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { postEvents, postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 const tileUnit = (page: Page, label: string) => tileText(page, label, 'unit');
@@ -15,20 +15,11 @@ const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // the channel (topic) 
 // conversations given an agent, 5 unassignments; groups: 0 reassignments, 5 unassignments.
 // Channel "Priority": 21 created (19 in VIP Desk), 5 agent reassignments in 5 of 19 conversations, 2 unassignments.
 describe('assignments page in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await postStream(server);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const live = serverAndBrowser(postStream);
 
   it('draws the flows and figures of the range, and a channel filter changes the URL and the figures', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/assignments?from=2026-10-01&to=2026-10-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/assignments?from=2026-10-01&to=2026-10-31`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Assignment flows');
     expect(await tile(page, 'Agent reassignments')).toBe('8');
     expect(await tileUnit(page, 'Agent reassignments')).toBe('changes · 8 conversations');
@@ -73,7 +64,7 @@ describe('assignments page in the browser', () => {
     expect(await page.locator('.flow-node[data-layer=channel] text').allTextContents()).toEqual(['Priority · 21']);
 
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.goto(`${server.url}/assignments?from=2026-10-01&to=2026-10-31`);
+    await page.goto(`${live.server.url}/assignments?from=2026-10-01&to=2026-10-31`);
     await page.locator('.flow-node').first().waitFor();
     await page.screenshot({ path: screenshotPath('assignments-390'), fullPage: true });
   });
@@ -82,9 +73,9 @@ describe('assignments page in the browser', () => {
     const name = '<img src=x onerror="window.injected=1"> & Co';
     const envelopes = conversationStory('markup-check', 'c-markup', '2026-12-02T10:00:00.000Z', [{ at: '2026-12-02T10:05:00.000Z', group: 'g-markup', agent: 'a-markup', status: 'assigned' }]);
     for (const envelope of envelopes as { data: { associations: { channel: { name?: string } } } }[]) envelope.data.associations.channel.name = name;
-    expect((await postEvents(server, JSON.stringify(envelopes))).json.accepted).toBe(2);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/assignments?from=2026-12-01&to=2026-12-31`);
+    expect((await postEvents(live.server, JSON.stringify(envelopes))).json.accepted).toBe(2);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/assignments?from=2026-12-01&to=2026-12-31`);
     await page.locator('.flow-node').first().waitFor();
     // Long names are shortened in the diagram (22 characters) and given whole in its tooltip and table.
     expect(await page.locator('.flow-node[data-layer=channel] text').textContent()).toBe(`${name.slice(0, 21)}… · 1`);
@@ -95,8 +86,8 @@ describe('assignments page in the browser', () => {
   });
 
   it('says what is missing when nothing matches', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/assignments?from=2025-01-01&to=2025-01-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/assignments?from=2025-01-01&to=2025-01-31`);
     expect(await tile(page, 'Agent reassignments')).toBe('0');
     expect(await tile(page, 'Agent reassignment rate')).toBe('–');
     await expect(page.getByText('No conversation was created in this range with these filters').isVisible()).resolves.toBe(true);

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
+import { postEvents, postStream } from '../helpers/server';
 
 // From the fixture stream, counted independently (created_time of each conversation): 58 created
 // in October; newest 16e3e380 (10-31 09:21), then 1b604336; oldest e9a3788d (10-05 11:48), then
@@ -14,21 +14,14 @@ const rowsText = async (page: Page) => (await page.locator('.pager .rows').first
 const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 describe('conversations in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const live = serverAndBrowser(async (server) => {
     const posted = await postStream(server);
     expect(posted.status).toBe(200);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('lists, sorts, pages and filters the conversations of the range, then drills down to one', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/conversations?${OCTOBER}`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}`);
     expect(await rowsText(page)).toBe('rows 1–50 of 58');
     expect((await rowIds(page)).slice(0, 2)).toEqual(['16e3e380-47e1-438b-91ea-041814d4954e', '1b604336-b6f3-408a-8406-d47fae6ac89a']);
     expect(await page.locator('th[aria-sort=descending]').textContent()).toContain('Created');
@@ -50,7 +43,7 @@ describe('conversations in the browser', () => {
     expect(await rowsText(page)).toBe('rows 1–13 of 13');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/conversations?${OCTOBER}&sort=created&dir=asc`);
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}&sort=created&dir=asc`);
     expect(await noSideways(page)).toBe(true);
     await page.screenshot({ path: screenshotPath('conversations-390'), fullPage: true });
 
@@ -78,14 +71,14 @@ describe('conversations in the browser', () => {
   });
 
   it('answers an unknown or hostile id with a 404 page, and bad table parameters with a message', async () => {
-    const page = await browser.newPage();
+    const page = await live.browser.newPage();
     let dialogs = 0;
     page.on('dialog', (dialog) => {
       dialogs += 1;
       void dialog.dismiss();
     });
     for (const id of ['not-a-conversation', encodeURIComponent('<script>alert(1)</script>'), encodeURIComponent("' or 1=1 --"), 'x'.repeat(500), '%25']) {
-      const response = await page.goto(`${server.url}/conversations/${id}`);
+      const response = await page.goto(`${live.server.url}/conversations/${id}`);
       expect(response?.status(), id).toBe(404);
       // Waits for it (the not-found page may stream in after the response starts); fails if it never shows.
       await page.getByText('No conversation with this id is stored').waitFor({ state: 'visible', timeout: 10_000 });
@@ -93,7 +86,7 @@ describe('conversations in the browser', () => {
     expect(dialogs).toBe(0);
     // A malformed percent escape names no page: a 400 that says so, not a bare 500.
     for (const id of ['%E0%A4%A', 'abc%']) {
-      const response = await page.goto(`${server.url}/conversations/${id}`);
+      const response = await page.goto(`${live.server.url}/conversations/${id}`);
       expect(response?.status(), id).toBe(400);
       await page.getByText('malformed percent escape').waitFor({ state: 'visible', timeout: 10_000 });
     }
@@ -101,26 +94,26 @@ describe('conversations in the browser', () => {
     // An id with characters that need escaping in a URL and in HTML still finds its conversation, as text.
     const odd = 'odd id/<b>&"x"?';
     const created = { event: 'onConversationCreate', data: { conversation: { conversation_id: odd, created_time: '2026-09-15T10:00:00Z', status: 'new' } } };
-    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
-    const oddResponse = await page.goto(`${server.url}/conversations/${encodeURIComponent(odd)}`);
+    expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
+    const oddResponse = await page.goto(`${live.server.url}/conversations/${encodeURIComponent(odd)}`);
     expect(oddResponse?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
     expect(await page.locator('.timeline > li.event').count()).toBe(1);
-    await page.goto(`${server.url}/conversations?from=2026-09-01&to=2026-09-30`);
+    await page.goto(`${live.server.url}/conversations?from=2026-09-01&to=2026-09-30`);
     await Promise.all([page.waitForURL(/\/conversations\/odd/), page.locator('table.conversations tbody td.id a').first().click()]);
     // A client-side navigation: the heading follows the URL shortly after.
     await page.locator('h1', { hasText: `Conversation ${odd}` }).waitFor({ timeout: 10_000 });
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
 
-    await page.goto(`${server.url}/conversations?${OCTOBER}&sort=payload&dir=sideways`);
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}&sort=payload&dir=sideways`);
     const alert = await page.locator('.error[role=alert]').textContent();
     expect(alert).toContain('sort: expected one of id, created');
     expect(alert).toContain('dir: expected asc or desc');
 
-    await page.goto(`${server.url}/conversations?from=2025-01-01&to=2025-01-31`);
+    await page.goto(`${live.server.url}/conversations?from=2025-01-01&to=2025-01-31`);
     expect(await page.locator('.empty').textContent()).toBe('No conversation was created in this range with these filters. Widen the dates or remove a filter.');
 
-    await page.goto(`${server.url}/conversations?${OCTOBER}&page=9`);
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}&page=9`);
     expect(await page.locator('.empty').textContent()).toContain('Page 9 is past the last page: 58 conversations make 2 pages.');
     await Promise.all([page.waitForURL(/page=1/), page.getByRole('link', { name: 'Go to page 1' }).click()]);
     expect(await rowsText(page)).toBe('rows 1–50 of 58');

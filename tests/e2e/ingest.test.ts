@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
+import { postEvents, postStream } from '../helpers/server';
 
 const tile = async (page: Page, label: string) => {
   const box = page.locator('.tile', { has: page.getByText(label, { exact: true }) });
@@ -9,19 +9,11 @@ const tile = async (page: Page, label: string) => {
 };
 
 describe('ingest health in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const live = serverAndBrowser();
 
   it('says what is missing before anything arrives', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/ingest`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/ingest`);
     expect(await page.getByText('No events yet.').isVisible()).toBe(true);
     expect(await page.getByText('No request or event has been rejected yet.').isVisible()).toBe(true);
     expect(await page.getByText('No event was received in the last 60 minutes.').isVisible()).toBe(true);
@@ -30,14 +22,14 @@ describe('ingest health in the browser', () => {
   it('shows what was received, duplicated and rejected, with the reasons', async () => {
     // The stream: 250 lines, 239 distinct events and 11 exact duplicates. Then one request whose
     // only item is invalid (400, 1 rejected event), one with a wrong token (401), one malformed (400).
-    const stream = await postStream(server);
+    const stream = await postStream(live.server);
     expect(stream.json).toMatchObject({ accepted: 239, duplicates: 11, rejected: [] });
-    expect((await postEvents(server, JSON.stringify({ event: 'onConversationCreate', data: { conversation: { conversation_id: 42 } } }))).status).toBe(400);
-    expect((await postEvents(server, '{}', { authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
-    expect((await postEvents(server, '[{"event": }]')).status).toBe(400);
+    expect((await postEvents(live.server, JSON.stringify({ event: 'onConversationCreate', data: { conversation: { conversation_id: 42 } } }))).status).toBe(400);
+    expect((await postEvents(live.server, '{}', { authorization: 'Bearer not-the-token-at-all' })).status).toBe(401);
+    expect((await postEvents(live.server, '[{"event": }]')).status).toBe(400);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/ingest?from=2026-10-01&to=2026-10-31&tz=Europe/Berlin`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${live.server.url}/ingest?from=2026-10-01&to=2026-10-31&tz=Europe/Berlin`);
     expect(await tile(page, 'Events, last hour')).toEqual({ value: '239', unit: 'accepted · 4 requests' });
     expect((await tile(page, 'Duplicates, 24 h')).value).toBe('11');
     expect(await tile(page, 'Rejected, 24 h')).toEqual({ value: '1', unit: 'events failing validation · 3 requests refused' });
@@ -54,7 +46,7 @@ describe('ingest health in the browser', () => {
     expect(await rows.nth(1).textContent()).toContain('invalid bearer token');
     expect(await rows.nth(2).textContent()).toContain('item 0: data.conversation.conversation_id expected string, got number');
     expect(await page.locator('ul.refused').textContent()).toContain('401 token missing or wrong: 1 request');
-    expect(await page.locator('pre').last().textContent()).toContain(`curl -X POST http://${new URL(server.url).host}/api/events`);
+    expect(await page.locator('pre').last().textContent()).toContain(`curl -X POST http://${new URL(live.server.url).host}/api/events`);
     await page.screenshot({ path: screenshotPath('ingest-1280'), fullPage: true });
 
     await page.setViewportSize({ width: 390, height: 844 });

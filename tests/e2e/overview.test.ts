@@ -1,34 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer, postStream } from '../helpers/server';
+import { postEvents, postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 
 describe('overview page in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const live = serverAndBrowser();
 
   it('says how to send events while there are none', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(live.server.url);
     await expect(page.getByText('No events yet.').isVisible()).resolves.toBe(true);
-    expect(await page.locator('pre').textContent()).toContain(`curl -X POST http://${new URL(server.url).host}/api/events`);
+    expect(await page.locator('pre').textContent()).toContain(`curl -X POST http://${new URL(live.server.url).host}/api/events`);
     await page.screenshot({ path: screenshotPath('overview-empty'), fullPage: true });
   });
 
   it('shows the figures of the range, and filters change the URL and the figures', async () => {
-    await postStream(server);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    await postStream(live.server);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31`);
     expect(await tile(page, 'Created')).toBe('58');
     expect(await tile(page, 'Open (assigned)')).toBe('14');
     expect(await tile(page, 'Unassigned (new)')).toBe('12');
@@ -52,8 +44,8 @@ describe('overview page in the browser', () => {
   });
 
   it('the page links carry the filters from one view to the next', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);
     expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('Overview');
     await Promise.all([page.waitForURL(/\/transitions\?/), page.getByRole('link', { name: 'Transitions' }).click()]);
     const url = new URL(page.url());
@@ -66,8 +58,8 @@ describe('overview page in the browser', () => {
   });
 
   it('live tiles pick up a newly ingested event without reloading the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31`);
     const unassigned = page.locator('[data-live="Unassigned now"]');
     expect(await unassigned.textContent()).toBe('12');
     expect(await page.locator('[data-live="Open now"]').textContent()).toBe('15');
@@ -76,7 +68,7 @@ describe('overview page in the browser', () => {
     const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
     created.data.conversation.conversation_id = 'live-tile-check';
     for (const message of created.data.conversation.messages) message.conversation_id = 'live-tile-check';
-    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+    expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
 
     await page.waitForFunction(() => document.querySelector('[data-live="Unassigned now"]')?.textContent === '13', undefined, { timeout: 15_000 });
     expect(Number(await page.locator('[data-live="Events, last 5 min"]').textContent())).toBeGreaterThanOrEqual(1);
@@ -84,8 +76,8 @@ describe('overview page in the browser', () => {
   });
 
   it('explains filters it cannot apply instead of failing', async () => {
-    const page = await browser.newPage();
-    const response = await page.goto(`${server.url}/?from=2026-13-01&status=open`);
+    const page = await live.browser.newPage();
+    const response = await page.goto(`${live.server.url}/?from=2026-13-01&status=open`);
     expect(response?.status()).toBe(200);
     const alert = await page.locator('.error[role=alert]').textContent();
     expect(alert).toContain('from is not a calendar date');

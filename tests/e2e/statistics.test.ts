@@ -1,27 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { startServer, type TestServer, postStream } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
+import { postStream } from '../helpers/server';
 
 /** A summary row's cells: statistic, count, median b/c, p90 b/c, mean b/c. */
 const row = async (page: Page, statistic: string) =>
   (await page.locator(`table.statistics-summary tr[data-statistic="${statistic}"] td`).allTextContents()).map((t) => t.trim());
 
 describe('statistics page in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const live = serverAndBrowser(async (server) => {
     expect((await postStream(server)).status).toBe(200);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows every statistic in business and calendar hours, its distribution, trend and breakdowns; filters change URL and figures', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/statistics?from=2026-10-01&to=2026-10-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/statistics?from=2026-10-01&to=2026-10-31`);
     // Medians worked out from the stream (tests/queries/overview.test.ts): first response 2.5 / 6 h over 36, resolution 22.5 / 37 h.
     const first = await row(page, 'first_response_time');
     expect(first.slice(0, 4)).toEqual(['First response', '36', '2.5 h', '6.0 h']);
@@ -49,14 +42,14 @@ describe('statistics page in the browser', () => {
     expect(await page.getByRole('heading', { name: 'Resolution: details' }).isVisible()).toBe(true);
 
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.goto(`${server.url}/statistics?from=2026-10-01&to=2026-10-31`);
+    await page.goto(`${live.server.url}/statistics?from=2026-10-01&to=2026-10-31`);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await page.screenshot({ path: screenshotPath('statistics-390'), fullPage: true });
   });
 
   it('says what is missing instead of drawing an empty chart', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/statistics?from=2025-01-01&to=2025-01-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/statistics?from=2025-01-01&to=2025-01-31`);
     expect(await page.getByText('No conversation created in this range with these filters has a first response time yet').isVisible()).toBe(true);
     expect(await page.locator('.recharts-surface').count()).toBe(0);
   });

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath, tileText } from '../helpers/browser';
-import { startServer, type TestServer, postStream } from '../helpers/server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
+import { postStream } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 const cell = async (page: Page, from: string, to: string) => (await page.locator(`td[data-from="${from}"][data-to="${to}"]`).textContent())?.trim();
@@ -14,20 +14,11 @@ const PRIORITY = 'b610a9f7-f927-4f4e-b8b3-33a8e5446dd4'; // the channel (topic) 
 // October: new 51 (median 3.0 h), assigned 47 (20.5 h), resolved 10 (37.7 h); open 12, 14, 32.
 // Channel "Priority": 59 transitions, 15 resolutions, 2 reopens (13.3 %), new → assigned 19.
 describe('transitions page in the browser', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await postStream(server);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const live = serverAndBrowser(postStream);
 
   it('shows the matrix, the days and the time in status, and a channel filter changes the URL and the figures', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/transitions?from=2026-10-01&to=2026-10-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/transitions?from=2026-10-01&to=2026-10-31`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Status transitions');
     expect(await tile(page, 'Transitions')).toBe('166');
     expect(await tile(page, 'Resolutions')).toBe('42');
@@ -66,14 +57,14 @@ describe('transitions page in the browser', () => {
     expect(await cell(page, 'new', 'assigned')).toBe('19');
 
     await page.setViewportSize({ width: 390, height: 800 });
-    await page.goto(`${server.url}/transitions?from=2026-10-01&to=2026-10-31`);
+    await page.goto(`${live.server.url}/transitions?from=2026-10-01&to=2026-10-31`);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await page.screenshot({ path: screenshotPath('transitions-390'), fullPage: true });
   });
 
   it('says what is missing when nothing matches', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.url}/transitions?from=2025-01-01&to=2025-01-31`);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/transitions?from=2025-01-01&to=2025-01-31`);
     expect(await tile(page, 'Transitions')).toBe('0');
     expect(await tile(page, 'Reopen rate')).toBe('–');
     expect(await page.getByText('No status transition happened in this range').count()).toBe(2);

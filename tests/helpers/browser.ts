@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from './server';
+import { afterAll, beforeAll } from 'vitest';
+import { ROOT, startServer, type TestServer } from './server';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
@@ -27,6 +28,27 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** What serverAndBrowser gives a describe block: both set once its beforeAll has run. */
+export type ServerAndBrowser = { server: TestServer; browser: Browser };
+
+/**
+ * The production server (startServer with `options`, its own database) and a headless Chromium
+ * for the enclosing describe block: started together before its tests, then `prepare(server)`
+ * (post the fixture stream, …); both stopped after its tests.
+ */
+export function serverAndBrowser(prepare?: (server: TestServer) => Promise<unknown>, options?: Parameters<typeof startServer>[0]): ServerAndBrowser {
+  const live = {} as ServerAndBrowser;
+  beforeAll(async () => {
+    [live.server, live.browser] = await Promise.all([startServer(options), launchBrowser()]);
+    await prepare?.(live.server);
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.stop();
+  });
+  return live;
 }
 
 export function screenshotPath(name: string): string {

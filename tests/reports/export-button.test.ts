@@ -1,27 +1,17 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
-import { startServer, type TestServer, postStream } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
+import { postStream } from '../helpers/server';
 
 // A person on the Overview page filters, clicks Export CSV, and gets the file of what they see.
 describe('Export CSV from a page', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-    await postStream(server);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const live = serverAndBrowser(postStream);
 
   it('downloads the conversations of the current filters, named after the range', async () => {
-    const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
+    const context = await live.browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);
     const button = page.getByRole('link', { name: /Export CSV/ });
     expect(await button.getAttribute('href')).toContain('source=WHATSAPP');
     await page.screenshot({ path: screenshotPath('export-button-1280') });

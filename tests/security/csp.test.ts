@@ -3,12 +3,12 @@
  * `securitypolicyviolation` event, or a CSP message on the console), the charts still draw, and
  * the live tiles still refresh. Signs in through the login form first, as a user would.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '@/lib/pages';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, TEST_PASSWORD, type TestServer, postStream } from '../helpers/server';
+import { postEvents, postStream, TEST_PASSWORD } from '../helpers/server';
 
 const RANGE = 'from=2026-10-01&to=2026-10-31';
 /** Every page to check: the navigation's pages, a conversation's page, the sign-in page. Add new pages here. */
@@ -37,24 +37,17 @@ async function watchViolations(context: BrowserContext): Promise<Violation[]> {
 }
 
 describe('pages under the content security policy', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const live = serverAndBrowser(postStream, { password: true });
   let context: BrowserContext;
   let violations: Violation[];
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ password: true }), launchBrowser()]);
-    await postStream(server);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await live.browser.newContext({ viewport: { width: 1280, height: 800 } });
     violations = await watchViolations(context);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('signs in through the form (no script needed) and lands on the page asked for', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/?${RANGE}`);
+    await page.goto(`${live.server.url}/?${RANGE}`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.setViewportSize({ width: 390, height: 700 });
     await page.screenshot({ path: screenshotPath('security-login-390'), fullPage: true });
@@ -71,7 +64,7 @@ describe('pages under the content security policy', () => {
     const checked: string[] = [];
     for (const path of PAGE_PATHS) {
       const page = await context.newPage();
-      const response = await page.goto(`${server.url}${path}`);
+      const response = await page.goto(`${live.server.url}${path}`);
       if (response?.status() === 404) {
         await page.close();
         continue; // a page another branch adds; checked once it exists
@@ -90,7 +83,7 @@ describe('pages under the content security policy', () => {
 
   it('draws the charts and refreshes the live tiles under the policy', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/?${RANGE}`);
+    await page.goto(`${live.server.url}/?${RANGE}`);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(20);
     expect(await page.locator('[data-live="Unassigned now"]').textContent()).toBe('12');
@@ -98,7 +91,7 @@ describe('pages under the content security policy', () => {
     const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
     created.data.conversation.conversation_id = 'csp-live-check';
     for (const message of created.data.conversation.messages) message.conversation_id = 'csp-live-check';
-    expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+    expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
     await page.waitForFunction(() => document.querySelector('[data-live="Unassigned now"]')?.textContent === '13', undefined, { timeout: 15_000 });
     await page.screenshot({ path: screenshotPath('security-csp-overview-1280'), fullPage: true });
     expect(violations).toEqual([]);
@@ -106,7 +99,7 @@ describe('pages under the content security policy', () => {
 
   it('would notice a violation: injected markup with an event handler is reported and does not run', async () => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/login`);
+    await page.goto(`${live.server.url}/login`);
     const ran = await page.evaluate(async () => {
       const holder = document.createElement('div');
       holder.innerHTML = '<img src="data:," onerror="window.__injected = true">';

@@ -3,14 +3,14 @@
  * characters are data: stored as sent and shown exactly as text, in Chromium. Filter values that
  * look like SQL are values: no error, no rows.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGES } from '@/lib/pages';
-import { launchBrowser, screenshotPath } from '../helpers/browser';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
 import { openReadOnly } from '../helpers/db';
 import { readFixture } from '../helpers/fixtures';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { postEvents } from '../helpers/server';
 
 const RANGE = 'from=2026-10-01&to=2026-10-31';
 
@@ -48,26 +48,19 @@ function hostileEnvelope(h: (typeof HOSTILE)[number]): Record<string, any> {
 }
 
 describe('hostile names and filter values', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const dialogs: string[] = [];
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  const live = serverAndBrowser(async (server) => {
     const result = await postEvents(server, JSON.stringify(HOSTILE.map(hostileEnvelope)));
     expect(result.json).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const dialogs: string[] = [];
 
   async function open(path: string, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const page = await live.browser.newPage({ viewport: { width, height: 900 } });
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(`${server.url}${path}`);
+    await page.goto(`${live.server.url}${path}`);
     return page;
   }
 
@@ -84,7 +77,7 @@ describe('hostile names and filter values', () => {
   }
 
   it('stores the names exactly as sent', () => {
-    const db = openReadOnly(server.databasePath);
+    const db = openReadOnly(live.server.databasePath);
     try {
       const names = (table: string) => Object.fromEntries((db.prepare(`select id, name from ${table}`).all() as { id: string; name: string }[]).map((r) => [r.id, r.name]));
       const agents = names('agents');
@@ -158,7 +151,7 @@ describe('hostile names and filter values', () => {
   it('exports the names as text in CSV, formulas neutralised, when the exports exist', async () => {
     const cells: string[] = [];
     for (const report of ['conversations', 'agents', 'groups']) {
-      const response = await fetch(`${server.url}/api/reports/${report}.csv?${RANGE}`);
+      const response = await fetch(`${live.server.url}/api/reports/${report}.csv?${RANGE}`);
       if (response.status === 404) return; // the CSV reports arrive from another branch
       expect(response.status, report).toBe(200);
       cells.push(...(parse(await response.text(), { bom: true }) as string[][]).flat());
@@ -177,19 +170,19 @@ describe('hostile names and filter values', () => {
     for (const fragment of fragments) {
       for (const param of ['agent', 'group', 'channel']) {
         const query = `${RANGE}&${param}=${encodeURIComponent(fragment)}`;
-        const page = await fetch(`${server.url}/?${query}`);
+        const page = await fetch(`${live.server.url}/?${query}`);
         expect(page.status, `${param}=${fragment}`).toBe(200);
         const html = await page.text();
         expect(html, `${param}=${fragment}`).toContain('No conversation was created in this range with these filters.');
         expect(html).not.toContain('role="alert"');
-        const live = await fetch(`${server.url}/api/live?${query}`);
-        expect(live.status).toBe(200);
-        expect(await live.json()).toMatchObject({ openNow: 0, unassignedNow: 0 });
+        const figures = await fetch(`${live.server.url}/api/live?${query}`);
+        expect(figures.status).toBe(200);
+        expect(await figures.json()).toMatchObject({ openNow: 0, unassignedNow: 0 });
       }
     }
     // Without the fragment, the same range has rows: the empty answers above mean "no match", not "broken".
-    expect(await (await fetch(`${server.url}/api/live`)).json()).toMatchObject({ openNow: 2 });
-    const db = openReadOnly(server.databasePath);
+    expect(await (await fetch(`${live.server.url}/api/live`)).json()).toMatchObject({ openNow: 2 });
+    const db = openReadOnly(live.server.databasePath);
     try {
       expect((db.prepare('select count(*) as n from events').get() as { n: number }).n).toBe(2);
     } finally {
