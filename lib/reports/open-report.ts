@@ -1,11 +1,14 @@
 import type { Db } from '../../db/client';
 import { openReadConnection } from '../../db/read-connection';
+import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
 import { ENTITY_KINDS, storedNames, type EntityKind } from '../queries/entity-names';
+import type { TeamKind } from '../queries/team-figures';
 import { isoTime, type Cell } from './csv';
 import { arraySource, csvStream, type CsvSource } from './csv-stream';
 import type { ReportName } from './names';
 import { ROW_REPORTS, type NameColumn } from './row-reports';
+import { teamReportRowsOnThread } from './team-report-thread';
 import { teamReportHeader, teamReportRows } from './team-reports';
 
 export type OpenedReport = { fileName: string; body: ReadableStream<Uint8Array> };
@@ -17,46 +20,62 @@ export function reportFileName(name: ReportName, filters: Filters): string {
 
 /**
  * Opens a report for download. Everything that can fail before the first row (opening the
- * database, preparing the query) fails here, so the caller can still answer with an error status;
- * after that, rows are read as the stream is consumed, through a read-only connection of the
- * export's own that is closed when the stream ends, fails, is cancelled or `signal` aborts.
+ * database, preparing the query, computing a team report) fails here, so the caller can still
+ * answer with an error status; after that, rows are read as the stream is consumed, through a
+ * read-only connection of the export's own that is closed when the stream ends, fails, is
+ * cancelled or `signal` aborts.
+ *
+ * agents.csv and groups.csv are computed in full first: with `thread` (the server), on the team
+ * reports' thread, since a long range at a million conversations takes seconds; otherwise here.
  */
-export function openReport(name: ReportName, filters: Filters, options: { databasePath?: string; signal?: AbortSignal } = {}): OpenedReport {
+export async function openReport(
+  name: ReportName,
+  filters: Filters,
+  options: { databasePath?: string; signal?: AbortSignal; thread?: boolean } = {},
+): Promise<OpenedReport> {
+  const fileName = reportFileName(name, filters);
+  if (name === 'agents' || name === 'groups') {
+    const kind = name === 'agents' ? 'agent' : 'group';
+    const rows = options.thread ? await teamReportRowsOnThread(options.databasePath ?? config().databasePath, kind, filters) : teamReportRowsHere(options.databasePath, kind, filters);
+    return { fileName, body: csvStream(arraySource(teamReportHeader(kind), rows), options.signal) };
+  }
   const connection = openReadConnection(options.databasePath);
   let source: CsvSource;
   try {
-    if (name === 'agents' || name === 'groups') {
-      const kind = name === 'agents' ? 'agent' : 'group';
-      // Small and computed in full: the connection is not needed once the figures are in.
-      source = arraySource(teamReportHeader(kind), teamReportRows(connection.db, kind, filters));
-      connection.close();
-    } else {
-      const report = ROW_REPORTS[name];
-      const query = report.query(connection.db, filters);
-      const selected = Object.keys(query._.selectedFields);
-      const times = report.times.map((column) => selected.indexOf(column));
-      const fillNames = nameFiller(connection.db, selected, report.names ?? []);
-      const packed = report.packed ? { at: selected.indexOf(report.packed.column), cells: report.packed.cells } : null;
-      const cursor = connection.cursor(query);
-      source = {
-        header: report.packed ? selected.flatMap((column) => (column === report.packed!.column ? report.packed!.header : [column])) : selected,
-        next() {
-          const row = cursor.next() as Cell[] | undefined;
-          if (row) {
-            for (const i of times) row[i] = isoTime(row[i]);
-            fillNames(row);
-            if (packed) row[packed.at] = packed.cells(row[packed.at]);
-          }
-          return row;
-        },
-        close: connection.close,
-      };
-    }
+    const report = ROW_REPORTS[name];
+    const query = report.query(connection.db, filters);
+    const selected = Object.keys(query._.selectedFields);
+    const times = report.times.map((column) => selected.indexOf(column));
+    const fillNames = nameFiller(connection.db, selected, report.names ?? []);
+    const packed = report.packed ? { at: selected.indexOf(report.packed.column), cells: report.packed.cells } : null;
+    const cursor = connection.cursor(query);
+    source = {
+      header: report.packed ? selected.flatMap((column) => (column === report.packed!.column ? report.packed!.header : [column])) : selected,
+      next() {
+        const row = cursor.next() as Cell[] | undefined;
+        if (row) {
+          for (const i of times) row[i] = isoTime(row[i]);
+          fillNames(row);
+          if (packed) row[packed.at] = packed.cells(row[packed.at]);
+        }
+        return row;
+      },
+      close: connection.close,
+    };
   } catch (error) {
     connection.close();
     throw error;
   }
-  return { fileName: reportFileName(name, filters), body: csvStream(source, options.signal) };
+  return { fileName, body: csvStream(source, options.signal) };
+}
+
+function teamReportRowsHere(databasePath: string | undefined, kind: TeamKind, filters: Filters): Cell[][] {
+  const connection = openReadConnection(databasePath);
+  try {
+    return teamReportRows(connection.db, kind, filters);
+  } finally {
+    connection.close();
+  }
 }
 
 /** Fills a row's name columns from the channels, groups and agents tables, read once here. */

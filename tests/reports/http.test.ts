@@ -24,7 +24,8 @@ beforeAll(async () => {
   ingestEnvelopes(db, streamLines().map((line) => JSON.parse(line)));
   copyConversations(db, COPIES);
   db.$client.close();
-  server = await startServer({ databasePath });
+  // Fault injection: a test below makes the team reports' thread slow.
+  server = await startServer({ databasePath, env: { DASHBOARD_FAULT_INJECTION: '1' } });
 });
 afterAll(async () => {
   await server?.stop();
@@ -151,6 +152,33 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(rows.some((row) => row.conversation_id === 'arrived-during-export')).toBe(false);
     const after = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`)));
     expect(after).toHaveLength(before + 1);
+  });
+
+  it('computes agents.csv off the main thread: health, pages and ingest answer while a report takes seconds', async () => {
+    // The team reports' thread stays busy 5 s first, as a year of a million conversations keeps it.
+    fs.writeFileSync(`${databasePath}.slow-team-report`, '5000');
+    try {
+      let reportDone = false;
+      const report = get(`${server.url}/api/reports/agents.csv?${OCTOBER}`).then(async (response) => {
+        const body = await bytes(response);
+        reportDone = true;
+        return { status: response.status, body };
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the request has reached the thread
+      const health = await get(`${server.url}/api/health`);
+      expect(health.status).toBe(200);
+      expect((await get(`${server.url}/?${OCTOBER}`)).status).toBe(200);
+      const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
+      created.data.conversation.conversation_id = 'arrived-during-team-report';
+      expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
+      // All answered while the report was still being computed: not queued behind it.
+      expect(reportDone).toBe(false);
+      const { status, body } = await report;
+      expect(status).toBe(200);
+      expect(body.toString('utf8')).toBe((await readReport(databasePath, 'agents', OCTOBER)).text);
+    } finally {
+      fs.rmSync(`${databasePath}.slow-team-report`, { force: true });
+    }
   });
 
   it('survives clients that go away mid-download, and closes their connections', async () => {

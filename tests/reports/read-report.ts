@@ -22,7 +22,7 @@ export function parseCsv(text: string): { header: string[]; rows: Record<string,
 
 /** Produces a report from the database file and reads it back. */
 export async function readReport(databasePath: string, name: ReportName, query: string): Promise<ParsedReport> {
-  const report = openReport(name, filters(query), { databasePath });
+  const report = await openReport(name, filters(query), { databasePath });
   // Response.text() would drop the BOM: decode keeping it, to check it is there.
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await new Response(report.body).arrayBuffer());
   const checked: Record<string, string>[] = parse(text, { columns: true, bom: true });

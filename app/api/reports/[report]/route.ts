@@ -28,7 +28,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ repo
   try {
     // The shared connection opens and migrates the database on first use; the export then reads it through its own.
     getDb();
-    opened = openReport(name, parsed.filters, { signal: request.signal });
+    opened = await openReport(name, parsed.filters, { signal: request.signal, thread: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return Response.json({ error: `the report cannot be read: ${message}` }, { status: 503, headers: { 'Retry-After': '5' } });
