@@ -277,6 +277,17 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 });
 
+/**
+ * Running totals kept in the transactions that change them, so /api/health answers without
+ * counting: `events` (+ accepted at ingest, − removed with the demo data). Counting 4.7M events
+ * read an index entry of each, 0.2 s on a warm cache and 8.7 s on a cold one, on every health
+ * check and before the first one a server started could answer.
+ */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
 export type EventRow = typeof events.$inferSelect;
 export type NewEvent = typeof events.$inferInsert;
 export type ConversationRow = typeof conversations.$inferSelect;

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { clearDemoData, loadDemoData } from '@/lib/demo/demo-data';
+import { storedEventCount } from '@/lib/events/event-count';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { streamLines } from './helpers/fixtures';
-import { postEvents, postStream, startServer, type TestServer } from './helpers/server';
+import { postEvents, postStream, startServer, tempDatabasePath, type TestServer } from './helpers/server';
 import { tempDir } from './helpers/temp';
 
 const servers: TestServer[] = [];
@@ -47,5 +51,38 @@ describe('GET /api/health', () => {
     const recovered = await fetch(`${server.url}/api/health`);
     expect(recovered.status).toBe(200);
     expect((await postEvents(server, streamLines()[0]!)).json).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  });
+});
+
+describe('the stored event count health reports (a running total, not a count)', () => {
+  const counted = (db: Db) => (db.$client.prepare('select count(*) as n from events').get() as { n: number }).n;
+
+  it('equals count(*) after duplicates, rejections, demo data loaded and cleared, and an upgrade', () => {
+    const path = tempDatabasePath('event-count');
+    const db = openDatabase(path);
+    expect(storedEventCount(db)).toBe(0);
+    const stream = streamLines().map((line) => JSON.parse(line) as unknown);
+    ingestEnvelopes(db, stream);
+    expect(storedEventCount(db)).toBe(239);
+    // Every line again (all duplicates), plus one rejected and one new event.
+    const fresh = JSON.parse(streamLines()[0]!) as { data: { conversation: { conversation_id: string; messages?: unknown[] } } };
+    fresh.data.conversation.conversation_id = 'counted-once';
+    fresh.data.conversation.messages = [];
+    const summary = ingestEnvelopes(db, [...stream, { event: 'onConversationCreate', data: { conversation: { conversation_id: 42 } } }, fresh]);
+    expect(summary).toMatchObject({ accepted: 1, duplicates: 250 });
+    expect(storedEventCount(db)).toBe(240);
+    loadDemoData(db, { days: 3, conversationsPerDay: 20 });
+    expect(storedEventCount(db)).toBe(counted(db));
+    expect(storedEventCount(db)).toBeGreaterThan(240);
+    clearDemoData(db);
+    expect(storedEventCount(db)).toBe(240);
+    expect(counted(db)).toBe(240);
+
+    // A database from before the running total (migration 0012): it starts from what is stored.
+    db.$client.exec('drop table counters; delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)');
+    db.$client.close();
+    const upgraded = openDatabase(path);
+    expect(storedEventCount(upgraded)).toBe(240);
+    upgraded.$client.close();
   });
 });

@@ -1,6 +1,7 @@
-import { count, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
 import { events, projectionTables } from '../../db/schema';
+import { addToStoredEventCount, storedEventCount } from '../events/event-count';
 import { ingestEnvelopes } from '../ingest/ingest-envelopes';
 import { reprojectAll } from '../projection/reproject';
 import { deleteSetting, getSetting, SETTING, setSetting } from '../settings';
@@ -52,9 +53,10 @@ export function clearDemoData(db: Db): { removedEvents: number; remainingEvents:
     // Projections point at events: empty them first, then drop the demo events, then rebuild.
     for (const table of projectionTables) db.delete(table).run();
     const removedEvents = db.delete(events).where(eq(events.accountId, accountId)).run().changes;
+    addToStoredEventCount(db, -removedEvents);
     reprojectAll(db);
     deleteSetting(db, SETTING.demoData);
-    const remainingEvents = db.select({ n: count() }).from(events).get()?.n ?? 0;
+    const remainingEvents = storedEventCount(db);
     return { removedEvents, remainingEvents };
   });
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { prepareDirect, writeTransaction, type Db } from '../../db/client';
 import { events, type NewEvent } from '../../db/schema';
+import { addToStoredEventCount } from '../events/event-count';
 import { toStoredEvent } from '../events/stored-event';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
 import { projectEvent, type EventProjection } from '../projection/project-event';
@@ -60,6 +61,7 @@ export function storeBatches(db: Db, batches: readonly PreparedBatch[]): IngestS
       }
     });
     writeProjections(db, projections);
+    addToStoredEventCount(db, projections.length);
   });
   return summaries;
 }

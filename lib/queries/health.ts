@@ -1,15 +1,17 @@
 import { count, desc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { conversations, events } from '../../db/schema';
+import { storedEventCount } from '../events/event-count';
 import { toIsoString } from '../events/time';
 
 export type Health = { events: number; conversations: number; lastEventAt: string | null };
 
 /** What GET /api/health reports: stored events, conversations, and when the last event was received. */
 export function getHealth(db: Db): Health {
-  const eventCount = db.select({ n: count() }).from(events).get();
+  // Events from their running total (counting millions of them took seconds on a cold cache);
+  // conversations, five times fewer in a narrow index, are counted.
   const conversationCount = db.select({ n: count() }).from(conversations).get();
-  return { events: eventCount?.n ?? 0, conversations: conversationCount?.n ?? 0, lastEventAt: lastEventReceivedAt(db) };
+  return { events: storedEventCount(db), conversations: conversationCount?.n ?? 0, lastEventAt: lastEventReceivedAt(db) };
 }
 
 /**

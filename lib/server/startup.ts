@@ -1,6 +1,6 @@
 import { getDb } from '../../db/client';
 import { config, ConfigError } from '../config';
-import { getHealth } from '../queries/health';
+import { lastEventReceivedAt } from '../queries/health';
 
 /**
  * Start-up checks. A wrong configuration stops the server (nothing sensible can run). An
@@ -17,8 +17,10 @@ export function startServer(): void {
   }
   const { databasePath, ingestToken, port } = settings;
   try {
-    const health = getHealth(getDb());
-    console.log(`[dashboard] database ${databasePath}: ${health.events} events, ${health.conversations} conversations`);
+    // Not the counts /api/health gives: counting reads an index entry of every event, seconds
+    // before the server answers at millions of events on a cold disk (measured: 4.7M, 8.7 s).
+    const last = lastEventReceivedAt(getDb());
+    console.log(`[dashboard] database ${databasePath}: ${last ? `the last event was received ${last}` : 'no events yet'}`);
   } catch (error) {
     console.error(`[dashboard] database ${databasePath} is unavailable: ${error instanceof Error ? error.message : error}`);
   }
