@@ -57,6 +57,18 @@ export function numbersOf(values: readonly (number | null | undefined)[]): Float
   return out;
 }
 
+/** The indexes 0 … n−1 grouped by `keyOf(index)`, in order within each group: the rows of each key, for pickNumbers. */
+export function indexesByKey<K>(n: number, keyOf: (index: number) => K): Map<K, number[]> {
+  const grouped = new Map<K, number[]>();
+  for (let i = 0; i < n; i++) {
+    const k = keyOf(i);
+    const list = grouped.get(k);
+    if (list) list.push(i);
+    else grouped.set(k, [i]);
+  }
+  return grouped;
+}
+
 /** `values[indexes[0]], values[indexes[1]], …` as a new typed array. */
 export function pickNumbers(values: Float64Array, indexes: ArrayLike<number>): Float64Array {
   const out = new Float64Array(indexes.length);

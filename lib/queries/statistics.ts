@@ -5,7 +5,7 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
 import { namesOf } from './entity-names';
 import { dayBuckets } from './day-buckets';
-import { pickNumbers, summariseNumbers, type Summary } from './median';
+import { indexesByKey, pickNumbers, summariseNumbers, type Summary } from './median';
 
 /**
  * The Statistics page: Freshchat's own figures (`conversation.statistics`, in hours) over the
@@ -86,15 +86,8 @@ export const getStatisticSummaries = (db: Db, filters: Filters) => summariesOf(r
 /** Summaries of one statistic, business and calendar hours, per value of `keyOf(row index)`. */
 function summariseStatisticBy<K>(rows: StatisticRows, statistic: Statistic, keyOf: (i: number) => K): Map<K, BasisPair<Summary>> {
   const { business, calendar } = valuesOf(rows, statistic);
-  const grouped = new Map<K, number[]>();
-  for (let i = 0; i < rows.day.length; i++) {
-    const k = keyOf(i);
-    const list = grouped.get(k);
-    if (list) list.push(i);
-    else grouped.set(k, [i]);
-  }
   const result = new Map<K, BasisPair<Summary>>();
-  for (const [k, indexes] of grouped) {
+  for (const [k, indexes] of indexesByKey(rows.day.length, keyOf)) {
     result.set(k, {
       business: summariseNumbers(pickNumbers(business, indexes)),
       calendar: summariseNumbers(pickNumbers(calendar, indexes)),
