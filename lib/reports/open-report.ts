@@ -3,13 +3,12 @@ import { openReadConnection } from '../../db/read-connection';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
 import { ENTITY_KINDS, storedNames, type EntityKind } from '../queries/entity-names';
-import type { TeamKind } from '../queries/team-figures';
 import { isoTime, type Cell } from './csv';
 import { arraySource, csvStream, type CsvSource } from './csv-stream';
 import type { ReportName } from './names';
 import { ROW_REPORTS, type NameColumn } from './row-reports';
 import { teamReportRowsOnThread } from './team-report-thread';
-import { teamReportHeader, teamReportRows } from './team-reports';
+import { teamReportHeader, teamReportRowsOf } from './team-reports';
 
 export type OpenedReport = { fileName: string; body: ReadableStream<Uint8Array> };
 
@@ -36,7 +35,7 @@ export async function openReport(
   const fileName = reportFileName(name, filters);
   if (name === 'agents' || name === 'groups') {
     const kind = name === 'agents' ? 'agent' : 'group';
-    const rows = options.thread ? await teamReportRowsOnThread(options.databasePath ?? config().databasePath, kind, filters) : teamReportRowsHere(options.databasePath, kind, filters);
+    const rows = options.thread ? await teamReportRowsOnThread(options.databasePath ?? config().databasePath, kind, filters) : teamReportRowsOf(options.databasePath, kind, filters);
     return { fileName, body: csvStream(arraySource(teamReportHeader(kind), rows), options.signal) };
   }
   const connection = openReadConnection(options.databasePath);
@@ -67,15 +66,6 @@ export async function openReport(
     throw error;
   }
   return { fileName, body: csvStream(source, options.signal) };
-}
-
-function teamReportRowsHere(databasePath: string | undefined, kind: TeamKind, filters: Filters): Cell[][] {
-  const connection = openReadConnection(databasePath);
-  try {
-    return teamReportRows(connection.db, kind, filters);
-  } finally {
-    connection.close();
-  }
 }
 
 /** Fills a row's name columns from the channels, groups and agents tables, read once here. */

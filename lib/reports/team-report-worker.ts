@@ -5,11 +5,10 @@
  */
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { openReadConnection } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
 import type { TeamKind } from '../queries/team-figures';
 import type { Cell } from './csv';
-import { teamReportRows } from './team-reports';
+import { teamReportRowsOf } from './team-reports';
 
 export type TeamReportRequest = { id: number; databasePath: string; kind: TeamKind; filters: Filters };
 export type TeamReportResponse = { id: number; rows: Cell[][] } | { id: number; error: string };
@@ -25,12 +24,7 @@ parentPort!.on('message', ({ id, databasePath, kind, filters }: TeamReportReques
       const until = Date.now() + Number(fs.readFileSync(`${databasePath}.slow-team-report`, 'utf8'));
       while (Date.now() < until);
     }
-    const connection = openReadConnection(databasePath);
-    try {
-      response = { id, rows: teamReportRows(connection.db, kind, filters) };
-    } finally {
-      connection.close();
-    }
+    response = { id, rows: teamReportRowsOf(databasePath, kind, filters) };
   } catch (error) {
     response = { id, error: error instanceof Error ? error.message : String(error) };
   }

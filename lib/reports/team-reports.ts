@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client';
+import { openReadConnection } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
 import { getTeamFigures, type TeamFigures, type TeamKind } from '../queries/team-figures';
 import type { Cell } from './csv';
@@ -25,4 +26,14 @@ export function teamReportHeader(kind: TeamKind): string[] {
 
 export function teamReportRows(db: Db, kind: TeamKind, filters: Filters): Cell[][] {
   return getTeamFigures(db, kind, filters).map((row) => [row.id, row.name, ...FIGURE_COLUMNS.map(([, figure]) => figure(row))]);
+}
+
+/** The same, on a read-only connection of its own to the database at `databasePath` (the configured one by default), closed after. */
+export function teamReportRowsOf(databasePath: string | undefined, kind: TeamKind, filters: Filters): Cell[][] {
+  const connection = openReadConnection(databasePath);
+  try {
+    return teamReportRows(connection.db, kind, filters);
+  } finally {
+    connection.close();
+  }
 }
