@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { prepareDirect, type Db, type DirectStatement } from '../../db/client';
 import { counters } from '../../db/schema';
 
 /**
@@ -14,18 +14,14 @@ export function storedEventCount(db: Db): number {
   return db.select({ value: counters.value }).from(counters).where(eq(counters.name, EVENTS)).get()?.value ?? 0;
 }
 
-const statements = new WeakMap<Db, { run: (values: { n: number }) => unknown }>();
+const statements = new WeakMap<Db, DirectStatement<{ n: number }>>();
 
-/** Adds `n` (negative to subtract) to the total, inside the caller's transaction. */
+/** Adds `n` (negative to subtract) to the total, inside the caller's transaction (ingest's, on its hot path: prepareDirect). */
 export function addToStoredEventCount(db: Db, n: number): void {
   if (n === 0) return;
   let statement = statements.get(db);
   if (!statement) {
-    statement = db
-      .update(counters)
-      .set({ value: sql`${counters.value} + ${sql.placeholder('n')}` })
-      .where(eq(counters.name, EVENTS))
-      .prepare();
+    statement = prepareDirect(db, db.update(counters).set({ value: sql`${counters.value} + ${sql.placeholder('n')}` }).where(eq(counters.name, EVENTS)));
     statements.set(db, statement);
   }
   statement.run({ n });
