@@ -5,8 +5,8 @@ import { VolumeChart } from '@/components/charts/volume-chart';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
 import { hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
-import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
-import { getOverview } from '@/lib/queries/overview';
+import { LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
+import { figure } from '@/lib/server/figure-threads';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,12 +14,12 @@ export const dynamic = 'force-dynamic';
 export default function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
-      {({ db, filters }) => {
-        const { tiles, volume } = getOverview(db, filters);
+      {async ({ db, filters }) => {
+        const [{ tiles, volume }, live] = await Promise.all([figure('overview', filters), figure('live', filters)]);
         return (
           <>
             <h2>Right now</h2>
-            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={getLiveFigures(db, filters)} windowMinutes={LIVE_WINDOW_MINUTES} />
+            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={live} windowMinutes={LIVE_WINDOW_MINUTES} />
             <h2>In the range</h2>
             <p className="range">
               Conversations created {filters.from} – {filters.to} ({filters.tz})

@@ -2,7 +2,8 @@ import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
 import { LoadChart } from '@/components/charts/load-chart';
 import { Tile } from '@/components/tile';
 import { count } from '@/lib/format';
-import { getAgentsNow, getGroupsNow, getLoadOverTime, TOP_AGENTS } from '@/lib/queries/agent-load';
+import { TOP_AGENTS } from '@/lib/queries/agent-load';
+import { figure } from '@/lib/server/figure-threads';
 import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
 
 export const dynamic = 'force-dynamic';
@@ -16,10 +17,8 @@ const availabilityText = (a: { availability: string | null; loggedIn: boolean | 
 export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
-      {({ db, filters }) => {
-        const agents = getAgentsNow(db, filters);
-        const groups = getGroupsNow(db, filters);
-        const load = getLoadOverTime(db, filters);
+      {async ({ filters }) => {
+        const [agents, groups, load] = await Promise.all([figure('agentsNow', filters), figure('groupsNow', filters), figure('loadOverTime', filters)]);
         const open = agents.reduce((sum, a) => sum + a.open, 0);
         const overloaded = agents.filter((a) => a.overloaded);
         const capacity = agents.reduce((sum, a) => sum + (a.deactivated ? 0 : (a.capacity ?? 0)), 0);

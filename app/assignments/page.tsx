@@ -4,9 +4,8 @@ import { AssignmentSankey } from '@/components/charts/assignment-sankey';
 import notes from '@/components/figure-notes.module.css';
 import type { Filters } from '@/lib/filters/parse-filters';
 import { count, percent } from '@/lib/format';
+import { figure } from '@/lib/server/figure-threads';
 import {
-  getAssignmentActivity,
-  getAssignmentFlow,
   type AssignmentFlow,
   type ReassignmentPath,
   type Unassignment,
@@ -18,9 +17,9 @@ export const dynamic = 'force-dynamic';
 export default function AssignmentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage title="Assignment flows" path="/assignments" searchParams={searchParams} reports={['assignments']}>
-      {({ db, filters }) => {
-        const { summary, paths, unassignments } = getAssignmentActivity(db, filters);
-        const flow = getAssignmentFlow(db, filters);
+      {async ({ filters }) => {
+        // Two reads of the range, side by side on the figure threads.
+        const [{ summary, paths, unassignments }, flow] = await Promise.all([figure('assignmentActivity', filters), figure('assignmentFlow', filters)]);
         return (
           <>
             <h2>Reassignments in the range</h2>

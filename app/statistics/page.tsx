@@ -4,12 +4,8 @@ import { TrendChart } from '@/components/charts/trend-chart';
 import { STATISTICS } from '@/lib/events/statistics';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
 import { count, hours } from '@/lib/format';
+import { figure } from '@/lib/server/figure-threads';
 import {
-  breakdownOf,
-  histogramOf,
-  readStatistics,
-  summariesOf,
-  trendOf,
   isStatistic,
   STATISTIC_LABELS,
   type BreakdownRow,
@@ -24,10 +20,9 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
   const statistic = isStatistic(chosen) ? chosen : STATISTICS[0];
   return (
     <DashboardPage title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
-      {({ db, filters }) => {
+      {async ({ filters }) => {
         // One read of the range's conversations for every figure below.
-        const rows = readStatistics(db, filters);
-        const summaries = summariesOf(rows);
+        const { summaries, histogram, trend, byGroup, byChannel } = await figure('statistics', filters, statistic);
         const label = STATISTIC_LABELS[statistic];
         const selected = summaries.find((s) => s.statistic === statistic)!;
         const hasValues = selected.business.n + selected.calendar.n > 0;
@@ -69,17 +64,17 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
                 <div className="charts-2">
                   <section>
                     <h3>Distribution (conversations per hour bin)</h3>
-                    <HistogramChart data={histogramOf(rows, statistic)} statistic={label} />
+                    <HistogramChart data={histogram} statistic={label} />
                   </section>
                   <section>
                     <h3>Trend (daily median, by creation day)</h3>
-                    <TrendChart data={trendOf(rows, statistic)} statistic={label} />
+                    <TrendChart data={trend} statistic={label} />
                   </section>
                 </div>
                 <h3>By group (current assigned group)</h3>
-                <BreakdownTable rows={breakdownOf(db, rows, statistic, 'group')} what="Group" />
+                <BreakdownTable rows={byGroup} what="Group" />
                 <h3>By channel (topic)</h3>
-                <BreakdownTable rows={breakdownOf(db, rows, statistic, 'channel')} what="Channel" />
+                <BreakdownTable rows={byChannel} what="Channel" />
               </>
             )}
           </>

@@ -5,7 +5,7 @@ import { TimeInStatusChart } from '@/components/charts/time-in-status-chart';
 import { TransitionsByDayChart } from '@/components/charts/transitions-by-day-chart';
 import notes from '@/components/figure-notes.module.css';
 import { count, hours, percent } from '@/lib/format';
-import { countsOf, readTransitions, summarizeTransitions, timeInStatusOf } from '@/lib/queries/transitions';
+import { figure } from '@/lib/server/figure-threads';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,13 +13,9 @@ export const dynamic = 'force-dynamic';
 export default function TransitionsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage title="Status transitions" path="/transitions" searchParams={searchParams} reports={['transitions']}>
-      {({ db, filters }) => {
-        // One read of the range's transitions for every figure below.
-        const rows = readTransitions(db, filters);
-        const { matrix: cells, byDay } = countsOf(rows);
-        const summary = summarizeTransitions(cells);
+      {async ({ filters }) => {
+        const { matrix: cells, byDay, summary, timeInStatus } = await figure('transitions', filters);
         const empty = <p className="empty">No status transition happened in this range to conversations matching these filters.</p>;
-        const timeInStatus = summary.transitions === 0 ? [] : timeInStatusOf(rows);
         return (
           <>
             <p className="range">

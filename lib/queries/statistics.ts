@@ -173,3 +173,15 @@ export function breakdownOf(db: Db, rows: StatisticRows, statistic: Statistic, b
 
 export const getStatisticBreakdown = (db: Db, filters: Filters, statistic: Statistic, by: 'group' | 'channel') =>
   breakdownOf(db, readStatistics(db, filters), statistic, by);
+
+/** Everything the Statistics page draws, from one read of the range: every summary, and the details of `statistic`. */
+export function getStatisticsFigures(db: Db, filters: Filters, statistic: Statistic) {
+  const rows = readStatistics(db, filters);
+  return {
+    summaries: summariesOf(rows),
+    histogram: histogramOf(rows, statistic),
+    trend: trendOf(rows, statistic),
+    byGroup: breakdownOf(db, rows, statistic, 'group'),
+    byChannel: breakdownOf(db, rows, statistic, 'channel'),
+  };
+}

@@ -144,3 +144,11 @@ export function timeInStatusOf(rows: TransitionRows): TimeInStatus[] {
 }
 
 export const getTimeInStatus = (db: Db, filters: Filters) => timeInStatusOf(readTransitions(db, filters));
+
+/** Everything the Transitions page draws, from one read of the range. */
+export function getTransitionFigures(db: Db, filters: Filters) {
+  const rows = readTransitions(db, filters);
+  const { matrix, byDay } = countsOf(rows);
+  const summary = summarizeTransitions(matrix);
+  return { matrix, byDay, summary, timeInStatus: summary.transitions === 0 ? [] : timeInStatusOf(rows) };
+}

@@ -1,13 +1,12 @@
 import type { Db } from '../../db/client';
 import { openReadConnection } from '../../db/read-connection';
-import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
 import { ENTITY_KINDS, storedNames, type EntityKind } from '../queries/entity-names';
 import { isoTime, type Cell } from './csv';
 import { arraySource, csvStream, type CsvSource } from './csv-stream';
 import type { ReportName } from './names';
 import { ROW_REPORTS, type NameColumn } from './row-reports';
-import { teamReportRowsOnThread } from './team-report-thread';
+import { figure } from '../server/figure-threads';
 import { teamReportHeader, teamReportRowsOf } from './team-reports';
 
 export type OpenedReport = { fileName: string; body: ReadableStream<Uint8Array> };
@@ -24,8 +23,9 @@ export function reportFileName(name: ReportName, filters: Filters): string {
  * read-only connection of the export's own that is closed when the stream ends, fails, is
  * cancelled or `signal` aborts.
  *
- * agents.csv and groups.csv are computed in full first: with `thread` (the server), on the team
- * reports' thread, since a long range at a million conversations takes seconds; otherwise here.
+ * agents.csv and groups.csv are computed in full first: with `thread` (the server), on a figure
+ * thread (lib/server/figure-threads.ts), since a long range at a million conversations takes
+ * seconds; otherwise here.
  */
 export async function openReport(
   name: ReportName,
@@ -35,7 +35,7 @@ export async function openReport(
   const fileName = reportFileName(name, filters);
   if (name === 'agents' || name === 'groups') {
     const kind = name === 'agents' ? 'agent' : 'group';
-    const rows = options.thread ? await teamReportRowsOnThread(options.databasePath ?? config().databasePath, kind, filters) : teamReportRowsOf(options.databasePath, kind, filters);
+    const rows = options.thread ? await figure('teamReport', filters, kind) : teamReportRowsOf(options.databasePath, kind, filters);
     return { fileName, body: csvStream(arraySource(teamReportHeader(kind), rows), options.signal) };
   }
   const connection = openReadConnection(options.databasePath);

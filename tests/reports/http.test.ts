@@ -24,7 +24,7 @@ beforeAll(async () => {
   ingestEnvelopes(db, streamLines().map((line) => JSON.parse(line)));
   copyConversations(db, COPIES);
   db.$client.close();
-  // Fault injection: a test below makes the team reports' thread slow.
+  // Fault injection: a test below makes a figure thread slow.
   server = await startServer({ databasePath, env: { DASHBOARD_FAULT_INJECTION: '1' } });
 });
 afterAll(async () => {
@@ -155,8 +155,8 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
   });
 
   it('computes agents.csv off the main thread: health, pages and ingest answer while a report takes seconds', async () => {
-    // The team reports' thread stays busy 5 s first, as a year of a million conversations keeps it.
-    fs.writeFileSync(`${databasePath}.slow-team-report`, '5000');
+    // The figure thread computing it stays busy 5 s first, as a year of a million conversations keeps it.
+    fs.writeFileSync(`${databasePath}.slow-teamReport`, '5000');
     try {
       let reportDone = false;
       const report = get(`${server.url}/api/reports/agents.csv?${OCTOBER}`).then(async (response) => {
@@ -177,7 +177,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
       expect(status).toBe(200);
       expect(body.toString('utf8')).toBe((await readReport(databasePath, 'agents', OCTOBER)).text);
     } finally {
-      fs.rmSync(`${databasePath}.slow-team-report`, { force: true });
+      fs.rmSync(`${databasePath}.slow-teamReport`, { force: true });
     }
   });
 

@@ -1,13 +1,12 @@
-import { getDb } from '@/db/client';
 import { invalidFiltersResponse } from '@/lib/filters/invalid-filters';
 import { parseFilters } from '@/lib/filters/parse-filters';
-import { getLiveFigures } from '@/lib/queries/live';
+import { figure } from '@/lib/server/figure-threads';
 
 export const dynamic = 'force-dynamic';
 
 /** The live tiles' figures as JSON, for the same filter parameters as the pages. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   const parsed = parseFilters(new URL(request.url).searchParams);
   if (!parsed.ok) return invalidFiltersResponse(parsed.errors);
-  return Response.json(getLiveFigures(getDb(), parsed.filters), { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(await figure('live', parsed.filters), { headers: { 'Cache-Control': 'no-store' } });
 }

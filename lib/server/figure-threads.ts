@@ -1,0 +1,72 @@
+import { Worker } from 'node:worker_threads';
+import { config } from '../config';
+import type { Filters } from '../filters/parse-filters';
+import type { FigureArgs, FigureName, FigureOf } from '../queries/figures';
+import type { FigureRequest, FigureResponse } from './figure-worker';
+
+/**
+ * How many figure threads the server runs. Two: a page's heavy reads run side by side (the
+ * Assignments page's two), and while a long range keeps one thread busy for seconds (a year at a
+ * million conversations), the other still answers. More would not help on the two-core machines
+ * this targets, where ingest's writer and the main thread want the CPU too.
+ */
+export const FIGURE_THREADS = 2;
+
+type Job = { request: FigureRequest; resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Thread = { worker: Worker; job: Job | null };
+type Pool = { threads: (Thread | null)[]; queue: Job[]; nextId: number };
+
+const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: Pool };
+
+/**
+ * A figure (lib/queries/figures.ts) computed on one of the server's figure threads
+ * (figure-worker.ts), each with a read-only connection of its own, instead of on the main thread,
+ * which stays free for other pages, live tiles, health checks and ingest. Requests wait in one
+ * queue, in order, and a thread takes the next when it is done with its own: one slow figure holds
+ * up one thread, never the requests behind it while the other thread is free. Threads start on
+ * first use; if one dies, its request fails (the page errors) and a new thread takes its place.
+ */
+export function figure<N extends FigureName>(name: N, filters: Filters, ...args: FigureArgs<N>): Promise<FigureOf<N>> {
+  const pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1 });
+  return new Promise((resolve, reject) => {
+    pool.queue.push({ request: { id: pool.nextId++, name, filters, args }, resolve: resolve as (value: unknown) => void, reject });
+    dispatch(pool);
+  });
+}
+
+/** Hands queued requests to idle threads, starting threads as needed. */
+function dispatch(pool: Pool): void {
+  for (let slot = 0; slot < pool.threads.length && pool.queue.length > 0; slot++) {
+    const thread = (pool.threads[slot] ??= startThread(pool, slot));
+    if (thread.job) continue;
+    thread.job = pool.queue.shift()!;
+    thread.worker.postMessage(thread.job.request);
+  }
+}
+
+function startThread(pool: Pool, slot: number): Thread {
+  const worker = new Worker(new URL('./figure-worker.ts', import.meta.url), { workerData: { databasePath: config().databasePath } });
+  // Idle, it does not keep the process alive.
+  worker.unref();
+  const thread: Thread = { worker, job: null };
+  worker.on('message', (response: FigureResponse) => {
+    const job = thread.job;
+    if (!job || job.request.id !== response.id) return;
+    thread.job = null;
+    if ('error' in response) job.reject(new Error(response.error));
+    else job.resolve(response.value);
+    dispatch(pool);
+  });
+  let failed = false;
+  const fail = (error: Error) => {
+    if (failed) return;
+    failed = true;
+    if (pool.threads[slot] === thread) pool.threads[slot] = null;
+    thread.job?.reject(new Error(`a figure thread failed: ${error.message}`));
+    thread.job = null;
+    dispatch(pool);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
+  return thread;
+}

@@ -1,0 +1,40 @@
+/**
+ * A figure thread (figure-threads.ts): computes the figures of lib/queries/figures.ts on a
+ * read-only connection of its own, kept open for the thread's life. Each request reads the latest
+ * committed data (WAL: a snapshot per query, while ingest keeps writing).
+ */
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openReadConnection, type ReadConnection } from '../../db/read-connection';
+import type { Filters } from '../filters/parse-filters';
+import { computeFigure, isFigureName, type FigureArgs, type FigureName } from '../queries/figures';
+
+export type FigureRequest = { id: number; name: FigureName; filters: Filters; args: unknown[] };
+export type FigureResponse = { id: number; value: unknown } | { id: number; error: string };
+
+const { databasePath } = workerData as { databasePath: string };
+const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
+let connection: ReadConnection | null = null;
+
+parentPort!.on('message', ({ id, name, filters, args }: FigureRequest) => {
+  let response: FigureResponse;
+  try {
+    if (!isFigureName(name)) throw new Error(`no figure named ${String(name)}`);
+    // Tests only: while `<database>.crash-figure-thread` exists, this thread dies on a request.
+    if (faultInjection && fs.existsSync(`${databasePath}.crash-figure-thread`)) process.exit(70);
+    // Tests only (DASHBOARD_FAULT_INJECTION=1): `<database>.slow-<figure>` holds milliseconds this
+    // thread stays busy before computing that figure, as a year of a million conversations keeps it.
+    if (faultInjection && fs.existsSync(`${databasePath}.slow-${name}`)) {
+      const until = Date.now() + Number(fs.readFileSync(`${databasePath}.slow-${name}`, 'utf8'));
+      while (Date.now() < until);
+    }
+    connection ??= openReadConnection(databasePath);
+    response = { id, value: computeFigure(connection.db, name, filters, args as FigureArgs<typeof name>) };
+  } catch (error) {
+    // A connection that failed is opened again for the next request.
+    connection?.close();
+    connection = null;
+    response = { id, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(response);
+});
