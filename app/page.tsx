@@ -5,7 +5,7 @@ import { VolumeChart } from '@/components/charts/volume-chart';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
 import { hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
-import { LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
+import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
 import { figure } from '@/lib/server/figure-threads';
 
 export const dynamic = 'force-dynamic';
@@ -15,11 +15,11 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
   return (
     <DashboardPage title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
       {async ({ db, filters }) => {
-        const [{ tiles, volume }, live] = await Promise.all([figure('overview', filters), figure('live', filters)]);
+        const { tiles, volume } = await figure('overview', filters);
         return (
           <>
             <h2>Right now</h2>
-            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={live} windowMinutes={LIVE_WINDOW_MINUTES} />
+            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={getLiveFigures(db, filters)} windowMinutes={LIVE_WINDOW_MINUTES} />
             <h2>In the range</h2>
             <p className="range">
               Conversations created {filters.from} – {filters.to} ({filters.tz})

@@ -2,7 +2,7 @@ import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
 import { LoadChart } from '@/components/charts/load-chart';
 import { Tile } from '@/components/tile';
 import { count } from '@/lib/format';
-import { TOP_AGENTS } from '@/lib/queries/agent-load';
+import { getAgentsNow, getGroupsNow, TOP_AGENTS } from '@/lib/queries/agent-load';
 import { figure } from '@/lib/server/figure-threads';
 import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
 
@@ -17,8 +17,12 @@ const availabilityText = (a: { availability: string | null; loggedIn: boolean | 
 export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
-      {async ({ filters }) => {
-        const [agents, groups, load] = await Promise.all([figure('agentsNow', filters), figure('groupsNow', filters), figure('loadOverTime', filters)]);
+      {async ({ db, filters }) => {
+        const loadOverTime = figure('loadOverTime', filters);
+        // The current state, read here on the main thread while a figure thread reads the range.
+        const agents = getAgentsNow(db, filters);
+        const groups = getGroupsNow(db, filters);
+        const load = await loadOverTime;
         const open = agents.reduce((sum, a) => sum + a.open, 0);
         const overloaded = agents.filter((a) => a.overloaded);
         const capacity = agents.reduce((sum, a) => sum + (a.deactivated ? 0 : (a.capacity ?? 0)), 0);

@@ -1,27 +1,28 @@
 import type { Db } from '../../db/client';
 import type { Filters } from '../filters/parse-filters';
 import { teamReportRows } from '../reports/team-reports';
-import { getAgentsNow, getGroupsNow, getLoadOverTime } from './agent-load';
+import { getLoadOverTime } from './agent-load';
 import { getAssignmentActivity, getAssignmentFlow } from './assignment-flows';
-import { getLiveFigures } from './live';
 import { getOverview } from './overview';
 import { getStatisticsFigures } from './statistics';
 import { getTransitionFigures } from './transitions';
 
 /**
  * The reads of a range that the server runs on its figure threads (lib/server/figure-threads.ts),
- * by name: everything whose cost grows with the rows of the range. Each takes a connection, the
- * filters and at most one more plain argument, and returns plain data (it crosses threads by
- * structured clone). A page asks for the figures it draws; those of one page run side by side.
+ * by name: everything whose cost grows with the rows of the range (a year at a million
+ * conversations: seconds). Each takes a connection, the filters and at most one more plain
+ * argument, and returns plain data (it crosses threads by structured clone). A page asks for the
+ * figures it draws; those of one page run side by side.
+ *
+ * Not here: what does not grow with the range (the live tiles, the "right now" tables, the
+ * filter options, one conversation, a page of the list). Those stay on the main thread, so they
+ * never wait behind a long range that keeps both figure threads busy.
  */
 export const FIGURES = {
   overview: getOverview,
-  live: (db: Db, filters: Filters) => getLiveFigures(db, filters),
   assignmentActivity: (db: Db, filters: Filters) => getAssignmentActivity(db, filters),
   assignmentFlow: (db: Db, filters: Filters) => getAssignmentFlow(db, filters),
   transitions: getTransitionFigures,
-  agentsNow: getAgentsNow,
-  groupsNow: getGroupsNow,
   loadOverTime: (db: Db, filters: Filters) => getLoadOverTime(db, filters),
   statistics: getStatisticsFigures,
   teamReport: (db: Db, filters: Filters, kind: 'agent' | 'group') => teamReportRows(db, kind, filters),
