@@ -12,6 +12,12 @@ import type { FigureRequest, FigureResponse } from './figure-worker';
  */
 export const FIGURE_THREADS = 2;
 
+/**
+ * In `next dev`, a thread computes one figure and exits, and the next figure starts a new one: a
+ * thread that lived on would keep running the code it loaded, not the code just edited.
+ */
+const ONE_FIGURE_PER_THREAD = process.env.NODE_ENV === 'development';
+
 type Job = { request: FigureRequest; resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Thread = { worker: Worker; job: Job | null };
 type Pool = { threads: (Thread | null)[]; queue: Job[]; nextId: number };
@@ -55,6 +61,10 @@ function startThread(pool: Pool, slot: number): Thread {
     thread.job = null;
     if ('error' in response) job.reject(new Error(response.error));
     else job.resolve(response.value);
+    if (ONE_FIGURE_PER_THREAD) {
+      if (pool.threads[slot] === thread) pool.threads[slot] = null;
+      void worker.terminate();
+    }
     dispatch(pool);
   });
   let failed = false;
