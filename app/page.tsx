@@ -13,7 +13,7 @@ export const dynamic = 'force-dynamic';
 /** Overview: what was created in the range, where it stands, and how fast it was handled. */
 export default function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <DashboardPage title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
+    <DashboardPage streamed title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
       {async ({ db, filters }) => {
         const { tiles, volume } = await figure('overview', filters);
         return (

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { headers } from 'next/headers';
-import type { ReactNode } from 'react';
+import { unstable_rethrow } from 'next/navigation';
+import { Suspense, type ReactNode } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { getDb, type Db } from '@/db/client';
@@ -9,6 +11,15 @@ import { hasEvents } from '@/lib/queries/health';
 import type { ReportName } from '@/lib/reports/names';
 
 export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+/**
+ * Ranges longer than this are streamed: the page's title and filters are sent at once and its
+ * figures when computed, which at a million conversations takes seconds for a quarter or a year.
+ * Shorter ranges are not, because React reveals streamed content at the earliest 300 ms after the
+ * first paint: a month (at most 0.2 s at 1M) would show later than when sent whole.
+ */
+const STREAM_AFTER_DAYS = 31;
+const DAY_MS = 86_400_000;
+
 export type PageContext = { db: Db; filters: Filters; searchParams: Record<string, string | string[] | undefined> };
 
 /**
@@ -23,6 +34,7 @@ export async function DashboardPage({
   searchParams,
   reports = [],
   keep = {},
+  streamed = false,
   children,
 }: {
   title: string;
@@ -33,6 +45,8 @@ export async function DashboardPage({
   reports?: ReportName[];
   /** Page parameters (such as a sort order) that survive applying new filters. */
   keep?: Record<string, string>;
+  /** The page reads the range (figure threads): stream its figures for long ranges (see STREAM_AFTER_DAYS). */
+  streamed?: boolean;
   children: (context: PageContext) => ReactNode | Promise<ReactNode>;
 }) {
   const db = getDb();
@@ -65,6 +79,8 @@ export async function DashboardPage({
   }
   const filters = parsed.filters;
   const query = filtersToSearchParams(filters).toString();
+  const context: PageContext = { db, filters, searchParams: params };
+  const retry = `${path}?${new URLSearchParams([...filtersToSearchParams(filters), ...Object.entries(keep)])}`;
   return (
     <main>
       <div className="page-head">
@@ -80,7 +96,44 @@ export async function DashboardPage({
         )}
       </div>
       <FilterBar path={path} filters={filters} today={todayIn(filters.tz)} options={getFilterOptions(db)} keep={keep} />
-      {await children({ db, filters, searchParams: params })}
+      {streamed && filters.endMs - filters.startMs > STREAM_AFTER_DAYS * DAY_MS ? (
+        // The title and filters go out at once, with a note; the figures follow when computed.
+        <Suspense fallback={<FiguresLoading filters={filters} />}>
+          <Figures render={children} context={context} retry={retry} />
+        </Suspense>
+      ) : (
+        <Figures render={children} context={context} retry={retry} />
+      )}
     </main>
+  );
+}
+
+/**
+ * The page's own content. When its figures cannot be computed (a figure thread failed, the
+ * database cannot be read), the title and filters stay, with a note and a way to try again; the
+ * server log has the error under the reference shown.
+ */
+async function Figures({ render, context, retry }: { render: (context: PageContext) => ReactNode | Promise<ReactNode>; context: PageContext; retry: string }) {
+  try {
+    return await render(context);
+  } catch (error) {
+    // notFound(), redirect() and the like are Next's to handle.
+    unstable_rethrow(error);
+    const reference = randomBytes(4).toString('hex');
+    console.error(`[dashboard] the figures of ${retry} could not be computed (reference ${reference}):`, error);
+    return (
+      <div className="error" role="alert">
+        <p>The figures of this page could not be computed (reference {reference} in the server log).</p>
+        <a href={retry}>Try again</a>
+      </div>
+    );
+  }
+}
+
+function FiguresLoading({ filters }: { filters: Filters }) {
+  return (
+    <p className="figures-loading" role="status">
+      Computing the figures for {filters.from} – {filters.to}…
+    </p>
   );
 }

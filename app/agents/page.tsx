@@ -16,7 +16,7 @@ const availabilityText = (a: { availability: string | null; loggedIn: boolean | 
 /** Agent load: open conversations per agent now against capacity, per group now, and load over the range. */
 export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <DashboardPage title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
+    <DashboardPage streamed title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
       {async ({ db, filters }) => {
         const loadOverTime = figure('loadOverTime', filters);
         // The current state, read here on the main thread while a figure thread reads the range.

@@ -16,7 +16,7 @@ export const dynamic = 'force-dynamic';
 /** Assignment flows: where conversations created in the range sit, and how assignments moved in the range. */
 export default function AssignmentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <DashboardPage title="Assignment flows" path="/assignments" searchParams={searchParams} reports={['assignments']}>
+    <DashboardPage streamed title="Assignment flows" path="/assignments" searchParams={searchParams} reports={['assignments']}>
       {async ({ filters }) => {
         // Two reads of the range, side by side on the figure threads.
         const [{ summary, paths, unassignments }, flow] = await Promise.all([figure('assignmentActivity', filters), figure('assignmentFlow', filters)]);

@@ -19,7 +19,7 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
   const chosen = (await searchParams).statistic;
   const statistic = isStatistic(chosen) ? chosen : STATISTICS[0];
   return (
-    <DashboardPage title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
+    <DashboardPage streamed title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
       {async ({ filters }) => {
         // One read of the range's conversations for every figure below.
         const { summaries, histogram, trend, byGroup, byChannel } = await figure('statistics', filters, statistic);

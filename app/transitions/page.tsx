@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** Status transitions in the range: which, when, how often conversations come back, how long each status lasts. */
 export default function TransitionsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
-    <DashboardPage title="Status transitions" path="/transitions" searchParams={searchParams} reports={['transitions']}>
+    <DashboardPage streamed title="Status transitions" path="/transitions" searchParams={searchParams} reports={['transitions']}>
       {async ({ filters }) => {
         const { matrix: cells, byDay, summary, timeInStatus } = await figure('transitions', filters);
         const empty = <p className="empty">No status transition happened in this range to conversations matching these filters.</p>;

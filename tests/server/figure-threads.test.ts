@@ -1,41 +1,30 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '@/db/client';
-import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { describe, expect, it } from 'vitest';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
-import { postEvents, startServer, tempDatabasePath, type TestServer } from '../helpers/server';
+import { postEvents, postStream } from '../helpers/server';
 
-// The built server over HTTP on the fixture stream, with fault injection: the tests below make a
-// figure thread (lib/server/figure-threads.ts) slow, or make it die.
+// The built server on the fixture stream, with fault injection: the tests below make a figure
+// thread (lib/server/figure-threads.ts) slow, or make it die, through files beside the database.
 const OCTOBER = 'from=2026-10-01&to=2026-10-31';
-let server: TestServer;
-let databasePath: string;
-
-beforeAll(async () => {
-  databasePath = tempDatabasePath('figure-threads');
-  const db = openDatabase(databasePath);
-  ingestEnvelopes(db, streamLines().map((line) => JSON.parse(line)));
-  db.$client.close();
-  server = await startServer({ databasePath, env: { DASHBOARD_FAULT_INJECTION: '1' } });
-});
-afterAll(async () => {
-  await server?.stop();
-});
-
-const get = (path: string) => fetch(`${server.url}${path}`);
-
-/** A create event for a conversation no other test sends. */
-function newConversation(id: string): string {
-  const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
-  created.data.conversation.conversation_id = id;
-  return JSON.stringify(created);
-}
 
 describe('figure threads', () => {
+  const live = serverAndBrowser(postStream, { env: { DASHBOARD_FAULT_INJECTION: '1' } });
+  const get = (path: string) => fetch(`${live.server.url}${path}`);
+  /** While the test-only file `<database>.<name>` exists, with `content`. */
+  async function withFault<T>(name: string, content: string, run: () => Promise<T>): Promise<T> {
+    const file = `${live.server.databasePath}.${name}`;
+    fs.writeFileSync(file, content);
+    try {
+      return await run();
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
   it('keep the server answering while one page figure takes seconds: health, live tiles, other pages and ingest come first', async () => {
     // The load chart's figure stays busy 4 s first, as a year of a million conversations keeps it.
-    fs.writeFileSync(`${databasePath}.slow-loadOverTime`, '4000');
-    try {
+    await withFault('slow-loadOverTime', '4000', async () => {
       let agentsDone = false;
       const agents = get(`/agents?${OCTOBER}`).then(async (response) => {
         const html = await response.text();
@@ -45,13 +34,15 @@ describe('figure threads', () => {
       await new Promise((resolve) => setTimeout(resolve, 500)); // the request has reached a thread
 
       expect((await get('/api/health')).status).toBe(200);
-      const live = await get(`/api/live?${OCTOBER}`);
-      expect(live.status).toBe(200);
-      expect(Object.keys(await live.json())).toEqual(expect.arrayContaining(['openNow', 'unassignedNow']));
+      const liveFigures = await get(`/api/live?${OCTOBER}`);
+      expect(liveFigures.status).toBe(200);
+      expect(Object.keys(await liveFigures.json())).toEqual(expect.arrayContaining(['openNow', 'unassignedNow']));
       const assignments = await get(`/assignments?${OCTOBER}`);
       expect(assignments.status).toBe(200);
       expect(await assignments.text()).toContain('Agent reassignments');
-      expect((await postEvents(server, newConversation('arrived-during-slow-figure'))).json.accepted).toBe(1);
+      const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
+      created.data.conversation.conversation_id = 'arrived-during-slow-figure';
+      expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
       // All answered while the agents page was still waiting for its figure: not queued behind it.
       expect(agentsDone).toBe(false);
 
@@ -59,25 +50,47 @@ describe('figure threads', () => {
       expect(status).toBe(200);
       expect(html).toContain('Open conversations per agent');
       expect(html).toContain('Load over time');
-    } finally {
-      fs.rmSync(`${databasePath}.slow-loadOverTime`, { force: true });
-    }
+    });
   });
 
-  it('fail only the requests of a thread that dies; the next request starts another', async () => {
-    fs.writeFileSync(`${databasePath}.crash-figure-thread`, '');
-    try {
-      expect((await get(`/transitions?${OCTOBER}`)).status).toBe(500);
-      expect((await get(`/statistics?${OCTOBER}`)).status).toBe(500);
-      // What does not read the range stays on the main thread: the live tiles are unaffected.
+  it('send the title and the filters of a long range first, with a note, while the figures are computed', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await withFault('slow-transitions', '2500', async () => {
+      // Two months: longer than the ranges sent whole (a month at 1M is computed in 0.2 s).
+      await page.goto(`${live.server.url}/transitions?from=2026-09-01&to=2026-10-31`, { waitUntil: 'commit' });
+      const note = page.locator('.figures-loading');
+      await note.waitFor();
+      expect(await note.textContent()).toBe('Computing the figures for 2026-09-01 – 2026-10-31…');
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Status transitions');
+      expect(await page.getByRole('button', { name: 'Apply' }).count()).toBe(1);
+      expect(await page.getByText('From → to').count()).toBe(0);
+      await page.screenshot({ path: screenshotPath('figures-loading') });
+      await page.getByText('From → to').waitFor({ timeout: 15_000 });
+      expect(await note.count()).toBe(0);
+    });
+    await page.close();
+  });
+
+  it('fail only the requests of a thread that dies: the page says so under its filters, Try again recovers, live tiles keep answering', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await withFault('crash-figure-thread', '', async () => {
+      await page.goto(`${live.server.url}/transitions?${OCTOBER}`);
+      const alert = page.locator('.error[role="alert"]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/^The figures of this page could not be computed \(reference [0-9a-f]{8} in the server log\)\.Try again$/);
+      const reference = (await alert.textContent())!.match(/reference ([0-9a-f]{8})/)![1]!;
+      expect(live.server.output()).toContain(`the figures of /transitions?${OCTOBER}&tz=UTC could not be computed (reference ${reference}): Error: a figure thread failed`);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Status transitions');
+      expect(await page.getByRole('button', { name: 'Apply' }).count()).toBe(1);
+      await page.screenshot({ path: screenshotPath('figures-error') });
+      // A second request starts another thread, which dies too; what does not read the range stays on the main thread.
+      expect(await (await get(`/statistics?${OCTOBER}`)).text()).not.toContain('All statistics');
       expect((await get(`/api/live?${OCTOBER}`)).status).toBe(200);
-    } finally {
-      fs.rmSync(`${databasePath}.crash-figure-thread`, { force: true });
-    }
-    const transitions = await get(`/transitions?${OCTOBER}`);
-    expect(transitions.status).toBe(200);
-    expect(await transitions.text()).toContain('From → to');
-    expect((await get(`/statistics?${OCTOBER}`)).status).toBe(200);
+    });
+    await page.getByRole('link', { name: 'Try again' }).click();
+    await page.getByText('From → to').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.error[role="alert"]').count()).toBe(0);
     expect((await get('/api/health')).status).toBe(200);
+    await page.close();
   });
 });
