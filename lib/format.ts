@@ -24,3 +24,8 @@ export function dateTime(value: number | string | null | undefined, tz: string):
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A count on a chart axis, short enough not to run into the axis title: 950, 12K, 1.2M. */
+export const axisCount = (value: number) => compact.format(value);

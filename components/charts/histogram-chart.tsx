@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { axisCount, count } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
@@ -13,8 +14,8 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'hours', position: 'insideBottom', offset: -16 }} />
-          <YAxis allowDecimals={false} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value) => `${value} conversations`} />
+          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />
           <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />

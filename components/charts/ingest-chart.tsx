@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { axisCount } from '@/lib/format';
 import { INGEST_COLORS } from './palette';
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
@@ -13,7 +14,7 @@ export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
-          <YAxis allowDecimals={false} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
           <Legend verticalAlign="top" height={32} />
           <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />

@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TransitionsByDay } from '@/lib/queries/transitions';
-import { count } from '@/lib/format';
+import { axisCount } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
@@ -15,7 +15,7 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
         <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
-          <YAxis allowDecimals={false} tickFormatter={(n: number) => count(n)} width={64} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           {/* Top of the stack first, as the bars read. */}
           <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
           <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />

@@ -7,6 +7,8 @@ export type TrendData = { day: string; business: number | null; calendar: number
 
 /** The daily median, business and calendar hours; days without a value leave a gap. Plain data in. */
 export function TrendChart({ data, statistic }: { data: TrendData; statistic: string }) {
+  // A dot a day shows days with a value between gaps; past two months they crowd into blots, so they shrink.
+  const dotRadius = data.length > 62 ? 1 : 3;
   return (
     <div className="chart" role="img" aria-label={`Daily median ${statistic} time, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={280}>
@@ -16,8 +18,8 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
           <YAxis label={{ value: 'median, hours', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? `${value.toFixed(1)} h` : '–')} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
-          <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
-          <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
+          <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </div>
