@@ -8,16 +8,23 @@ import type { Cell } from './csv';
  * The per-agent and per-group reports: a few hundred rows at most, computed in full by grouped
  * queries (lib/queries/team-figures.ts), then written out. Header → figure, in column order.
  */
+/**
+ * A median as its decimal, without binary floating-point noise: the median of 3.44 and 3.45 h is
+ * written 3.445, not 3.4450000000000003. Twelve significant digits keep every digit the values
+ * themselves carry (Freshchat sends hours to two decimals).
+ */
+const decimal = (value: number | null) => (value === null ? null : Number(value.toPrecision(12)));
+
 const FIGURE_COLUMNS: [string, (row: TeamFigures) => Cell][] = [
   ['open_now', (r) => r.openNow],
   ['max_active_conv', (r) => r.maxActiveConv],
   ['assigned_in_range', (r) => r.assignedInRange],
   ['resolved_in_range', (r) => r.resolvedInRange],
   ['reassigned_away', (r) => r.reassignedAway],
-  ['median_first_response_bhrs', (r) => r.medianFirstResponseBhrs],
-  ['median_first_response_chrs', (r) => r.medianFirstResponseChrs],
-  ['median_resolution_bhrs', (r) => r.medianResolutionBhrs],
-  ['median_resolution_chrs', (r) => r.medianResolutionChrs],
+  ['median_first_response_bhrs', (r) => decimal(r.medianFirstResponseBhrs)],
+  ['median_first_response_chrs', (r) => decimal(r.medianFirstResponseChrs)],
+  ['median_resolution_bhrs', (r) => decimal(r.medianResolutionBhrs)],
+  ['median_resolution_chrs', (r) => decimal(r.medianResolutionChrs)],
 ];
 
 export function teamReportHeader(kind: TeamKind): string[] {

@@ -190,7 +190,9 @@ describe('agents and groups reports', () => {
     if (values.length === 0) return '';
     const sorted = [...values].sort((a, b) => a - b);
     const middle = Math.floor((sorted.length - 1) / 2);
-    return String(sorted.length % 2 ? sorted[middle]! : (sorted[middle]! + sorted[middle + 1]!) / 2);
+    // Written as the decimal it is (3.445, not 3.4450000000000003): the two-decimal values' exact median, rounded once.
+    const exact = sorted.length % 2 ? sorted[middle]! : (sorted[middle]! + sorted[middle + 1]!) / 2;
+    return String(Math.round(exact * 1000) / 1000);
   };
   function expectedTeam(kind: 'agent' | 'group', f: Filters) {
     const team = kind === 'agent' ? 'assigned_agent_id' : 'assigned_group_id';

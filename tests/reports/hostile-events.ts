@@ -113,7 +113,7 @@ export function hostileEvents() {
     status: 'resolved',
     agent: 1,
     changes: { status: ['assigned', 'resolved'] },
-    statistics: { first_response_time_bhrs: 2, first_response_time_chrs: 3, resolution_time_bhrs: 4, resolution_time_chrs: 5 },
+    statistics: { first_response_time_bhrs: 2, first_response_time_chrs: 3.45, resolution_time_bhrs: 4, resolution_time_chrs: 5 },
   });
   steps.push({
     event: 'onConversationUpdate',
@@ -122,7 +122,7 @@ export function hostileEvents() {
     status: 'resolved',
     agent: 1,
     changes: { status: ['assigned', 'resolved'] },
-    statistics: { first_response_time_bhrs: 1, first_response_time_chrs: 1, resolution_time_bhrs: 3, resolution_time_chrs: 6 },
+    statistics: { first_response_time_bhrs: 1, first_response_time_chrs: 3.44, resolution_time_bhrs: 3, resolution_time_chrs: 6 },
   });
   return steps.map(envelope);
 }
