@@ -81,7 +81,7 @@ export async function DashboardPage({
   const filters = parsed.filters;
   const query = filtersToSearchParams(filters).toString();
   const context: PageContext = { db, filters, searchParams: params };
-  const retry = `${path}?${new URLSearchParams([...filtersToSearchParams(filters), ...Object.entries(keep)])}`;
+  const retry = `${path}?${new URLSearchParams([...new URLSearchParams(query), ...Object.entries(keep)])}`;
   return (
     <main>
       <div className="page-head">

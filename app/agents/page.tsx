@@ -18,11 +18,10 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
   return (
     <DashboardPage streamed title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
       {async ({ db, filters }) => {
-        const loadOverTime = figure('loadOverTime', filters);
-        // The current state, read here on the main thread while a figure thread reads the range.
+        // The current state (a few ms, here on the main thread), then the range (on a figure thread).
         const agents = getAgentsNow(db, filters);
         const groups = getGroupsNow(db, filters);
-        const load = await loadOverTime;
+        const load = await figure('loadOverTime', filters);
         const open = agents.reduce((sum, a) => sum + a.open, 0);
         const overloaded = agents.filter((a) => a.overloaded);
         const capacity = agents.reduce((sum, a) => sum + (a.deactivated ? 0 : (a.capacity ?? 0)), 0);
