@@ -20,7 +20,13 @@ const ONE_FIGURE_PER_THREAD = process.env.NODE_ENV === 'development';
 
 type Job = { request: FigureRequest; resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Thread = { worker: Worker; job: Job | null };
-type Pool = { threads: (Thread | null)[]; queue: Job[]; nextId: number };
+type Pool = {
+  threads: (Thread | null)[];
+  queue: Job[];
+  nextId: number;
+  /** Requests queued or being computed, by figure, filters and argument. */
+  pending: Map<string, Promise<unknown>>;
+};
 
 const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: Pool };
 
@@ -29,15 +35,26 @@ const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: P
  * (figure-worker.ts), each with a read-only connection of its own, instead of on the main thread,
  * which stays free for other pages, live tiles, health checks and ingest. Requests wait in one
  * queue, in order, and a thread takes the next when it is done with its own: one slow figure holds
- * up one thread, never the requests behind it while the other thread is free. Threads start on
- * first use; if one dies, its request fails (the page errors) and a new thread takes its place.
+ * up one thread, never the requests behind it while the other thread is free. The same figure
+ * for the same filters, asked for again while the first request waits or runs (a reload, a second
+ * viewer), shares its result instead of computing it twice. Threads start on first use; if one
+ * dies, its request fails (the page says so) and a new thread takes its place.
  */
 export function figure<N extends FigureName>(name: N, filters: Filters, ...args: FigureArgs<N>): Promise<FigureOf<N>> {
-  const pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1 });
-  return new Promise((resolve, reject) => {
+  const pool: Pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1, pending: new Map() });
+  const key = JSON.stringify([name, filters, args]);
+  const pending = pool.pending.get(key);
+  if (pending) return pending as Promise<FigureOf<N>>;
+  const result = new Promise<FigureOf<N>>((resolve, reject) => {
     pool.queue.push({ request: { id: pool.nextId++, name, filters, args }, resolve: resolve as (value: unknown) => void, reject });
     dispatch(pool);
   });
+  pool.pending.set(key, result);
+  const settled = () => {
+    if (pool.pending.get(key) === result) pool.pending.delete(key);
+  };
+  result.then(settled, settled);
+  return result;
 }
 
 /** Hands queued requests to idle threads, starting threads as needed. */

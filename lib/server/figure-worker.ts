@@ -29,6 +29,8 @@ parentPort!.on('message', ({ id, name, filters, args }: FigureRequest) => {
       while (Date.now() < until);
     }
     connection ??= openReadConnection(databasePath);
+    // Tests only: while `<database>.figures-computed` exists, each figure computed adds its name to it.
+    if (faultInjection && fs.existsSync(`${databasePath}.figures-computed`)) fs.appendFileSync(`${databasePath}.figures-computed`, `${name}\n`);
     response = { id, value: computeFigure(connection.db, name, filters, args as FigureArgs<typeof name>) };
   } catch (error) {
     // A connection that failed is opened again for the next request.

@@ -53,6 +53,28 @@ describe('figure threads', () => {
     });
   });
 
+  it('compute a figure once for requests that ask for it while it is computed (reloads, a second viewer)', async () => {
+    const log = `${live.server.databasePath}.figures-computed`;
+    fs.writeFileSync(log, '');
+    try {
+      await withFault('slow-transitions', '1500', async () => {
+        // Three viewers of the same page and filters, and one with another channel.
+        const same = `/transitions?${OCTOBER}`;
+        const pages = await Promise.all([get(same), get(same), get(same), get(`/transitions?${OCTOBER}&channel=other`)]);
+        const texts = await Promise.all(pages.map((page) => page.text()));
+        expect(pages.map((page) => page.status)).toEqual([200, 200, 200, 200]);
+        for (const text of texts.slice(0, 3)) expect(text).toContain('From → to');
+      });
+      // Once for the three, once for the other filters.
+      expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['transitions', 'transitions']);
+      // Settled requests are not kept: asked again, it is computed again (with what has arrived since).
+      expect((await get(`/transitions?${OCTOBER}`)).status).toBe(200);
+      expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(3);
+    } finally {
+      fs.rmSync(log, { force: true });
+    }
+  });
+
   it('send the title and the filters of a long range first, with a note, while the figures are computed', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await withFault('slow-transitions', '2500', async () => {
