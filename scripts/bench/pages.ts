@@ -47,6 +47,10 @@ const QUICK_SIZES: Size[] = [
 
 const LAST_DAY = new Date(DATASET_END - 86_400_000).toISOString().slice(0, 10);
 const RANGE = `from=${addDays(LAST_DAY, -29)}&to=${LAST_DAY}`;
+/** The whole year of the data: the longest range a page allows, measured on the larger database only. */
+const YEAR = `from=${addDays(LAST_DAY, -364)}&to=${LAST_DAY}`;
+/** The pages whose figures read the range (lib/queries/figures.ts): the ones a year makes slow. */
+const RANGE_PAGES = ['overview', 'assignments', 'transitions', 'agents', 'statistics'];
 
 type Timing = { page: string; variant: string; url: string; status: number; times: number[] };
 
@@ -73,6 +77,37 @@ async function timeRequest(url: string): Promise<{ ms: number; status: number }>
   const response = await fetch(url);
   await response.arrayBuffer();
   return { ms: performance.now() - started, status: response.status };
+}
+
+/**
+ * A year's range on the larger database (no target: it tracks what long ranges cost), and how the
+ * server answers meanwhile: `/api/health` requested back to back while the year-long Assignments
+ * page renders (its figures run on the figure threads; before them, health waited for the page).
+ *   pages.<page>.<size>.year_ms                 the page with the year's range, median of 2 after a warm-up
+ *   pages.health_during_year.p50_ms / max_ms     health while that Assignments page renders
+ */
+async function yearFigures(base: string, size: string, problems: string[]): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const path = (name: string) => DASHBOARD_PAGES.find((page) => page.key === name)!.href as string;
+  for (const name of RANGE_PAGES) {
+    const url = `${base}${path(name)}?${YEAR}`;
+    const warm = await timeRequest(url);
+    if (warm.status !== 200) problems.push(`${path(name)}?${YEAR} answered ${warm.status}`);
+    const times = [(await timeRequest(url)).ms, (await timeRequest(url)).ms].sort((a, b) => a - b);
+    figures.push({ key: `pages.${name}.${size}.year_ms`, value: Math.round((times[0]! + times[1]!) / 2), unit: 'ms', digits: 0, note: YEAR.replace('&', ' ') });
+  }
+  let done = false;
+  const page = timeRequest(`${base}${path('assignments')}?${YEAR}`).then(() => (done = true));
+  const health: number[] = [];
+  do health.push((await timeRequest(`${base}/api/health`)).ms);
+  while (!done);
+  await page;
+  health.sort((a, b) => a - b);
+  figures.push(
+    { key: 'pages.health_during_year.p50_ms', value: round(percentile(health, 50)), unit: 'ms', digits: 0, note: `${health.length} requests while the year's Assignments page rendered` },
+    { key: 'pages.health_during_year.max_ms', value: round(health[health.length - 1]!), unit: 'ms', digits: 0 },
+  );
+  return figures;
 }
 
 export const pagesSuite: Suite = {
@@ -118,6 +153,7 @@ export const pagesSuite: Suite = {
           timings.push({ page: page.name, variant, url: `${path}?${query}`, status: first.status, times: times.map(round) });
         }
       }
+      if (size === sizes[sizes.length - 1]) figures.push(...(await yearFigures(server.url, size.label, problems)));
       await server.stop();
       details[size.label] = { conversations: dataset.conversations, events: dataset.events, buildSeconds: dataset.buildSeconds, timings };
       for (const page of PAGES) {
