@@ -111,7 +111,14 @@ export async function startBenchServer(options: StartOptions = {}): Promise<Benc
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dashboard-bench-'));
   const databasePath = path.join(dir, 'bench.db');
-  if (options.seedDatabase) fs.copyFileSync(options.seedDatabase, databasePath);
+  if (options.seedDatabase) {
+    fs.copyFileSync(options.seedDatabase, databasePath);
+    // Written out before the server starts: otherwise its first reads compete with the write-back
+    // of the copy (25 GB at 1M), which no real start has to do (start-up measured 2.4–9.8 s so).
+    const fd = fs.openSync(databasePath, 'r+');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  }
   const token = randomBytes(16).toString('hex'); // 32 characters
   const env: Record<string, string | undefined> = {
     ...process.env,
