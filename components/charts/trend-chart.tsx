@@ -7,8 +7,10 @@ export type TrendData = { day: string; business: number | null; calendar: number
 
 /** The daily median, business and calendar hours; days without a value leave a gap. Plain data in. */
 export function TrendChart({ data, statistic }: { data: TrendData; statistic: string }) {
-  // A dot a day shows days with a value between gaps; past two months they crowd into blots, so they shrink.
-  const dotRadius = data.length > 62 ? 1 : 3;
+  // A dot a day shows days with a value between gaps; past two months of such days they crowd into
+  // blots, so they shrink (a long range with few days of values keeps them large: they are its points).
+  const daysWithValues = data.filter((day) => day.business !== null || day.calendar !== null).length;
+  const dotRadius = daysWithValues > 62 ? 1 : 3;
   return (
     <div className="chart" role="img" aria-label={`Daily median ${statistic} time, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={280}>
