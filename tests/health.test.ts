@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { clearDemoData, loadDemoData } from '@/lib/demo/demo-data';
-import { storedEventCount } from '@/lib/events/event-count';
+import { storedEventCount } from '@/lib/events/stored-counts';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { reprojectAll } from '@/lib/projection/reproject';
 import { getHealth } from '@/lib/queries/health';

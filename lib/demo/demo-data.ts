@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
 import { events, projectionTables } from '../../db/schema';
-import { addToStoredEventCount, storedEventCount } from '../events/event-count';
+import { addToStoredEventCount, storedEventCount } from '../events/stored-counts';
 import { ingestEnvelopes } from '../ingest/ingest-envelopes';
 import { reprojectAll } from '../projection/reproject';
 import { deleteSetting, getSetting, SETTING, setSetting } from '../settings';

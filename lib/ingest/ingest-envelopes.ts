@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { prepareDirect, writeTransaction, type Db } from '../../db/client';
 import { events, type NewEvent } from '../../db/schema';
-import { addToStoredEventCount } from '../events/event-count';
+import { addToStoredEventCount } from '../events/stored-counts';
 import { toStoredEvent } from '../events/stored-event';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
 import { projectEvent, type EventProjection } from '../projection/project-event';

@@ -1,7 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { counters, events } from '../../db/schema';
-import { storedEventCount } from '../events/event-count';
+import { events } from '../../db/schema';
+import { storedConversationCount, storedEventCount } from '../events/stored-counts';
 import { toIsoString } from '../events/time';
 
 export type Health = { events: number; conversations: number; lastEventAt: string | null };
@@ -11,11 +11,6 @@ export function getHealth(db: Db): Health {
   // Running totals, not counts: counting millions of events took seconds on a cold cache, and a
   // million conversations one second (26 ms warm) on every health check.
   return { events: storedEventCount(db), conversations: storedConversationCount(db), lastEventAt: lastEventReceivedAt(db) };
-}
-
-/** Conversations stored: kept by triggers on `conversations` (drizzle/0013_conversation_count.sql). */
-function storedConversationCount(db: Db): number {
-  return db.select({ value: counters.value }).from(counters).where(eq(counters.name, 'conversations')).get()?.value ?? 0;
 }
 
 /**
