@@ -5,7 +5,7 @@ import { Suspense, type ReactNode } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { getDb, type Db } from '@/db/client';
-import { filtersToSearchParams, parseFilters, todayIn, type Filters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters, rangeDays, todayIn, type Filters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { hasEvents } from '@/lib/queries/health';
 import type { ReportName } from '@/lib/reports/names';
@@ -19,7 +19,6 @@ export type SearchParams = Promise<Record<string, string | string[] | undefined>
  * after a median of 540–626 ms streamed against 372–492 ms sent whole (README, "The dashboard").
  */
 const STREAM_AFTER_DAYS = 31;
-const DAY_MS = 86_400_000;
 
 export type PageContext = { db: Db; filters: Filters; searchParams: Record<string, string | string[] | undefined> };
 
@@ -97,7 +96,7 @@ export async function DashboardPage({
         )}
       </div>
       <FilterBar path={path} filters={filters} today={todayIn(filters.tz)} options={getFilterOptions(db)} keep={keep} />
-      {streamed && filters.endMs - filters.startMs > STREAM_AFTER_DAYS * DAY_MS ? (
+      {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.
         <Suspense fallback={<FiguresLoading filters={filters} />}>
           <Figures render={children} context={context} retry={retry} />

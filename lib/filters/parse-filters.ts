@@ -94,7 +94,7 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
   const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   const errors: FilterError[] = [];
   if (from > to) errors.push({ param: 'from', message: `from (${from}) is after to (${to})` });
-  else if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS) errors.push({ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` });
+  else if (rangeDays({ from, to }) > MAX_RANGE_DAYS) errors.push({ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` });
   if (errors.length > 0) return { ok: false, errors };
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
@@ -143,6 +143,7 @@ export function addDays(day: string, days: number): string {
   return ymd(moved.getUTCFullYear(), moved.getUTCMonth() + 1, moved.getUTCDate());
 }
 
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+/** How many calendar days the range holds, `from` and `to` included (whatever DST does to its hours). */
+export function rangeDays({ from, to }: Pick<Filters, 'from' | 'to'>): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToSearchParams, parseFilters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters, rangeDays } from '@/lib/filters/parse-filters';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const parse = (query: string) => parseFilters(new URLSearchParams(query), NOW);
@@ -60,5 +60,17 @@ describe('parseFilters', () => {
     expect(first.ok).toBe(true);
     const again = parseFilters(filtersToSearchParams((first as { filters: any }).filters), NOW);
     expect(again).toEqual(first);
+  });
+});
+
+describe('rangeDays', () => {
+  it('counts calendar days, both ends included, whatever DST does to the range\'s hours', () => {
+    // October 2026 in Berlin ends summer time on the 25th: 31 days of 24 h and one of 25 h.
+    const parsed = parseFilters({ from: '2026-10-01', to: '2026-10-31', tz: 'Europe/Berlin' });
+    if (!parsed.ok) throw new Error('filters');
+    expect(parsed.filters.endMs - parsed.filters.startMs).toBe(31 * 86_400_000 + 3_600_000);
+    expect(rangeDays(parsed.filters)).toBe(31);
+    expect(rangeDays({ from: '2026-10-31', to: '2026-10-31' })).toBe(1);
+    expect(rangeDays({ from: '2025-11-01', to: '2026-10-31' })).toBe(365);
   });
 });
