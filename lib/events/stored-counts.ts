@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { prepareDirect, type Db, type DirectStatement } from '../../db/client';
-import { counters } from '../../db/schema';
+import { counters, events } from '../../db/schema';
 
 /**
  * What is stored, as running totals (`counters`, see db/schema.ts) rather than counts, for
@@ -16,6 +16,19 @@ const counterValue = (db: Db, name: string) => db.select({ value: counters.value
 
 export const storedEventCount = (db: Db): number => counterValue(db, EVENTS);
 export const storedConversationCount = (db: Db): number => counterValue(db, CONVERSATIONS);
+
+/**
+ * The greatest event id and the stored event count, read in one statement so both describe the
+ * same commit (the figure caches' watermark: lib/queries/range-cache/changed-conversations.ts).
+ */
+export function storedEventsMark(db: Db): { lastId: number; count: number } {
+  const row = db
+    .select({ count: counters.value, lastId: sql<number | null>`(select max(${events.id}) from ${events})` })
+    .from(counters)
+    .where(eq(counters.name, EVENTS))
+    .get();
+  return { lastId: row?.lastId ?? 0, count: row?.count ?? 0 };
+}
 
 const statements = new WeakMap<Db, DirectStatement<{ n: number }>>();
 

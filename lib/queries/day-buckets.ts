@@ -6,12 +6,21 @@ import { offsetMs } from '../time/zoned';
 const DAY = 86_400_000;
 
 /**
- * Calendar days of the range in the filters' timezone, and a SQL expression giving the index of
- * the day a timestamp column falls on. The expression is integer arithmetic on the stored epoch
- * milliseconds (portable SQL): the timezone's offset is constant between DST changes, so a CASE
- * over the few changes inside the range makes it exact.
+ * The calendar days of the range in the filters' timezone, and the rule that puts a timestamp on
+ * one of them: its epoch milliseconds plus the timezone's offset, divided into days. The offset is
+ * constant between DST changes, so the few changes inside the range (`segments`) make it exact.
+ * Both forms below apply this one rule: in SQL (dayBuckets) and in JavaScript (dayIndexOf).
  */
-export function dayBuckets(column: AnySQLiteColumn, filters: Filters): { days: string[]; index: SQL<number> } {
+export type LocalDays = {
+  /** The days, `YYYY-MM-DD`. */
+  days: string[];
+  /** From each segment's start (epoch ms), the offset in force; the first starts at the range's start. */
+  segments: { from: number; offset: number }[];
+  /** The first day's number: ⌊(start + offset) / day⌋. */
+  first: number;
+};
+
+export function localDays(filters: Filters): LocalDays {
   const days: string[] = [];
   const segments: { from: number; offset: number }[] = [];
   for (let cursor = filters.startMs; cursor < filters.endMs; ) {
@@ -22,7 +31,32 @@ export function dayBuckets(column: AnySQLiteColumn, filters: Filters): { days: s
     const next = cursor + DAY;
     cursor = next - (offsetMs(next, filters.tz) - offset);
   }
-  const first = Math.floor((filters.startMs + segments[0]!.offset) / DAY);
+  if (segments.length === 0) segments.push({ from: filters.startMs, offset: offsetMs(filters.startMs, filters.tz) });
+  return { days, segments, first: Math.floor((filters.startMs + segments[0]!.offset) / DAY) };
+}
+
+/** The index into `days` of the day `ms` (inside the range) falls on. */
+export function dayIndexOf({ segments, first }: LocalDays, ms: number): number {
+  let s = segments.length - 1;
+  while (s > 0 && ms < segments[s]!.from) s--;
+  return Math.trunc((ms + segments[s]!.offset) / DAY) - first;
+}
+
+/** The offset in force over all of [fromMs, toMs), or null when a DST change falls inside: a scan's shortcut. */
+export function constantOffset({ segments }: LocalDays, fromMs: number, toMs: number): number | null {
+  let s = segments.length - 1;
+  while (s > 0 && fromMs < segments[s]!.from) s--;
+  const next = segments[s + 1];
+  return next && next.from < toMs ? null : segments[s]!.offset;
+}
+
+/**
+ * The days of the range and a SQL expression giving the index of the day a timestamp column falls
+ * on: integer arithmetic on the stored epoch milliseconds (portable SQL), a CASE over the range's
+ * DST segments.
+ */
+export function dayBuckets(column: AnySQLiteColumn, filters: Filters): { days: string[]; index: SQL<number> } {
+  const { days, segments, first } = localDays(filters);
   // Our own integers, inlined (not bound) so both SQLite and PostgreSQL do integer division.
   const int = (n: number) => sql.raw(String(Math.trunc(n)));
   const local =

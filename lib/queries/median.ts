@@ -95,6 +95,11 @@ export function summariseNumbers(values: Float64Array): Summary {
   return { n, mean: sum / n, median: percentileBySelection(work, 0.5), p90: percentileBySelection(work, 0.9) };
 }
 
+/** The median of values without NaN, reordered in place (the caller's own scratch array); null when empty. */
+export function medianInPlace(values: Float64Array): number | null {
+  return values.length === 0 ? null : percentileBySelection(values, 0.5);
+}
+
 /** percentileOfSorted's value, from unsorted values (reordered in place). */
 function percentileBySelection(values: Float64Array, p: number): number {
   const { lower, fraction } = percentileRank(values.length, p);

@@ -1,11 +1,14 @@
-import { sql } from 'drizzle-orm';
-import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
+import { and, gte, lt, sql } from 'drizzle-orm';
+import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
-import { dayBuckets } from './day-buckets';
-import { summariseValues } from './median';
+import { constantOffset, dayIndexOf, localDays, type LocalDays } from './day-buckets';
+import { medianInPlace } from './median';
+import { Codes } from './range-cache/codes';
+import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { splitByDay } from './range-cache/split-by-day';
 
 /**
  * The figures of the Transitions page, each defined once here. All are activity figures: status
@@ -17,7 +20,7 @@ export type TransitionCell = { from: string | null; to: string; transitions: num
 
 /** How many times each `from → to` happened in the range. */
 export function getTransitionMatrix(db: Db, filters: Filters): TransitionCell[] {
-  return getTransitionCounts(db, filters).matrix;
+  return getTransitionFigures(db, filters).matrix;
 }
 
 export type TransitionSummary = {
@@ -55,58 +58,8 @@ export type TransitionsByDay = {
 
 /** Transitions each day of the range (in the filters' timezone), by the status entered. */
 export function getTransitionsByDay(db: Db, filters: Filters): TransitionsByDay {
-  return getTransitionCounts(db, filters).byDay;
+  return getTransitionFigures(db, filters).byDay;
 }
-
-/**
- * The transitions of the range (matching the filters), column by column: each one's day (index
- * into `days`), from and to statuses, and stay (milliseconds until the conversation's next
- * transition, `next_at` derived at ingest: see lib/projection/derived.ts; null while it lasts).
- * Every figure of the page is computed from one such read through the covering range index: as
- * JSON arrays, without SQLite sorting the rows for a GROUP BY (two grouped reads cost 2 × 120 ms a
- * month at 1M; this one, about 110 ms).
- */
-export type TransitionRows = { days: string[]; day: number[]; from: (string | null)[]; to: string[]; stay: (number | null)[] };
-
-export function readTransitions(db: Db, filters: Filters): TransitionRows {
-  const { days, index } = dayBuckets(statusTransitions.at, filters);
-  const t = statusTransitions;
-  const query = db
-    .select({ day: jsonArrayOf(index), from: jsonArrayOf(t.fromStatus), to: jsonArrayOf(t.toStatus), stay: jsonArrayOf(sql`${t.nextAt} - ${t.at}`) })
-    .from(t)
-    .$dynamic();
-  const row = inActivityRange(query, t, filters).get();
-  return { days, day: parseJsonArray(row?.day), from: parseJsonArray(row?.from), to: parseJsonArray(row?.to), stay: parseJsonArray(row?.stay) };
-}
-
-/** The matrix (how many times each `from → to` happened) and the transitions per day by status entered. */
-export function countsOf(rows: TransitionRows): { matrix: TransitionCell[]; byDay: TransitionsByDay } {
-  // Per from status, per to status: the cell and its count per day.
-  const cells = new Map<string | null, Map<string, { cell: TransitionCell; perDay: number[] }>>();
-  for (let i = 0; i < rows.to.length; i++) {
-    const [from, to] = [rows.from[i]!, rows.to[i]!];
-    let byTo = cells.get(from);
-    if (!byTo) cells.set(from, (byTo = new Map()));
-    let entry = byTo.get(to);
-    if (!entry) byTo.set(to, (entry = { cell: { from, to, transitions: 0 }, perDay: rows.days.map(() => 0) }));
-    entry.cell.transitions += 1;
-    entry.perDay[rows.day[i]!]! += 1;
-  }
-  const entries = [...cells.values()].flatMap((byTo) => [...byTo.values()]);
-  // As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
-  const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
-  const matrix = entries.map((e) => e.cell).sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
-
-  const statuses = orderStatuses(entries.map((e) => e.cell.to));
-  const days = rows.days.map((day) => ({ day, counts: statuses.map(() => 0) }));
-  for (const { cell, perDay } of entries) {
-    const s = statuses.indexOf(cell.to);
-    perDay.forEach((n, d) => (days[d]!.counts[s]! += n));
-  }
-  return { matrix, byDay: { statuses, days } };
-}
-
-export const getTransitionCounts = (db: Db, filters: Filters) => countsOf(readTransitions(db, filters));
 
 export type TimeInStatus = {
   status: string;
@@ -118,37 +71,234 @@ export type TimeInStatus = {
   medianHours: number | null;
 };
 
-const HOUR_MS = 3_600_000;
-
 /**
  * How long conversations stay in each status: for each transition in the range, the time until
  * the same conversation's next transition (whenever that is), grouped by the status entered.
  * Transitions of a conversation at the same millisecond all end at its next later transition. The
  * medians are exact (median.ts).
  */
-export function timeInStatusOf(rows: TransitionRows): TimeInStatus[] {
-  const byStatus = new Map<string, { durations: number[]; open: number }>();
-  for (let i = 0; i < rows.to.length; i++) {
-    const status = rows.to[i]!;
-    let entry = byStatus.get(status);
-    if (!entry) byStatus.set(status, (entry = { durations: [], open: 0 }));
-    const stay = rows.stay[i];
-    if (stay === null || stay === undefined) entry.open += 1;
-    else entry.durations.push(stay);
-  }
-  return orderStatuses(byStatus.keys()).map((status) => {
-    const { durations, open } = byStatus.get(status)!;
-    const { median } = summariseValues(durations);
-    return { status, completedStays: durations.length, openStays: open, medianHours: median === null ? null : median / HOUR_MS };
-  });
+export const getTimeInStatus = (db: Db, filters: Filters): TimeInStatus[] => getTransitionFigures(db, filters).timeInStatus;
+
+/**
+ * Status transitions, column by column: when (epoch ms), from and to statuses, channel and source
+ * (codes: range-cache/codes.ts), and stay (milliseconds until the conversation's next transition,
+ * `next_at` derived at ingest, see lib/projection/derived.ts; NaN while it lasts). Every figure of
+ * the page is computed by one scan of such columns: the cached days of the range (range-cache/), or
+ * one read of the range when a filter needs the conversations' current group, agent or status.
+ */
+export type TransitionColumns = DayRows & {
+  at: Float64Array;
+  from: Uint16Array;
+  to: Uint16Array;
+  stay: Float64Array;
+  channel: Uint16Array;
+  source: Uint16Array;
+};
+
+const t = statusTransitions;
+
+/**
+ * The columns as one row of JSON arrays (jsonArrayOf) read through the covering range index,
+ * without SQLite sorting the rows for a GROUP BY (two grouped reads cost 2 × 120 ms a month at 1M;
+ * this one, about 105).
+ */
+const selectColumns = (db: Db) =>
+  db
+    .select({
+      at: jsonArrayOf(t.at),
+      from: jsonArrayOf(t.fromStatus),
+      to: jsonArrayOf(t.toStatus),
+      stay: jsonArrayOf(sql`${t.nextAt} - ${t.at}`),
+      channel: jsonArrayOf(t.channelId),
+      source: jsonArrayOf(t.source),
+    })
+    .from(t)
+    .$dynamic();
+
+type ColumnsRow = { at: string; from: string; to: string; stay: string; channel: string; source: string } | undefined;
+
+/** Empty columns for n rows, always built in this one shape (the scans stay monomorphic). */
+function transitionColumnsOfSize(n: number): TransitionColumns {
+  return {
+    rows: n,
+    bytes: n * 28,
+    at: new Float64Array(n),
+    from: new Uint16Array(n),
+    to: new Uint16Array(n),
+    stay: new Float64Array(n),
+    channel: new Uint16Array(n),
+    source: new Uint16Array(n),
+  };
 }
 
-export const getTimeInStatus = (db: Db, filters: Filters) => timeInStatusOf(readTransitions(db, filters));
+function columnsOf(row: ColumnsRow, codes: Codes): TransitionColumns {
+  const at = Float64Array.from(parseJsonArray<number>(row?.at));
+  const stays = parseJsonArray<number | null>(row?.stay);
+  const stay = new Float64Array(stays.length);
+  for (let i = 0; i < stays.length; i++) stay[i] = stays[i] ?? NaN;
+  return {
+    ...transitionColumnsOfSize(0),
+    rows: at.length,
+    bytes: at.length * 28,
+    at,
+    from: codes.encode(parseJsonArray(row?.from)),
+    to: codes.encode(parseJsonArray(row?.to)),
+    stay,
+    channel: codes.encode(parseJsonArray(row?.channel)),
+    source: codes.encode(parseJsonArray(row?.source)),
+  };
+}
 
-/** Everything the Transitions page draws, from one read of the range. */
-export function getTransitionFigures(db: Db, filters: Filters) {
-  const rows = readTransitions(db, filters);
-  const { matrix, byDay } = countsOf(rows);
+/** The transitions table as the figure threads cache it: by UTC day of `at`. */
+const TRANSITIONS: CachedTable<TransitionColumns> = {
+  name: 'status_transitions',
+  load: (db, fromDay, toDay, codes) => {
+    const read = columnsOf(selectColumns(db).where(and(gte(t.at, fromDay * DAY_MS), lt(t.at, toDay * DAY_MS))).get(), codes);
+    return splitByDay(read, transitionColumnsOfSize);
+  },
+  // A transition's time never changes and ingest never deletes one: the days its rows are on now.
+  daysOf: (db, ids) =>
+    db
+      .selectDistinct({ day: sql<number>`${t.at} / ${sql.raw(String(DAY_MS))}` })
+      .from(t)
+      .where(inJsonArray(t.conversationId, JSON.stringify(ids)))
+      .all()
+      .map((row) => row.day),
+};
+
+/** Group, agent and status change during a conversation's life: filters on them read the conversations, not the cache. */
+const needsConversations = (filters: Filters) => filters.groups.length > 0 || filters.agents.length > 0 || filters.statuses.length > 0;
+
+function transitionColumns(db: Db, filters: Filters): { chunks: TransitionColumns[]; codes: Codes } {
+  if (cacheEnabled() && !needsConversations(filters)) {
+    const { days, codes } = cachedDays(db, TRANSITIONS, filters.startMs, filters.endMs);
+    return { chunks: days, codes };
+  }
+  const codes = new Codes();
+  return { chunks: [columnsOf(inActivityRange(selectColumns(db), t, filters).get(), codes)], codes };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** Which rows of a chunk count (1) or not (0): in [startMs, endMs), of the channels and sources filtered on (codes; null: any). */
+function keptRows(c: TransitionColumns, startMs: number, endMs: number, channels: Set<number> | null, sources: Set<number> | null): Uint8Array {
+  const keep = new Uint8Array(c.rows);
+  const { at, channel, source } = c;
+  for (let i = 0; i < c.rows; i++) {
+    const ms = at[i]!;
+    keep[i] = ms >= startMs && ms < endMs && (channels === null || channels.has(channel[i]!)) && (sources === null || sources.has(source[i]!)) ? 1 : 0;
+  }
+  return keep;
+}
+
+/** The range's day index of each kept row, into `out` (dayIndexOf's rule, without its search where no DST change is near). */
+function dayIndexes(at: Float64Array, keep: Uint8Array, local: LocalDays, out: Int32Array): Int32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < at.length; i++) {
+    if (keep[i] === 0) continue;
+    if (at[i]! < lo) lo = at[i]!;
+    if (at[i]! > hi) hi = at[i]!;
+  }
+  if (lo > hi) return out;
+  const offset = constantOffset(local, lo, hi + 1);
+  const first = local.first;
+  const day = 86_400_000;
+  for (let i = 0; i < at.length; i++) {
+    if (keep[i] === 0) continue;
+    out[i] = offset === null ? dayIndexOf(local, at[i]!) : Math.floor((at[i]! + offset) / day) - first;
+  }
+  return out;
+}
+// As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
+const compareStatus = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+
+/**
+ * Every figure of the page from one scan of the range's transitions (those whose `at` is in the
+ * range, of conversations matching the other filters): the matrix, the transitions per day by
+ * status entered, and the stays per status entered.
+ */
+export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes: Codes, filters: Filters) {
+  const local = localDays(filters);
+  const { startMs, endMs } = filters;
+  const channels = codes.matching(filters.channels);
+  const sources = codes.matching(filters.sources);
+  // Per (from, to) code pair (slot from·K + to, K codes): its count per day, in one flat array.
+  // Per status entered: its completed stays (first counted, then gathered) and open ones.
+  const K = codes.size;
+  const nDays = local.days.length;
+  // Per (from, to) code pair met, a slot; per slot, its count per day (slot · days + day).
+  const pairSlot = new Int32Array(K * K).fill(-1);
+  const pairs: number[] = [];
+  let perDay = new Int32Array(8 * nDays);
+  // Per status entered (code): completed stays and open ones; the completed ones' durations after.
+  const completed = new Int32Array(K);
+  const open = new Int32Array(K);
+  const keeps: Uint8Array[] = [];
+  for (const c of chunks) {
+    const keep = keptRows(c, startMs, endMs, channels, sources);
+    keeps.push(keep);
+    const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
+    const { from, to, stay } = c;
+    for (let i = 0; i < c.rows; i++) {
+      if (keep[i] === 0) continue;
+      const status = to[i]!;
+      const key = from[i]! * K + status;
+      let slot = pairSlot[key]!;
+      if (slot < 0) {
+        slot = pairSlot[key] = pairs.length;
+        pairs.push(key);
+        if (perDay.length < pairs.length * nDays) {
+          const grown = new Int32Array(perDay.length * 2);
+          grown.set(perDay);
+          perDay = grown;
+        }
+      }
+      perDay[slot * nDays + days[i]!]! += 1;
+      if (stay[i]! !== stay[i]!) open[status]! += 1;
+      else completed[status]! += 1;
+    }
+  }
+  const durations = [...completed].map((n) => new Float64Array(n));
+  const filled = new Int32Array(K);
+  chunks.forEach((c, n) => {
+    const keep = keeps[n]!;
+    const { to, stay } = c;
+    for (let i = 0; i < c.rows; i++) {
+      const ms = stay[i]!;
+      if (keep[i] === 0 || ms !== ms) continue;
+      const status = to[i]!;
+      durations[status]![filled[status]!++] = ms;
+    }
+  });
+
+  const entries = pairs.map((key, slot) => {
+    const days = perDay.subarray(slot * nDays, (slot + 1) * nDays);
+    return {
+      cell: { from: codes.text(Math.floor(key / K)), to: codes.text(key % K)!, transitions: days.reduce((sum, n) => sum + n, 0) },
+      perDay: days,
+    };
+  });
+  const matrix: TransitionCell[] = entries.map((e) => e.cell).sort((a, b) => compareStatus(a.from, b.from) || compareStatus(a.to, b.to));
+  const statuses = orderStatuses(entries.map((e) => e.cell.to));
+  const days = local.days.map((day) => ({ day, counts: statuses.map(() => 0) }));
+  for (const { cell, perDay } of entries) {
+    const s = statuses.indexOf(cell.to);
+    perDay.forEach((n, d) => (days[d]!.counts[s]! += n));
+  }
   const summary = summarizeTransitions(matrix);
-  return { matrix, byDay, summary, timeInStatus: summary.transitions === 0 ? [] : timeInStatusOf(rows) };
+  const entered = [...completed.keys()].filter((code) => completed[code]! + open[code]! > 0);
+  const byStatus = new Map(entered.map((code) => [codes.text(code)!, code]));
+  const timeInStatus: TimeInStatus[] = orderStatuses(byStatus.keys()).map((status) => {
+    const code = byStatus.get(status)!;
+    const median = medianInPlace(durations[code]!);
+    return { status, completedStays: completed[code]!, openStays: open[code]!, medianHours: median === null ? null : median / HOUR_MS };
+  });
+  return { matrix, byDay: { statuses, days }, summary, timeInStatus };
+}
+
+/** Everything the Transitions page draws. */
+export function getTransitionFigures(db: Db, filters: Filters) {
+  const { chunks, codes } = transitionColumns(db, filters);
+  return transitionFiguresOf(chunks, codes, filters);
 }

@@ -1,0 +1,47 @@
+/**
+ * Small integer codes for the few distinct texts of a column (statuses, channel ids, sources), so
+ * cached rows hold a Uint16Array instead of a string each. One dictionary per cache, shared by its
+ * days; `null` has a code too.
+ */
+export class Codes {
+  private readonly byText = new Map<string | null, number>();
+  private readonly texts: (string | null)[] = [];
+
+  code(text: string | null): number {
+    let code = this.byText.get(text);
+    if (code === undefined) {
+      code = this.texts.length;
+      if (code > 0xffff) throw new Error('more than 65,536 distinct values in a coded column');
+      this.texts.push(text);
+      this.byText.set(text, code);
+    }
+    return code;
+  }
+
+  /** How many codes there are: each is below this. */
+  get size(): number {
+    return this.texts.length;
+  }
+
+  /** The code of `text` if it has one: a filter value never seen matches no row. */
+  find(text: string | null): number | undefined {
+    return this.byText.get(text);
+  }
+
+  text(code: number): string | null {
+    return this.texts[code]!;
+  }
+
+  /** The codes of a filter's values, or null when the filter is not set (every row matches). */
+  matching(values: readonly string[]): Set<number> | null {
+    if (values.length === 0) return null;
+    return new Set(values.map((value) => this.find(value)).filter((code): code is number => code !== undefined));
+  }
+
+  /** Each text of `values` coded, as a typed array. */
+  encode(values: readonly (string | null)[]): Uint16Array {
+    const out = new Uint16Array(values.length);
+    for (let i = 0; i < values.length; i++) out[i] = this.code(values[i] ?? null);
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Db } from '@/db/client';
+import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
+import { generateEvents } from '@/lib/demo/generator';
+import { clearDemoData } from '@/lib/demo/demo-data';
+import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
+import { computeFigure, FIGURES, type FigureName } from '@/lib/queries/figures';
+import { cacheLimits, cacheStats } from '@/lib/queries/range-cache/day-partitions';
+import { readFixture, FIXTURE_FILES } from '../helpers/fixtures';
+import { tempDatabasePath } from '../helpers/server';
+
+/*
+ * The figure threads keep the rows of the days they have read (lib/queries/range-cache/). Whatever
+ * arrives, in whatever order, through whichever connection, a figure read through that cache must
+ * equal the same figure read from SQLite. Each check below computes every figure both ways, on a
+ * connection whose cache has followed everything since the start.
+ */
+const NOW = Date.parse('2026-03-31T12:00:00Z');
+const filters = (query: string): Filters => {
+  const parsed = parseFilters(new URLSearchParams(query), NOW);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.filters;
+};
+// The default range, a few days in a half-hour timezone, the spring DST change in Berlin, filters
+// on the rows (channel, source) and on the conversations' current state (agent, status).
+const VIEWS = [
+  '',
+  'from=2026-03-20&to=2026-03-23&tz=Asia/Kolkata',
+  'from=2026-03-27&to=2026-03-31&tz=Europe/Berlin',
+  'from=2026-03-01&to=2026-03-31&source=WHATSAPP&source=WEBCHAT',
+  'from=2026-03-01&to=2026-03-31&channel=__CHANNEL__',
+  'from=2026-03-01&to=2026-03-31&agent=__AGENT__',
+  'from=2026-03-10&to=2026-03-31&status=resolved',
+];
+// Every figure the threads compute, with its argument where it takes one.
+const FIGURE_CALLS: [FigureName, unknown[]][] = (Object.keys(FIGURES) as FigureName[]).flatMap((name): [FigureName, unknown[]][] =>
+  name === 'statistics' ? [[name, ['first_response_time']], [name, ['resolution_time']]] : name === 'teamReport' ? [[name, ['agent']], [name, ['group']]] : [[name, []]],
+);
+
+function withCache<T>(enabled: boolean, work: () => T): T {
+  const before = process.env.DASHBOARD_FIGURE_CACHE;
+  process.env.DASHBOARD_FIGURE_CACHE = enabled ? '1' : '0';
+  try {
+    return work();
+  } finally {
+    if (before === undefined) delete process.env.DASHBOARD_FIGURE_CACHE;
+    else process.env.DASHBOARD_FIGURE_CACHE = before;
+  }
+}
+
+/** Every figure of every view, through the cache and straight from SQLite: they must be equal. */
+function expectCacheAgrees(db: Db, label: string) {
+  const some = (column: string, table: string) => (db.$client.prepare(`select ${column} from ${table} where ${column} is not null limit 1`).pluck().get() as string | undefined) ?? 'none';
+  const channel = some('channel_id', 'conversations');
+  const agent = some('assigned_agent_id', 'conversations');
+  for (const view of VIEWS) {
+    const f = filters(view.replace('__CHANNEL__', channel).replace('__AGENT__', agent));
+    for (const [name, args] of FIGURE_CALLS) {
+      const cached = withCache(true, () => computeFigure(db, name, f, args as never));
+      const direct = withCache(false, () => computeFigure(db, name, f, args as never));
+      expect(cached, `${label}: ${name} ${args.join()} of "${view}"`).toEqual(direct);
+    }
+  }
+}
+
+const demo = (seed: number, accountId = 'acc-demo') => [...generateEvents({ seed, days: 45, conversationsPerDay: 30, end: NOW, accountId })];
+
+// The load chart counts open conversations up to now: one now for both readings.
+beforeAll(() => vi.useFakeTimers({ now: NOW, toFake: ['Date'] }));
+afterAll(() => vi.useRealTimers());
+afterEach(() => {
+  cacheLimits.budgetBytes = 384 * 1024 * 1024;
+});
+
+describe('figures read through the range cache', () => {
+  it('equal SQLite’s after every delivery: in order, late, updates before creates, duplicates', () => {
+    const db = openDatabase(tempDatabasePath('range-cache'));
+    const envelopes = demo(7);
+    // The first half as delivered, then the rest in six batches taken backwards (every update of a
+    // conversation before its creation), then a tenth of everything again.
+    const half = Math.floor(envelopes.length / 2);
+    const rest = envelopes.slice(half).reverse();
+    const batches = [envelopes.slice(0, half), ...Array.from({ length: 6 }, (_, i) => rest.filter((_, j) => j % 6 === i)), envelopes.filter((_, i) => i % 10 === 0)];
+    expectCacheAgrees(db, 'empty');
+    batches.forEach((batch, i) => {
+      ingestEnvelopes(db, batch);
+      expectCacheAgrees(db, `after batch ${i + 1} of ${batches.length}`);
+    });
+    expect(cacheStats(db).bytes).toBeGreaterThan(0);
+  });
+
+  it('follows writes made through another connection, and starts over when events are removed', () => {
+    const path = tempDatabasePath('range-cache-two');
+    const reader = openDatabase(path);
+    const writer = openDatabase(path);
+    ingestEnvelopes(writer, FIXTURE_FILES.filter((file) => file.endsWith('.json')).map(readFixture));
+    expectCacheAgrees(reader, 'fixtures');
+    ingestEnvelopes(writer, demo(11));
+    expectCacheAgrees(reader, 'fixtures and demo data');
+    // Clearing the demo data deletes events (and rebuilds every projection): nothing cached may survive it.
+    clearDemoData(writer);
+    expectCacheAgrees(reader, 'after clearing the demo data');
+    ingestEnvelopes(writer, demo(12).slice(0, 500));
+    expectCacheAgrees(reader, 'new events after the clearing');
+  });
+
+  it('stays exact when its budget makes it drop days', () => {
+    const db = openDatabase(tempDatabasePath('range-cache-budget'));
+    ingestEnvelopes(db, demo(5));
+    cacheLimits.budgetBytes = 20_000;
+    expectCacheAgrees(db, 'tiny budget');
+    // What is kept is at most the budget plus the days of the request answered last.
+    const afterLast = cacheStats(db).bytes;
+    expect(afterLast).toBeLessThan(400_000);
+  });
+});
