@@ -18,16 +18,35 @@ export const storedEventCount = (db: Db): number => counterValue(db, EVENTS);
 export const storedConversationCount = (db: Db): number => counterValue(db, CONVERSATIONS);
 
 /**
- * The greatest event id and the stored event count, read in one statement so both describe the
- * same commit (the figure caches' watermark: lib/queries/range-cache/changed-conversations.ts).
+ * How many times every projection was rebuilt from the events (`npm run db:reproject`, clearing the
+ * demo data): a rebuild writes no event but new rows (new rowids), which the figure caches must
+ * not mistake for the ones they read. Counted inside the rebuild's transaction.
  */
-export function storedEventsMark(db: Db): { lastId: number; count: number } {
+const REBUILDS = 'projection-rebuilds';
+
+export function countProjectionRebuild(db: Db): void {
+  db.insert(counters)
+    .values({ name: REBUILDS, value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .run();
+}
+
+/**
+ * The greatest event id, the stored event count and the projection rebuilds, read in one statement
+ * so all three describe the same commit (the figure caches' watermark:
+ * lib/queries/range-cache/changed-conversations.ts).
+ */
+export function storedEventsMark(db: Db): { lastId: number; count: number; rebuilds: number } {
   const row = db
-    .select({ count: counters.value, lastId: sql<number | null>`(select max(${events.id}) from ${events})` })
+    .select({
+      count: counters.value,
+      lastId: sql<number | null>`(select max(${events.id}) from ${events})`,
+      rebuilds: sql<number | null>`(select ${counters.value} from ${counters} where ${counters.name} = ${REBUILDS})`,
+    })
     .from(counters)
     .where(eq(counters.name, EVENTS))
     .get();
-  return { lastId: row?.lastId ?? 0, count: row?.count ?? 0 };
+  return { lastId: row?.lastId ?? 0, count: row?.count ?? 0, rebuilds: row?.rebuilds ?? 0 };
 }
 
 const statements = new WeakMap<Db, DirectStatement<{ n: number }>>();

@@ -1,6 +1,7 @@
 import { asc, gt } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client';
 import { events, projectionTables } from '../../db/schema';
+import { countProjectionRebuild } from '../events/stored-counts';
 import { validateEnvelope, type ValidationIssue } from '../events/validate';
 import { projectEvent } from './project-event';
 import { writeProjections, type StoredProjection } from './write-projections';
@@ -17,6 +18,7 @@ export function reprojectAll(db: Db, options: { batchSize?: number; onProgress?:
   const summary: ReprojectSummary = { events: 0, projected: 0, unreadable: [] };
   writeTransaction(db, () => {
     for (const table of projectionTables) db.delete(table).run();
+    countProjectionRebuild(db);
     let lastId = 0;
     for (;;) {
       const page = db

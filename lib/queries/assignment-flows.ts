@@ -1,10 +1,10 @@
 import { asc, count, desc, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client';
-import { assignmentChanges, conversations, type ASSIGNMENT_KINDS } from '../../db/schema';
+import { assignmentChanges, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
-import { conversationsMatching } from './conversation-filter';
+import { conversationColumns, matchingRows } from './conversation-columns';
 import { namesOf, type EntityKind } from './entity-names';
 
 /**
@@ -47,18 +47,7 @@ const LAYERS: FlowLayer[] = ['channel', 'group', 'agent'];
  * widths are conversations. A group node's inflow equals its outflow.
  */
 export function getAssignmentFlow(db: Db, filters: Filters, limits = FLOW_LIMITS): AssignmentFlow {
-  // One row per (channel, group, agent) combination: at most a few thousand, whatever the volume.
-  const rows = db
-    .select({
-      channel: conversations.channelId,
-      group: conversations.assignedGroupId,
-      agent: conversations.assignedAgentId,
-      n: count(),
-    })
-    .from(conversations)
-    .where(conversationsMatching(filters))
-    .groupBy(conversations.channelId, conversations.assignedGroupId, conversations.assignedAgentId)
-    .all();
+  const rows = flowCombinations(db, filters);
 
   // Per layer: the id of each node drawn by name, the rest mapped to OTHER.
   const OTHER = Symbol('other');
@@ -114,6 +103,30 @@ export function getAssignmentFlow(db: Db, filters: Filters, limits = FLOW_LIMITS
     })
     .sort((a, b) => a.source - b.source || a.target - b.target);
   return { conversations: total, nodes: order.map(({ node }) => node), links };
+}
+
+/**
+ * One row per (channel, group, agent) combination of the matching conversations, with how many:
+ * at most a few thousand, whatever the volume. Counted in one scan of their columns
+ * (conversation-columns.ts), in the order SQL's GROUP BY gives (no value first, then by code point).
+ */
+function flowCombinations(db: Db, filters: Filters): { channel: string | null; group: string | null; agent: string | null; n: number }[] {
+  const { chunks, codes } = conversationColumns(db, filters);
+  const counts = new Map<number, number>();
+  const K = codes.size;
+  for (const chunk of chunks) {
+    const keep = matchingRows(chunk, filters, codes);
+    const { channel, group, agent } = chunk;
+    for (let i = 0; i < chunk.rows; i++) {
+      if (keep[i] === 0) continue;
+      const key = (channel[i]! * K + group[i]!) * K + agent[i]!;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
+  return [...counts]
+    .map(([key, n]) => ({ channel: codes.text(Math.floor(key / K / K)), group: codes.text(Math.floor(key / K) % K), agent: codes.text(key % K), n }))
+    .sort((a, b) => compare(a.channel, b.channel) || compare(a.group, b.group) || compare(a.agent, b.agent));
 }
 
 // ─── reassignments and unassignments in the range ─────────────────────────────────────────────

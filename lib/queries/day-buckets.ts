@@ -50,6 +50,26 @@ export function constantOffset({ segments }: LocalDays, fromMs: number, toMs: nu
   return next && next.from < toMs ? null : segments[s]!.offset;
 }
 
+/** The range's day index of each kept row (keep[i] = 1), into `out`: dayIndexOf's rule, without its search where no DST change is near. */
+export function dayIndexes(at: Float64Array, keep: Uint8Array, local: LocalDays, out: Int32Array): Int32Array {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < at.length; i++) {
+    if (keep[i] === 0) continue;
+    if (at[i]! < lo) lo = at[i]!;
+    if (at[i]! > hi) hi = at[i]!;
+  }
+  if (lo > hi) return out;
+  const offset = constantOffset(local, lo, hi + 1);
+  const first = local.first;
+  const day = 86_400_000;
+  for (let i = 0; i < at.length; i++) {
+    if (keep[i] === 0) continue;
+    out[i] = offset === null ? dayIndexOf(local, at[i]!) : Math.floor((at[i]! + offset) / day) - first;
+  }
+  return out;
+}
+
 /**
  * The days of the range and a SQL expression giving the index of the day a timestamp column falls
  * on: integer arithmetic on the stored epoch milliseconds (portable SQL), a CASE over the range's

@@ -1,10 +1,8 @@
-import { count, sql } from 'drizzle-orm';
-import { jsonArrayOf, type Db } from '../../db/client';
-import { conversations } from '../../db/schema';
+import type { Db } from '../../db/client';
 import type { Filters } from '../filters/parse-filters';
-import { conversationsMatching } from './conversation-filter';
-import { dayBuckets } from './day-buckets';
-import { summariseValues } from './median';
+import { conversationColumns, matchingRows } from './conversation-columns';
+import { dayIndexes, localDays } from './day-buckets';
+import { medianInPlace } from './median';
 
 export type OverviewTiles = {
   /** Conversations created in the range (matching the filters), by their current status. */
@@ -22,50 +20,40 @@ export type OverviewTiles = {
 export type VolumeDay = { day: string; new: number; assigned: number; resolved: number };
 
 /**
- * The Overview's figures for the range from ONE read of the matching conversations, grouped by
- * creation day and status in the database (a few hundred rows), each group carrying its
- * conversations' statistics as JSON arrays (see jsonArrayOf) for the exact medians. A query per
- * figure would read the range six times; at a million conversations the read is most of the page.
+ * The Overview's figures for the range from one scan of the matching conversations' columns
+ * (conversation-columns.ts: the figure thread's cached days, or one read): counts by status and
+ * creation day, reopened ones, and the exact medians of the four statistics shown.
  */
 export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; volume: VolumeDay[] } {
-  const { days, index } = dayBuckets(conversations.createdAt, filters);
-  const columns = [
-    conversations.first_response_time_bhrs,
-    conversations.first_response_time_chrs,
-    conversations.resolution_time_bhrs,
-    conversations.resolution_time_chrs,
-  ];
-  const groups = db
-    .select({
-      day: index,
-      status: conversations.status,
-      n: count(),
-      reopened: sql<number>`sum(case when ${conversations.reopenCount} > 0 then 1 else 0 end)`.mapWith(Number),
-      values: sql<string>`json_array(${sql.join(columns.map((column) => jsonArrayOf(column)), sql`, `)})`,
-    })
-    .from(conversations)
-    .where(conversationsMatching(filters))
-    .groupBy(index, conversations.status)
-    .all();
-  const volume: VolumeDay[] = days.map((day) => ({ day, new: 0, assigned: 0, resolved: 0 }));
+  const { chunks, codes } = conversationColumns(db, filters);
+  const local = localDays(filters);
+  const volume: VolumeDay[] = local.days.map((day) => ({ day, new: 0, assigned: 0, resolved: 0 }));
   const byStatus = { new: 0, assigned: 0, resolved: 0 };
-  const statistics: (number | null)[][] = columns.map(() => []);
+  const shown = (['new', 'assigned', 'resolved'] as const).map((status) => [codes.find(status), status] as const);
+  const statusOf = new Map(shown.filter((pair): pair is [number, (typeof shown)[number][1]] => pair[0] !== undefined));
+  const statistics: number[][] = MEDIANS.map(() => []);
   let created = 0;
   let reopened = 0;
-  for (const group of groups) {
-    created += group.n;
-    reopened += group.reopened;
-    const status = group.status;
-    if (status === 'new' || status === 'assigned' || status === 'resolved') {
-      byStatus[status] += group.n;
-      const bucket = volume[group.day];
-      if (bucket) bucket[status] += group.n;
+  for (const chunk of chunks) {
+    const keep = matchingRows(chunk, filters, codes);
+    const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
+    const columns = MEDIANS.map((key) => chunk[key]);
+    for (let i = 0; i < chunk.rows; i++) {
+      if (keep[i] === 0) continue;
+      created += 1;
+      if (chunk.reopens[i]! > 0) reopened += 1;
+      const status = statusOf.get(chunk.status[i]!);
+      if (status) {
+        byStatus[status] += 1;
+        volume[days[i]!]![status] += 1;
+      }
+      for (let k = 0; k < columns.length; k++) {
+        const value = columns[k]![i]!;
+        if (!Number.isNaN(value)) statistics[k]!.push(value);
+      }
     }
-    (JSON.parse(group.values) as (number | null)[][]).forEach((values, i) => {
-      for (const value of values) statistics[i]!.push(value);
-    });
   }
-  const median = (i: number) => summariseValues(statistics[i]!).median;
+  const median = (k: number) => medianInPlace(Float64Array.from(statistics[k]!));
   return {
     tiles: {
       created,
@@ -79,6 +67,9 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
     volume,
   };
 }
+
+/** The statistics whose medians the tiles show, in the order of `statistics` above. */
+const MEDIANS = ['first_response_time_bhrs', 'first_response_time_chrs', 'resolution_time_bhrs', 'resolution_time_chrs'] as const;
 
 /** The tiles alone (tests, other callers): see getOverview. */
 export const getOverviewTiles = (db: Db, filters: Filters): OverviewTiles => getOverview(db, filters).tiles;

@@ -1,10 +1,9 @@
-import { concatenated, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
-import { conversations } from '../../db/schema';
-import { STATISTIC_KEYS, STATISTICS, unpackStatistics, type Statistic, type StatisticKey } from '../events/statistics';
+import type { Db } from '../../db/client';
+import { STATISTIC_KEYS, STATISTICS, type Statistic, type StatisticKey } from '../events/statistics';
 import type { Filters } from '../filters/parse-filters';
-import { conversationsMatching } from './conversation-filter';
+import { conversationColumns, matchingRows } from './conversation-columns';
+import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
-import { dayBuckets } from './day-buckets';
 import { indexesByKey, pickNumbers, summariseNumbers, type Summary } from './median';
 
 /**
@@ -32,9 +31,9 @@ export type StatisticSummary = { statistic: Statistic; label: string } & BasisPa
 /**
  * Every figure of the page is computed from these rows, read once per view, column by column:
  * each matching conversation's creation day (index into `days`), current group and channel, and
- * its fourteen statistics (NaN where absent). One read of plain values costs a fraction of the
- * five grouped reads the page made before (README, "Benchmarks"), and selecting in typed arrays
- * is cheaper than SQLite sorting rows.
+ * its fourteen statistics (NaN where absent): the matching rows of the conversations' columns
+ * (conversation-columns.ts: the figure thread's cached days, or one read). Selecting in typed
+ * arrays is cheaper than SQLite sorting rows (README, "Benchmarks").
  */
 export type StatisticRows = {
   days: string[];
@@ -45,27 +44,34 @@ export type StatisticRows = {
 };
 
 export function readStatistics(db: Db, filters: Filters): StatisticRows {
-  const { days, index } = dayBuckets(conversations.createdAt, filters);
-  // One row: the day, group and channel of the matching conversations as JSON arrays (see
-  // jsonArrayOf), and their statistics as one text of fourteen values each, concatenated from the
-  // packed copies ingest keeps (packStatistics): SQLite formatting a million doubles as JSON was
-  // most of this page at a million conversations (112 ms a month of the range's 170).
-  const row = db
-    .select({
-      day: jsonArrayOf(index),
-      group: jsonArrayOf(conversations.assignedGroupId),
-      channel: jsonArrayOf(conversations.channelId),
-      statistics: concatenated(conversations.statisticsPacked),
-    })
-    .from(conversations)
-    .where(conversationsMatching(filters))
-    .get();
-  const day = Int32Array.from(parseJsonArray<number>(row?.day));
-  const arrays = STATISTIC_KEYS.map(() => new Float64Array(day.length));
-  const read = row?.statistics ? unpackStatistics(row.statistics, arrays) : 0;
-  if (read !== day.length) throw new Error(`packed statistics of ${read} conversations for ${day.length} read`);
-  const values = Object.fromEntries(STATISTIC_KEYS.map((key, k) => [key, arrays[k]!])) as Record<StatisticKey, Float64Array>;
-  return { days, day, group: parseJsonArray(row?.group), channel: parseJsonArray(row?.channel), values };
+  const { chunks, codes } = conversationColumns(db, filters);
+  const local = localDays(filters);
+  const keeps = chunks.map((chunk) => matchingRows(chunk, filters, codes));
+  const n = keeps.reduce((sum, keep) => sum + keep.reduce((a, b) => a + b, 0), 0);
+  const day = new Int32Array(n);
+  const group: (string | null)[] = new Array(n);
+  const channel: (string | null)[] = new Array(n);
+  const values = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, new Float64Array(n)])) as Record<StatisticKey, Float64Array>;
+  let j = 0;
+  chunks.forEach((chunk, c) => {
+    const keep = keeps[c]!;
+    const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
+    const start = j;
+    for (let i = 0; i < chunk.rows; i++) {
+      if (keep[i] === 0) continue;
+      day[j] = days[i]!;
+      group[j] = codes.text(chunk.group[i]!);
+      channel[j] = codes.text(chunk.channel[i]!);
+      j++;
+    }
+    for (const key of STATISTIC_KEYS) {
+      const from = chunk[key];
+      const to = values[key];
+      let k = start;
+      for (let i = 0; i < chunk.rows; i++) if (keep[i] !== 0) to[k++] = from[i]!;
+    }
+  });
+  return { days: local.days, day, group, channel, values };
 }
 
 const valuesOf = (rows: StatisticRows, statistic: Statistic): BasisPair<Float64Array> => ({

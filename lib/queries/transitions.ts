@@ -4,7 +4,7 @@ import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
-import { constantOffset, dayIndexOf, localDays, type LocalDays } from './day-buckets';
+import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
 import { Codes } from './range-cache/codes';
 import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
@@ -191,25 +191,7 @@ function keptRows(c: TransitionColumns, startMs: number, endMs: number, channels
   return keep;
 }
 
-/** The range's day index of each kept row, into `out` (dayIndexOf's rule, without its search where no DST change is near). */
-function dayIndexes(at: Float64Array, keep: Uint8Array, local: LocalDays, out: Int32Array): Int32Array {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < at.length; i++) {
-    if (keep[i] === 0) continue;
-    if (at[i]! < lo) lo = at[i]!;
-    if (at[i]! > hi) hi = at[i]!;
-  }
-  if (lo > hi) return out;
-  const offset = constantOffset(local, lo, hi + 1);
-  const first = local.first;
-  const day = 86_400_000;
-  for (let i = 0; i < at.length; i++) {
-    if (keep[i] === 0) continue;
-    out[i] = offset === null ? dayIndexOf(local, at[i]!) : Math.floor((at[i]! + offset) / day) - first;
-  }
-  return out;
-}
+
 // As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
 const compareStatus = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 

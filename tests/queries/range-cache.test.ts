@@ -6,6 +6,8 @@ import { clearDemoData } from '@/lib/demo/demo-data';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { computeFigure, FIGURES, type FigureName } from '@/lib/queries/figures';
 import { cacheLimits, cacheStats } from '@/lib/queries/range-cache/day-partitions';
+import { reprojectAll } from '@/lib/projection/reproject';
+import { updateEvent } from '../helpers/envelopes';
 import { readFixture, FIXTURE_FILES } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
 
@@ -102,6 +104,22 @@ describe('figures read through the range cache', () => {
     expectCacheAgrees(reader, 'after clearing the demo data');
     ingestEnvelopes(writer, demo(12).slice(0, 500));
     expectCacheAgrees(reader, 'new events after the clearing');
+  });
+
+  it('moves a conversation whose creation time a later snapshot changes, and starts over after a reprojection', () => {
+    const db = openDatabase(tempDatabasePath('range-cache-moved'));
+    ingestEnvelopes(db, demo(3));
+    // An update arrives first, claiming creation on 03-05; the next snapshot says 03-25.
+    ingestEnvelopes(db, [updateEvent('moved', '2026-03-26T10:00:00Z', { createdAt: '2026-03-05T09:00:00Z', status: 'assigned', agent: 'a-x' }, { status: ['new', 'assigned'] })]);
+    expectCacheAgrees(db, 'first snapshot');
+    ingestEnvelopes(db, [updateEvent('moved', '2026-03-27T10:00:00Z', { createdAt: '2026-03-25T09:00:00Z', status: 'resolved', agent: 'a-x' }, { status: ['assigned', 'resolved'] })]);
+    expectCacheAgrees(db, 'after the creation time moved');
+    const march5 = filters('from=2026-03-05&to=2026-03-05');
+    const created = () => (computeFigure(db, 'overview', march5, [] as never) as { tiles: { created: number } }).tiles.created;
+    const onMarch5 = db.$client.prepare("select count(*) from conversations where created_at >= ? and created_at < ?").pluck().get(march5.startMs, march5.endMs);
+    expect(created()).toBe(onMarch5);
+    reprojectAll(db);
+    expectCacheAgrees(db, 'after a reprojection');
   });
 
   it('stays exact when its budget makes it drop days', () => {

@@ -11,9 +11,10 @@ import { storedEventsMark } from '../../events/stored-counts';
  *
  * Events are append-only, ids grow with commit order (one writer), and the only deletion (clearing
  * the demo data) also lowers the stored count (lib/events/stored-counts.ts): a count that is not the
- * last one plus the events added means something was removed, and the cache starts over.
+ * last one plus the events added means something was removed, and the cache starts over; so does
+ * a rebuild of the projections (reprojection), which rewrites rows without storing an event.
  */
-export type Watermark = { lastId: number; count: number };
+export type Watermark = { lastId: number; count: number; rebuilds: number };
 export type Changes = { kind: 'none' } | { kind: 'conversations'; ids: string[] } | { kind: 'everything' };
 
 /** More events than this since the last look (a bulk import): starting over is cheaper than following them. */
@@ -23,6 +24,7 @@ export function changesSince(db: Db, mark: Watermark | null): { changes: Changes
   const now = storedEventsMark(db);
   const { lastId, count: stored } = now;
   if (!mark) return { changes: { kind: 'everything' }, mark: now };
+  if (now.rebuilds !== mark.rebuilds) return { changes: { kind: 'everything' }, mark: now };
   if (lastId === mark.lastId && stored === mark.count) return { changes: { kind: 'none' }, mark: now };
   const since = and(gt(events.id, mark.lastId), lte(events.id, lastId));
   const added = lastId > mark.lastId ? (db.select({ n: count() }).from(events).where(since).get()?.n ?? 0) : 0;

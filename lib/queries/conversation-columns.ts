@@ -1,0 +1,153 @@
+import { and, gte, lt, sql } from 'drizzle-orm';
+import { concatenated, inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
+import { conversations } from '../../db/schema';
+import { STATISTIC_KEYS, unpackStatistics, type StatisticKey } from '../events/statistics';
+import type { Filters } from '../filters/parse-filters';
+import { Codes } from './range-cache/codes';
+import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { splitByDay } from './range-cache/split-by-day';
+
+/**
+ * The conversations the range figures read (Overview, Statistics, the Assignments flow), column by
+ * column: creation time, rowid, the filters' dimensions as codes (range-cache/codes.ts), the reopen
+ * count and the fourteen statistics (NaN where absent). Cached by the figure threads by UTC day of
+ * creation (range-cache/); every column comes from the covering range index, so reading them is
+ * one scan of it.
+ */
+export type ConversationColumns = DayRows & {
+  at: Float64Array;
+  rowid: Float64Array;
+  channel: Uint16Array;
+  source: Uint16Array;
+  group: Uint16Array;
+  agent: Uint16Array;
+  status: Uint16Array;
+  reopens: Int32Array;
+} & Record<StatisticKey, Float64Array>;
+
+const ROW_BYTES = 8 + 8 + 5 * 2 + 4 + STATISTIC_KEYS.length * 8;
+
+/** Empty columns for n rows, always built in this one shape (the scans stay monomorphic). */
+function ofSize(n: number): ConversationColumns {
+  const columns = {
+    rows: n,
+    bytes: n * ROW_BYTES,
+    at: new Float64Array(n),
+    rowid: new Float64Array(n),
+    channel: new Uint16Array(n),
+    source: new Uint16Array(n),
+    group: new Uint16Array(n),
+    agent: new Uint16Array(n),
+    status: new Uint16Array(n),
+    reopens: new Int32Array(n),
+  } as ConversationColumns;
+  for (const key of STATISTIC_KEYS) columns[key] = new Float64Array(n);
+  return columns;
+}
+
+const c = conversations;
+
+/** One row of JSON arrays (jsonArrayOf) and the packed statistics, concatenated in the same row order. */
+function readColumns(db: Db, fromMs: number, toMs: number, codes: Codes): ConversationColumns {
+  const row = db
+    .select({
+      at: jsonArrayOf(c.createdAt),
+      rowid: jsonArrayOf(sql`${c}.rowid`),
+      channel: jsonArrayOf(c.channelId),
+      source: jsonArrayOf(c.source),
+      group: jsonArrayOf(c.assignedGroupId),
+      agent: jsonArrayOf(c.assignedAgentId),
+      status: jsonArrayOf(c.status),
+      reopens: jsonArrayOf(c.reopenCount),
+      statistics: concatenated(c.statisticsPacked),
+    })
+    .from(c)
+    .where(and(gte(c.createdAt, fromMs), lt(c.createdAt, toMs)))
+    .get();
+  const at = parseJsonArray<number>(row?.at);
+  const columns = ofSize(at.length);
+  columns.at.set(at);
+  columns.rowid.set(parseJsonArray<number>(row?.rowid));
+  columns.channel.set(codes.encode(parseJsonArray(row?.channel)));
+  columns.source.set(codes.encode(parseJsonArray(row?.source)));
+  columns.group.set(codes.encode(parseJsonArray(row?.group)));
+  columns.agent.set(codes.encode(parseJsonArray(row?.agent)));
+  columns.status.set(codes.encode(parseJsonArray(row?.status)));
+  columns.reopens.set(parseJsonArray<number>(row?.reopens));
+  const read = row?.statistics ? unpackStatistics(row.statistics, STATISTIC_KEYS.map((key) => columns[key])) : 0;
+  if (read !== at.length) throw new Error(`packed statistics of ${read} conversations for ${at.length} read`);
+  return columns;
+}
+
+/** Each cached day's rowids, sorted: which days held a changed conversation when they were read. */
+const sortedRowids = new WeakMap<ConversationColumns, Float64Array>();
+
+function holds(day: ConversationColumns, rowid: number): boolean {
+  let sorted = sortedRowids.get(day);
+  if (!sorted) sortedRowids.set(day, (sorted = Float64Array.from(day.rowid).sort()));
+  let [lo, hi] = [0, sorted.length - 1];
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === rowid) return true;
+    if (sorted[mid]! < rowid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Beyond this many changed conversations, every cached day is dropped rather than searched. */
+const SEARCHED = 2_000;
+
+const CONVERSATIONS: CachedTable<ConversationColumns> = {
+  name: 'conversations',
+  load: (db, fromDay, toDay, codes) => splitByDay(readColumns(db, fromDay * DAY_MS, toDay * DAY_MS, codes), ofSize),
+  // A conversation's creation time comes from its latest snapshot and can change (an update that
+  // arrived first without it): the day it is on now, and any cached day that held its row when
+  // read (rowids are stable until the projections are rebuilt, which starts the cache over).
+  daysOf: (db, ids, cached) => {
+    if (ids.length > SEARCHED) return cached.keys();
+    const rows = db
+      .select({ rowid: sql<number>`${c}.rowid`, day: sql<number | null>`${c.createdAt} / ${sql.raw(String(DAY_MS))}` })
+      .from(c)
+      .where(inJsonArray(c.conversationId, JSON.stringify(ids)))
+      .all();
+    const days = new Set(rows.flatMap((row) => (row.day === null ? [] : [row.day])));
+    for (const [day, columns] of cached) if (!days.has(day) && rows.some((row) => holds(columns, row.rowid))) days.add(day);
+    return days;
+  },
+};
+
+/** The conversations created in the range (unfiltered otherwise): cached days, or one read when the cache is off. */
+export function conversationColumns(db: Db, filters: Filters): { chunks: ConversationColumns[]; codes: Codes } {
+  if (cacheEnabled()) {
+    const { days, codes } = cachedDays(db, CONVERSATIONS, filters.startMs, filters.endMs);
+    return { chunks: days, codes };
+  }
+  const codes = new Codes();
+  return { chunks: [readColumns(db, filters.startMs, filters.endMs, codes)], codes };
+}
+
+/**
+ * Which rows of a chunk match the filters (1) or not (0): created in the range and matching each
+ * filter that is set. The same rule as conversationsMatching (conversation-filter.ts) applies in SQL.
+ */
+export function matchingRows(chunk: ConversationColumns, filters: Filters, codes: Codes): Uint8Array {
+  const keep = new Uint8Array(chunk.rows);
+  const sets = [
+    [chunk.channel, codes.matching(filters.channels)],
+    [chunk.group, codes.matching(filters.groups)],
+    [chunk.agent, codes.matching(filters.agents)],
+    [chunk.source, codes.matching(filters.sources)],
+    [chunk.status, codes.matching(filters.statuses)],
+  ].filter((pair): pair is [Uint16Array, Set<number>] => pair[1] !== null);
+  const { at } = chunk;
+  const { startMs, endMs } = filters;
+  for (let i = 0; i < chunk.rows; i++) {
+    const ms = at[i]!;
+    if (!(ms >= startMs && ms < endMs)) continue;
+    let ok = 1;
+    for (const [column, codesOf] of sets) if (!codesOf.has(column[i]!)) ok = 0;
+    keep[i] = ok;
+  }
+  return keep;
+}
