@@ -1,11 +1,14 @@
-import { asc, count, desc, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
+import { and, gte, lt, sql } from 'drizzle-orm';
+import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { assignmentChanges, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { namesOf, type EntityKind } from './entity-names';
+import { numbersOf } from './median';
+import { Codes } from './range-cache/codes';
+import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { splitByDay } from './range-cache/split-by-day';
 
 /**
  * The figures of the Assignments page, each defined once here (the page and the CSV export call
@@ -145,10 +148,6 @@ export type AssignmentActivity = {
 };
 export type AssignmentSummary = Record<AssignmentKind, AssignmentActivity>;
 
-/** Changes that are their conversation's first such in the range: the previous one (derived) is before it or absent. */
-const firstInRange = (previousAt: SQLiteColumn, filters: Filters) =>
-  sql<number>`coalesce(sum(case when ${previousAt} is null or ${previousAt} < ${filters.startMs} then 1 else 0 end), 0)`.mapWith(Number);
-
 export type ReassignmentPath = { fromId: string; from: string; toId: string; to: string; changes: number };
 export type Unassignment = { kind: AssignmentKind; fromId: string; from: string; changes: number };
 export type AssignmentActivityFigures = { summary: AssignmentSummary; paths: Record<AssignmentKind, ReassignmentPath[]>; unassignments: Unassignment[] };
@@ -156,46 +155,158 @@ export type AssignmentActivityFigures = { summary: AssignmentSummary; paths: Rec
 export const TOP_PATHS = 10;
 
 /**
+ * Assignment changes, column by column: when, kind, from and to (codes: range-cache/codes.ts;
+ * kind too), channel and source, and the derived times of the conversation's previous assignment
+ * and reassignment (NaN: none). The page's figures come from one scan of these: the figure
+ * thread's cached days (range-cache/), or one read of the range when a filter needs the
+ * conversations' current group, agent or status.
+ */
+export type AssignmentColumns = DayRows & {
+  at: Float64Array;
+  kind: Uint16Array;
+  from: Uint16Array;
+  to: Uint16Array;
+  channel: Uint16Array;
+  source: Uint16Array;
+  previousAssigned: Float64Array;
+  previousReassigned: Float64Array;
+};
+
+function assignmentColumnsOfSize(n: number): AssignmentColumns {
+  return {
+    rows: n,
+    bytes: n * 44,
+    at: new Float64Array(n),
+    kind: new Uint16Array(n),
+    from: new Uint16Array(n),
+    to: new Uint16Array(n),
+    channel: new Uint16Array(n),
+    source: new Uint16Array(n),
+    previousAssigned: new Float64Array(n),
+    previousReassigned: new Float64Array(n),
+  };
+}
+
+const a = assignmentChanges;
+
+/** The columns as one row of JSON arrays (jsonArrayOf), read through the covering range index. */
+const selectColumns = (db: Db) =>
+  db
+    .select({
+      at: jsonArrayOf(a.at),
+      kind: jsonArrayOf(a.kind),
+      from: jsonArrayOf(a.fromId),
+      to: jsonArrayOf(a.toId),
+      channel: jsonArrayOf(a.channelId),
+      source: jsonArrayOf(a.source),
+      previousAssigned: jsonArrayOf(a.previousAssignedAt),
+      previousReassigned: jsonArrayOf(a.previousReassignedAt),
+    })
+    .from(a)
+    .$dynamic();
+
+type ColumnsRow = Record<'at' | 'kind' | 'from' | 'to' | 'channel' | 'source' | 'previousAssigned' | 'previousReassigned', string> | undefined;
+
+function columnsOf(row: ColumnsRow, codes: Codes): AssignmentColumns {
+  const at = parseJsonArray<number>(row?.at);
+  const columns = assignmentColumnsOfSize(at.length);
+  columns.at.set(at);
+  columns.kind.set(codes.encode(parseJsonArray(row?.kind)));
+  columns.from.set(codes.encode(parseJsonArray(row?.from)));
+  columns.to.set(codes.encode(parseJsonArray(row?.to)));
+  columns.channel.set(codes.encode(parseJsonArray(row?.channel)));
+  columns.source.set(codes.encode(parseJsonArray(row?.source)));
+  columns.previousAssigned.set(numbersOf(parseJsonArray(row?.previousAssigned)));
+  columns.previousReassigned.set(numbersOf(parseJsonArray(row?.previousReassigned)));
+  return columns;
+}
+
+/** The assignment changes as the figure threads cache them: by UTC day of `at`. */
+const ASSIGNMENT_CHANGES: CachedTable<AssignmentColumns> = {
+  name: 'assignment_changes',
+  load: (db, fromDay, toDay, codes) =>
+    splitByDay(columnsOf(selectColumns(db).where(and(gte(a.at, fromDay * DAY_MS), lt(a.at, toDay * DAY_MS))).get(), codes), assignmentColumnsOfSize),
+  // A change's time never changes and ingest never deletes one: the days its rows are on now.
+  daysOf: (db, ids) =>
+    db
+      .selectDistinct({ day: sql<number>`${a.at} / ${sql.raw(String(DAY_MS))}` })
+      .from(a)
+      .where(inJsonArray(a.conversationId, JSON.stringify(ids)))
+      .all()
+      .map((row) => row.day),
+};
+
+/** Group, agent and status change during a conversation's life: filters on them read the conversations, not the cache. */
+const needsConversations = (filters: Filters) => filters.groups.length > 0 || filters.agents.length > 0 || filters.statuses.length > 0;
+
+function assignmentColumns(db: Db, filters: Filters): { chunks: AssignmentColumns[]; codes: Codes } {
+  if (cacheEnabled() && !needsConversations(filters)) {
+    const { days, codes } = cachedDays(db, ASSIGNMENT_CHANGES, filters.startMs, filters.endMs);
+    return { chunks: days, codes };
+  }
+  const codes = new Codes();
+  return { chunks: [columnsOf(inActivityRange(selectColumns(db), a, filters).get(), codes)], codes };
+}
+
+type Move = { kind: AssignmentKind; fromId: string | null; toId: string | null; changes: number; firstAssigned: number; firstReassigned: number };
+
+/**
  * Every figure of assignment activity in the range (summary, most frequent reassignments,
- * unassignments) from two reads of the range index, where one query per figure read it four times
- * (180 ms a month at 1M):
- * - moves, the changes with a `from_id` (reassignments and unassignments), grouped by kind, from
- *   and to: a few thousand groups, whatever the volume;
+ * unassignments) from one scan of the range's changes (those whose `at` is in the range, of
+ * conversations matching the other filters):
+ * - moves, the changes with a `from_id` (reassignments and unassignments), counted per kind, from
+ *   and to: a few thousand, whatever the volume;
  * - first assignments (`from_id` null, `to_id` set), counted per kind.
  *
  * The reassignment rate of a kind is `conversationsReassigned / conversationsAssigned`: of the
  * conversations given to an agent (or group) in the range, the share that was moved to another at
  * least once in the range. Distinct conversations are counted as the changes that are their
- * conversation's first such in the range (`previous_assigned_at`, `previous_reassigned_at`, see
- * lib/projection/derived.ts): a plain count, where count(distinct …) sorted every conversation id.
+ * conversation's first such in the range: the previous one (`previous_assigned_at`,
+ * `previous_reassigned_at`, derived: see lib/projection/derived.ts) is before the range or absent.
  */
 export function getAssignmentActivity(db: Db, filters: Filters, limit = TOP_PATHS): AssignmentActivityFigures {
-  const a = assignmentChanges;
-  const changes = count();
-  const movesQuery = db
-    .select({
-      kind: a.kind,
-      fromId: a.fromId,
-      toId: a.toId,
-      changes,
-      firstAssigned: firstInRange(a.previousAssignedAt, filters),
-      firstReassigned: firstInRange(a.previousReassignedAt, filters),
-    })
-    .from(a)
-    .$dynamic();
-  // Most frequent first, then by ids: the order the tables show, ties broken the same way every time.
-  const moves = inActivityRange(movesQuery, a, filters, isNotNull(a.fromId))
-    .groupBy(a.kind, a.fromId, a.toId)
-    .orderBy(desc(changes), asc(a.kind), asc(a.fromId), asc(a.toId))
-    .all();
-  const firstQuery = db.select({ kind: a.kind, changes, firstAssigned: firstInRange(a.previousAssignedAt, filters) }).from(a).$dynamic();
-  const firsts = inActivityRange(firstQuery, a, filters, isNull(a.fromId), isNotNull(a.toId)).groupBy(a.kind).all();
+  const { chunks, codes } = assignmentColumns(db, filters);
+  const { startMs, endMs } = filters;
+  const channels = codes.matching(filters.channels);
+  const sources = codes.matching(filters.sources);
+  const nobody = codes.find(null);
+  const firstInRange = (previous: number) => (previous !== previous || previous < startMs ? 1 : 0);
+  const movesByKey = new Map<number, Move>();
+  const firsts = new Map<number, { changes: number; firstAssigned: number }>();
+  const K = codes.size;
+  for (const c of chunks) {
+    const { at, kind, from, to, channel, source, previousAssigned, previousReassigned } = c;
+    for (let i = 0; i < c.rows; i++) {
+      const ms = at[i]!;
+      if (!(ms >= startMs && ms < endMs) || (channels !== null && !channels.has(channel[i]!)) || (sources !== null && !sources.has(source[i]!))) continue;
+      if (from[i] !== nobody) {
+        const key = (kind[i]! * K + from[i]!) * K + to[i]!;
+        let move = movesByKey.get(key);
+        if (!move) {
+          move = { kind: codes.text(kind[i]!) as AssignmentKind, fromId: codes.text(from[i]!), toId: codes.text(to[i]!), changes: 0, firstAssigned: 0, firstReassigned: 0 };
+          movesByKey.set(key, move);
+        }
+        move.changes += 1;
+        move.firstAssigned += firstInRange(previousAssigned[i]!);
+        move.firstReassigned += firstInRange(previousReassigned[i]!);
+      } else if (to[i] !== nobody) {
+        let first = firsts.get(kind[i]!);
+        if (!first) firsts.set(kind[i]!, (first = { changes: 0, firstAssigned: 0 }));
+        first.changes += 1;
+        first.firstAssigned += firstInRange(previousAssigned[i]!);
+      }
+    }
+  }
+  // Most frequent first, then by kind and ids (no id first, then by code point): the order the tables show, ties broken the same way every time.
+  const compare = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
+  const moves = [...movesByKey.values()].sort((x, y) => y.changes - x.changes || compare(x.kind, y.kind) || compare(x.fromId, y.fromId) || compare(x.toId, y.toId));
 
   const none: AssignmentActivity = { assignments: 0, reassignments: 0, unassignments: 0, conversationsAssigned: 0, conversationsReassigned: 0 };
   const summary: AssignmentSummary = { agent: { ...none }, group: { ...none } };
-  for (const first of firsts) {
-    summary[first.kind].assignments += first.changes;
-    summary[first.kind].conversationsAssigned += first.firstAssigned;
+  for (const [kind, first] of firsts) {
+    const activity = summary[codes.text(kind) as AssignmentKind];
+    activity.assignments += first.changes;
+    activity.conversationsAssigned += first.firstAssigned;
   }
   const topPaths: Record<AssignmentKind, typeof moves> = { agent: [], group: [] };
   const topUnassignments: typeof moves = [];
