@@ -4,6 +4,8 @@ import { agentLoadIntervals, agents, conversations, groups } from '../../db/sche
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
 import { distinctName, sharedNames } from './entity-names';
+import { intervalsEndingAfter, type IntervalColumns } from './load-interval-columns';
+import type { Codes } from './range-cache/codes';
 import {
   dayBucketsOf,
   HOUR,
@@ -158,6 +160,10 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
   const start = filters.startMs;
   const end = Math.min(filters.endMs, now);
   if (end <= start) return new Map();
+  // The figure thread's cached intervals (load-interval-columns.ts), unless the group filter needs
+  // the conversations' current group: then one read, joined to them.
+  const cached = filters.groups.length === 0 ? intervalsEndingAfter(db, start) : null;
+  if (cached) return edgesOf(cached.chunks, cached.codes, filters, start, end);
   const i = agentLoadIntervals;
   // Channel and source are on the intervals (the conversation's, derived); the group is read from the conversation.
   const { onRow, onConversation } = splitByRowDimensions(i, { ...filters, statuses: [], agents: [] });
@@ -190,6 +196,48 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
     target.filled += 1;
   }
   return new Map([...edges].map(([agent, e]) => [agent, sortEdges(e.starts, e.ends)]));
+}
+
+/** getLoadIntervals' result from interval columns: those overlapping [start, end) and matching the filters, per agent, clipped. */
+function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filters, start: number, end: number): Map<string, Edges> {
+  const agentCodes = codes.matching(filters.agents);
+  const channels = codes.matching(filters.channels);
+  const sources = codes.matching(filters.sources);
+  const keeps = chunks.map((c) => {
+    const keep = new Uint8Array(c.rows);
+    for (let k = 0; k < c.rows; k++) {
+      const [from, to] = [c.from[k]!, c.at[k]!];
+      keep[k] =
+        (to !== to || to > start) &&
+        (from !== from || from < end) &&
+        (agentCodes === null || agentCodes.has(c.agent[k]!)) &&
+        (channels === null || channels.has(c.channel[k]!)) &&
+        (sources === null || sources.has(c.source[k]!))
+          ? 1
+          : 0;
+    }
+    return keep;
+  });
+  // Two passes: count each agent's intervals, then fill its typed arrays, clipped to the range.
+  const counts = new Map<number, number>();
+  chunks.forEach((c, n) => {
+    const keep = keeps[n]!;
+    for (let k = 0; k < c.rows; k++) if (keep[k] === 1) counts.set(c.agent[k]!, (counts.get(c.agent[k]!) ?? 0) + 1);
+  });
+  const edges = new Map<number, Edges & { filled: number }>();
+  for (const [agent, n] of counts) edges.set(agent, { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 });
+  chunks.forEach((c, n) => {
+    const keep = keeps[n]!;
+    for (let k = 0; k < c.rows; k++) {
+      if (keep[k] === 0) continue;
+      const target = edges.get(c.agent[k]!)!;
+      const [from, to] = [c.from[k]!, c.at[k]!];
+      target.starts[target.filled] = Math.min(Math.max(from !== from ? start : from, start), end);
+      target.ends[target.filled] = Math.min(Math.max(to !== to ? end : to, start), end);
+      target.filled += 1;
+    }
+  });
+  return new Map([...edges].map(([agent, e]) => [codes.text(agent)!, sortEdges(e.starts, e.ends)]));
 }
 
 export const TOP_AGENTS = 6;
@@ -235,7 +283,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
       conversationHours: (sum(edges.ends) - sum(edges.starts)) / HOUR,
     };
   });
-  peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name));
+  peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1));
   // Buckets after `now` have no load yet: left empty rather than drawn as zero.
   const future = (values: number[]) => values.map((v, i) => (buckets[i]!.start >= now ? null : v));
   const top = peaks.slice(0, TOP_AGENTS);

@@ -5,6 +5,7 @@ import { STATISTIC_KEYS, unpackStatistics, type StatisticKey } from '../events/s
 import type { Filters } from '../filters/parse-filters';
 import { Codes } from './range-cache/codes';
 import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { holdsAny } from './range-cache/id-hashes';
 import { splitByDay } from './range-cache/split-by-day';
 
 /**
@@ -79,22 +80,6 @@ function readColumns(db: Db, fromMs: number, toMs: number, codes: Codes): Conver
   return columns;
 }
 
-/** Each cached day's rowids, sorted: which days held a changed conversation when they were read. */
-const sortedRowids = new WeakMap<ConversationColumns, Float64Array>();
-
-function holds(day: ConversationColumns, rowid: number): boolean {
-  let sorted = sortedRowids.get(day);
-  if (!sorted) sortedRowids.set(day, (sorted = Float64Array.from(day.rowid).sort()));
-  let [lo, hi] = [0, sorted.length - 1];
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] === rowid) return true;
-    if (sorted[mid]! < rowid) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
 /** Beyond this many changed conversations, every cached day is dropped rather than searched. */
 const SEARCHED = 2_000;
 
@@ -112,7 +97,8 @@ const CONVERSATIONS: CachedTable<ConversationColumns> = {
       .where(inJsonArray(c.conversationId, JSON.stringify(ids)))
       .all();
     const days = new Set(rows.flatMap((row) => (row.day === null ? [] : [row.day])));
-    for (const [day, columns] of cached) if (!days.has(day) && rows.some((row) => holds(columns, row.rowid))) days.add(day);
+    const rowids = rows.map((row) => row.rowid);
+    for (const [day, columns] of cached) if (!days.has(day) && holdsAny(columns.rowid, rowids)) days.add(day);
     return days;
   },
 };

@@ -87,7 +87,13 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export type Edges = { starts: Float64Array; ends: Float64Array };
 
 export function sortEdges(starts: Float64Array, ends: Float64Array): Edges {
-  return { starts: starts.sort(), ends: ends.sort() };
+  return { starts: sorted(starts), ends: sorted(ends) };
+}
+
+/** Sorted in place, unless it already is: edges read in index order (by end) often are, and sorting costs more than looking. */
+function sorted(values: Float64Array): Float64Array {
+  for (let i = 1; i < values.length; i++) if (values[i]! < values[i - 1]!) return values.sort();
+  return values;
 }
 
 /** Several agents' edges together (their joint load). */

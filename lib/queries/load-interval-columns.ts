@@ -1,0 +1,101 @@
+import { and, gte, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
+import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
+import { agentLoadIntervals } from '../../db/schema';
+import { numbersOf } from './median';
+import { Codes } from './range-cache/codes';
+import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { hashIds, holdsAny } from './range-cache/id-hashes';
+import { splitByDay } from './range-cache/split-by-day';
+
+/**
+ * The load intervals (lib/projection/derived.ts) the load chart reads, column by column: start
+ * and end (NaN: since before anything recorded, resp. still counting), agent, channel and source
+ * as codes (range-cache/codes.ts), and a hash of the conversation id. The figure threads cache the
+ * ended ones by UTC day of their end (range-cache/); the few still counting are read each time.
+ */
+export type IntervalColumns = DayRows & {
+  at: Float64Array;
+  from: Float64Array;
+  agent: Uint16Array;
+  channel: Uint16Array;
+  source: Uint16Array;
+  conversation: Int32Array;
+};
+
+function ofSize(n: number): IntervalColumns {
+  return {
+    rows: n,
+    bytes: n * 26,
+    at: new Float64Array(n),
+    from: new Float64Array(n),
+    agent: new Uint16Array(n),
+    channel: new Uint16Array(n),
+    source: new Uint16Array(n),
+    conversation: new Int32Array(n),
+  };
+}
+
+const i = agentLoadIntervals;
+
+/** Intervals matching `where`, as one row of JSON arrays (jsonArrayOf), read through the covering range index. */
+function readColumns(db: Db, where: ReturnType<typeof and>, codes: Codes): IntervalColumns {
+  const row = db
+    .select({
+      at: jsonArrayOf(i.toAt),
+      from: jsonArrayOf(i.fromAt),
+      agent: jsonArrayOf(i.agentId),
+      channel: jsonArrayOf(i.channelId),
+      source: jsonArrayOf(i.source),
+      conversation: jsonArrayOf(i.conversationId),
+    })
+    .from(i)
+    .where(where)
+    .get();
+  const at = numbersOf(parseJsonArray(row?.at));
+  const columns = ofSize(at.length);
+  columns.at.set(at);
+  columns.from.set(numbersOf(parseJsonArray(row?.from)));
+  columns.agent.set(codes.encode(parseJsonArray(row?.agent)));
+  columns.channel.set(codes.encode(parseJsonArray(row?.channel)));
+  columns.source.set(codes.encode(parseJsonArray(row?.source)));
+  columns.conversation.set(hashIds(parseJsonArray(row?.conversation)));
+  return columns;
+}
+
+/** Beyond this many changed conversations, every cached day is dropped rather than searched. */
+const SEARCHED = 2_000;
+
+const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
+  name: 'agent_load_intervals',
+  load: (db, fromDay, toDay, codes) => splitByDay(readColumns(db, and(gte(i.toAt, fromDay * DAY_MS), lt(i.toAt, toDay * DAY_MS)), codes), ofSize),
+  // A conversation's intervals are deleted and written again whenever it changes, and may end on
+  // other days than before: the days they end on now, and any cached day that held one of them.
+  daysOf: (db, ids, cached) => {
+    if (ids.length > SEARCHED) return cached.keys();
+    const days = new Set(
+      db
+        .selectDistinct({ day: sql<number>`${i.toAt} / ${sql.raw(String(DAY_MS))}` })
+        .from(i)
+        .where(and(inJsonArray(i.conversationId, JSON.stringify(ids)), isNotNull(i.toAt)))
+        .all()
+        .map((row) => row.day),
+    );
+    const hashes = hashIds(ids);
+    for (const [day, columns] of cached) if (!days.has(day) && holdsAny(columns.conversation, hashes)) days.add(day);
+    return days;
+  },
+};
+
+/**
+ * Every interval that may end after `start`: the cached days from start's to that of the latest end
+ * stored, and those still counting (read now); null when the cache is off. Callers keep those that
+ * end after `start`, start before their range's end and match their filters.
+ */
+export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalColumns[]; codes: Codes } | null {
+  if (!cacheEnabled()) return null;
+  const latest = db.select({ at: max(i.toAt) }).from(i).get()?.at ?? null;
+  const { days, codes } = latest === null || latest <= start ? { days: [], codes: undefined } : cachedDays(db, ENDED_INTERVALS, start, latest + 1);
+  const shared = codes ?? new Codes();
+  const open = readColumns(db, isNull(i.toAt), shared);
+  return { chunks: [...days, open], codes: shared };
+}
