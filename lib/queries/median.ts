@@ -92,12 +92,85 @@ export function summariseNumbers(values: Float64Array): Summary {
   }
   if (n === 0) return EMPTY_SUMMARY;
   const work = present.subarray(0, n);
-  return { n, mean: sum / n, median: percentileBySelection(work, 0.5), p90: percentileBySelection(work, 0.9) };
+  const [median, p90] = percentilesOf(work, [0.5, 0.9]);
+  return { n, mean: sum / n, median: median!, p90: p90! };
 }
 
 /** The median of values without NaN, reordered in place (the caller's own scratch array); null when empty. */
 export function medianInPlace(values: Float64Array): number | null {
-  return values.length === 0 ? null : percentileBySelection(values, 0.5);
+  return values.length === 0 ? null : percentilesOf(values, [0.5])[0]!;
+}
+
+/**
+ * Percentiles of values without NaN (reordered in place). Large arrays are first counted into
+ * 65,536 buckets by the top 16 bits of each value's order-preserving bit pattern (sign, exponent
+ * and 4 bits of mantissa: buckets a sixteenth of an octave wide), which places every rank wanted in
+ * a bucket; only those buckets' values are then selected among. Two passes of plain arithmetic,
+ * where selection over the whole array reorders it once per percentile (a month of a large team:
+ * 14 summaries of 82k values each). Exact either way; small arrays go straight to selection.
+ */
+function percentilesOf(values: Float64Array, ps: readonly number[]): number[] {
+  const n = values.length;
+  if (n < BUCKETED_FROM) return ps.map((p) => percentileBySelection(values, p));
+  const counts = bucketCounts;
+  counts.fill(0);
+  for (let i = 0; i < n; i++) counts[bucketOf(values[i]!)]! += 1;
+  // Per percentile, the ranks it needs (lower, and lower + 1 to interpolate towards), and their buckets.
+  const needs = ps.map((p) => {
+    const { lower, fraction } = percentileRank(n, p);
+    return { lower, fraction, ranks: fraction === 0 || lower + 1 >= n ? [lower] : [lower, lower + 1] };
+  });
+  const ranks = [...new Set(needs.flatMap((need) => need.ranks))].sort((a, b) => a - b);
+  const bucketStart = new Map<number, number>(); // bucket → rank of its first value
+  let r = 0;
+  for (let b = 0, before = 0; b < 0x10000 && r < ranks.length; b++) {
+    const c = counts[b]!;
+    while (r < ranks.length && ranks[r]! < before + c) {
+      bucketStart.set(b, before);
+      r++;
+    }
+    before += c;
+  }
+  // The wanted buckets' values, bucket by bucket in order, each run selected in on its own.
+  const wanted = [...bucketStart.keys()].sort((a, b) => a - b);
+  const offsets = new Map<number, number>();
+  let size = 0;
+  for (const b of wanted) {
+    offsets.set(b, size);
+    size += counts[b]!;
+  }
+  const gathered = new Float64Array(size);
+  // Where the next value of each bucket goes: counts is reused (the wanted buckets' write
+  // positions, -1 elsewhere), so the pass over the values looks up no Map.
+  counts.fill(-1);
+  for (const b of wanted) counts[b] = offsets.get(b)!;
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf(values[i]!);
+    const at = counts[b]!;
+    if (at < 0) continue;
+    gathered[at] = values[i]!;
+    counts[b] = at + 1;
+  }
+  const sizes = new Map(wanted.map((b) => [b, counts[b]! - offsets.get(b)!]));
+  const valueAt = (rank: number): number => {
+    const b = wanted.findLast((bucket) => bucketStart.get(bucket)! <= rank)!;
+    const run = gathered.subarray(offsets.get(b)!, offsets.get(b)! + sizes.get(b)!);
+    return select(run, rank - bucketStart.get(b)!);
+  };
+  return needs.map(({ lower, fraction, ranks: [a, b] }) => interpolate(valueAt(a!), b === undefined ? undefined : valueAt(b), fraction));
+}
+
+const BUCKETED_FROM = 4_096;
+const bucketCounts = new Int32Array(0x10000);
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // the word holding sign and exponent
+
+/** The top 16 bits of the value's bits made to sort as the numbers do (negatives flipped, positives' sign set). */
+function bucketOf(value: number): number {
+  bits[0] = value;
+  const high = words[HIGH]!;
+  return (high & 0x80000000 ? ~high : high | 0x80000000) >>> 16;
 }
 
 /** percentileOfSorted's value, from unsorted values (reordered in place). */
