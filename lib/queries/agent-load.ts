@@ -218,26 +218,31 @@ function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filt
     }
     return keep;
   });
-  // Two passes: count each agent's intervals, then fill its typed arrays, clipped to the range.
-  const counts = new Map<number, number>();
+  // Two passes: count each agent's intervals (by code), then fill its typed arrays, clipped to the range.
+  const counts = new Int32Array(codes.size);
   chunks.forEach((c, n) => {
     const keep = keeps[n]!;
-    for (let k = 0; k < c.rows; k++) if (keep[k] === 1) counts.set(c.agent[k]!, (counts.get(c.agent[k]!) ?? 0) + 1);
+    const agent = c.agent;
+    for (let k = 0; k < c.rows; k++) if (keep[k] === 1) counts[agent[k]!]! += 1;
   });
-  const edges = new Map<number, Edges & { filled: number }>();
-  for (const [agent, n] of counts) edges.set(agent, { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 });
+  const edges: (Edges & { filled: number })[] = [];
+  counts.forEach((n, code) => (edges[code] = { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 }));
   chunks.forEach((c, n) => {
     const keep = keeps[n]!;
     for (let k = 0; k < c.rows; k++) {
       if (keep[k] === 0) continue;
-      const target = edges.get(c.agent[k]!)!;
+      const target = edges[c.agent[k]!]!;
       const [from, to] = [c.from[k]!, c.at[k]!];
       target.starts[target.filled] = Math.min(Math.max(from !== from ? start : from, start), end);
       target.ends[target.filled] = Math.min(Math.max(to !== to ? end : to, start), end);
       target.filled += 1;
     }
   });
-  return new Map([...edges].map(([agent, e]) => [codes.text(agent)!, sortEdges(e.starts, e.ends)]));
+  const byAgent = new Map<string, Edges>();
+  counts.forEach((n, code) => {
+    if (n > 0) byAgent.set(codes.text(code)!, sortEdges(edges[code]!.starts, edges[code]!.ends));
+  });
+  return byAgent;
 }
 
 export const TOP_AGENTS = 6;

@@ -91,10 +91,10 @@ export function sortEdges(starts: Float64Array, ends: Float64Array): Edges {
 }
 
 /**
- * Sorted in place. Edges are epoch milliseconds within one range: integers spanning less than 2^48,
- * which counting passes (least significant digit first, 8 or 16 bits a pass) sort in linear time.
- * A month of a large team (128 agents, 120k intervals): about 3 ms, where the built-in sort took 18.
- * Anything else, the built-in sort.
+ * Sorted in place. Edges are epoch milliseconds within one range: integers, and for ranges up to 49
+ * days spanning less than 2^32, so their offsets from the smallest fit 32 bits and counting passes
+ * on bytes (or 16-bit digits for large arrays) sort them in linear time: measured alone, 256 arrays
+ * of 940 edges in 8 ms against 12 for the built-in sort. Anything else, the built-in sort.
  */
 function sorted(values: Float64Array): Float64Array {
   const n = values.length;
@@ -110,27 +110,30 @@ function sorted(values: Float64Array): Float64Array {
     if (i > 0 && v < values[i - 1]!) ordered = false;
   }
   if (ordered) return values;
+  if (max - min >= 2 ** 32) return values.sort();
   const span = max - min;
-  if (span >= 2 ** 48) return values.sort();
-  // Small arrays take small digits: clearing and summing 65,536 counters would cost more than the values.
-  const radix = n < 0x10000 ? 0x100 : 0x10000;
-  const mask = radix - 1;
-  let source: Float64Array = values;
-  let target: Float64Array = new Float64Array(n);
-  const counts = new Int32Array(radix);
-  for (let divisor = 1; divisor <= span; divisor *= radix) {
+  let source = new Uint32Array(n);
+  for (let i = 0; i < n; i++) source[i] = values[i]! - min;
+  let target = new Uint32Array(n);
+  // Small arrays take byte digits: clearing and summing 65,536 counters would cost more than the values.
+  const width = n < 0x10000 ? 8 : 16;
+  const mask = (1 << width) - 1;
+  const counts = new Int32Array(mask + 1);
+  for (let shift = 0; shift < 32 && span >>> shift > 0; shift += width) {
     counts.fill(0);
-    // ToInt32 keeps the low 32 bits of the quotient, so & mask is its lowest digit: this pass's.
-    for (let i = 0; i < n; i++) counts[Math.floor((source[i]! - min) / divisor) & mask]! += 1;
-    for (let d = 0, position = 0; d < radix; d++) {
+    for (let i = 0; i < n; i++) counts[(source[i]! >>> shift) & mask]! += 1;
+    for (let d = 0, position = 0; d <= mask; d++) {
       const c = counts[d]!;
       counts[d] = position;
       position += c;
     }
-    for (let i = 0; i < n; i++) target[counts[Math.floor((source[i]! - min) / divisor) & mask]!++] = source[i]!;
+    for (let i = 0; i < n; i++) {
+      const v = source[i]!;
+      target[counts[(v >>> shift) & mask]!++] = v;
+    }
     [source, target] = [target, source];
   }
-  if (source !== values) values.set(source);
+  for (let i = 0; i < n; i++) values[i] = source[i]! + min;
   return values;
 }
 
