@@ -20,7 +20,13 @@ export type SearchParams = Promise<Record<string, string | string[] | undefined>
  */
 const STREAM_AFTER_DAYS = 31;
 
-export type PageContext = { db: Db; filters: Filters; searchParams: Record<string, string | string[] | undefined> };
+export type PageContext = {
+  db: Db;
+  filters: Filters;
+  searchParams: Record<string, string | string[] | undefined>;
+  /** This page with its filters: where "Try again" leads when figures fail (see WhenComputed). */
+  retry: string;
+};
 
 /**
  * The frame every dashboard page shares, so each page only queries and draws:
@@ -79,8 +85,8 @@ export async function DashboardPage({
   }
   const filters = parsed.filters;
   const query = filtersToSearchParams(filters).toString();
-  const context: PageContext = { db, filters, searchParams: params };
   const retry = `${path}?${new URLSearchParams([...new URLSearchParams(query), ...Object.entries(keep)])}`;
+  const context: PageContext = { db, filters, searchParams: params, retry };
   return (
     <main>
       <div className="page-head">
@@ -117,17 +123,36 @@ async function Figures({ render, context, retry }: { render: (context: PageConte
   try {
     return await render(context);
   } catch (error) {
-    // notFound(), redirect() and the like are Next's to handle.
-    unstable_rethrow(error);
-    const reference = randomBytes(4).toString('hex');
-    console.error(`[dashboard] the figures of ${retry} could not be computed (reference ${reference}):`, error);
-    return (
-      <div className="error" role="alert">
-        <p>The figures of this page could not be computed (reference {reference} in the server log).</p>
-        <a href={retry}>Try again</a>
-      </div>
-    );
+    return figuresFailed(error, retry);
   }
+}
+
+/**
+ * A part of a page drawn from figures a figure thread is still computing. A page starts its
+ * figures first, reads what it draws on the main thread, and hands the promise here: React renders
+ * the rest of the page while the thread works, where awaiting first leaves the main thread idle
+ * meanwhile. Failures show as in Figures.
+ */
+export async function WhenComputed<T>({ figures, retry, children }: { figures: Promise<T>; retry: string; children: (value: T) => ReactNode }) {
+  try {
+    return children(await figures);
+  } catch (error) {
+    return figuresFailed(error, retry);
+  }
+}
+
+/** The note shown in place of figures that could not be computed; the server log has the error under its reference. */
+function figuresFailed(error: unknown, retry: string): ReactNode {
+  // notFound(), redirect() and the like are Next's to handle.
+  unstable_rethrow(error);
+  const reference = randomBytes(4).toString('hex');
+  console.error(`[dashboard] the figures of ${retry} could not be computed (reference ${reference}):`, error);
+  return (
+    <div className="error" role="alert">
+      <p>The figures of this page could not be computed (reference {reference} in the server log).</p>
+      <a href={retry}>Try again</a>
+    </div>
+  );
 }
 
 function FiguresLoading({ filters }: { filters: Filters }) {

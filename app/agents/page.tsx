@@ -1,8 +1,9 @@
-import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
+import { DashboardPage, WhenComputed, type SearchParams } from '@/components/dashboard-page';
 import { LoadChart } from '@/components/charts/load-chart';
 import { Tile } from '@/components/tile';
 import { count } from '@/lib/format';
-import { getAgentsNow, getGroupsNow, TOP_AGENTS } from '@/lib/queries/agent-load';
+import { getAgentsNow, getGroupsNow, TOP_AGENTS, type LoadOverTime as LoadOverTimeFigures } from '@/lib/queries/agent-load';
+import type { Filters } from '@/lib/filters/parse-filters';
 import { figure } from '@/lib/server/figure-threads';
 import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
 
@@ -17,11 +18,12 @@ const availabilityText = (a: { availability: string | null; loggedIn: boolean | 
 export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
   return (
     <DashboardPage streamed title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
-      {async ({ db, filters }) => {
-        // The current state (a few ms, here on the main thread), then the range (on a figure thread).
+      {({ db, filters, retry }) => {
+        // The range on a figure thread, started first: the current state is read (a few ms) and
+        // drawn here on the main thread meanwhile (WhenComputed).
+        const loading = figure('loadOverTime', filters);
         const agents = getAgentsNow(db, filters);
         const groups = getGroupsNow(db, filters);
-        const load = await figure('loadOverTime', filters);
         const open = agents.reduce((sum, a) => sum + a.open, 0);
         const overloaded = agents.filter((a) => a.overloaded);
         const capacity = agents.reduce((sum, a) => sum + (a.deactivated ? 0 : (a.capacity ?? 0)), 0);
@@ -114,64 +116,75 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                 </table>
               </div>
             )}
-            <h2>Load over time</h2>
-            <p className="range">
-              {filters.from} – {filters.to} ({filters.tz}). A conversation counts towards an agent from its assignment to them until it is reassigned,
-              unassigned or resolved; a reopen while still assigned counts again. Each point is the highest number of conversations open with the
-              agent at the same moment during that {load.resolution}
-              {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
-              {Math.min(TOP_AGENTS, load.agents.length)} agents with the highest peak are drawn
-              {load.othersCount > 0 ? `; the other ${load.othersCount} are combined into one line` : ''}.
-            </p>
-            {load.agents.length === 0 ? (
-              <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>
-            ) : (
-              <>
-                <LoadChart data={{ resolution: load.resolution, buckets: load.buckets, series: load.series }} />
-                <div className="table-wrap">
-                  <table className="data cards agents-peak">
-                    <thead>
-                      <tr>
-                        <th>Agent</th>
-                        <th className="num">Peak (conversations)</th>
-                        <th className="num">Capacity (conversations)</th>
-                        <th className="num">Hours over capacity</th>
-                        <th className="num">Conversation-hours</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {load.agents.map((a) => (
-                        <tr key={a.agentId} className={a.hoursOverCapacity > 0 ? 'overloaded' : undefined}>
-                          <td className="full">{a.name}</td>
-                          <td className="num" data-label="Peak">
-                            {count(a.peak)}
-                          </td>
-                          <td className="num" data-label="Capacity">
-                            {a.capacity === null ? '–' : count(a.capacity)}
-                          </td>
-                          <td className="num full" data-label="Hours over capacity">
-                            <span>
-                              {count(a.hoursOverCapacity)} h{a.hoursOverCapacity > 0 && <span className="marker">⚠ over</span>}
-                            </span>
-                          </td>
-                          <td className="num full" data-label="Conversation-hours">
-                            {a.conversationHours.toFixed(1)} h
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
-                <p className="footnote">
-                  Hours over capacity: hours of the range in which the agent held more open conversations than their capacity at some moment.
-                  Conversation-hours: the time conversations counted towards the agent, summed.
-                </p>
-              </>
-            )}
+            <WhenComputed figures={loading} retry={retry}>
+              {(load) => <LoadOverTime load={load} filters={filters} />}
+            </WhenComputed>
           </>
         );
       }}
     </DashboardPage>
+  );
+}
+
+/** The load chart and the agents' peaks over the range. */
+function LoadOverTime({ load, filters }: { load: LoadOverTimeFigures; filters: Filters }) {
+  return (
+    <>
+      <h2>Load over time</h2>
+      <p className="range">
+        {filters.from} – {filters.to} ({filters.tz}). A conversation counts towards an agent from its assignment to them until it is reassigned,
+        unassigned or resolved; a reopen while still assigned counts again. Each point is the highest number of conversations open with the
+        agent at the same moment during that {load.resolution}
+        {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
+        {Math.min(TOP_AGENTS, load.agents.length)} agents with the highest peak are drawn
+        {load.othersCount > 0 ? `; the other ${load.othersCount} are combined into one line` : ''}.
+      </p>
+      {load.agents.length === 0 ? (
+        <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>
+      ) : (
+        <>
+          <LoadChart data={{ resolution: load.resolution, buckets: load.buckets, series: load.series }} />
+          <div className="table-wrap">
+            <table className="data cards agents-peak">
+              <thead>
+                <tr>
+                  <th>Agent</th>
+                  <th className="num">Peak (conversations)</th>
+                  <th className="num">Capacity (conversations)</th>
+                  <th className="num">Hours over capacity</th>
+                  <th className="num">Conversation-hours</th>
+                </tr>
+              </thead>
+              <tbody>
+                {load.agents.map((a) => (
+                  <tr key={a.agentId} className={a.hoursOverCapacity > 0 ? 'overloaded' : undefined}>
+                    <td className="full">{a.name}</td>
+                    <td className="num" data-label="Peak">
+                      {count(a.peak)}
+                    </td>
+                    <td className="num" data-label="Capacity">
+                      {a.capacity === null ? '–' : count(a.capacity)}
+                    </td>
+                    <td className="num full" data-label="Hours over capacity">
+                      <span>
+                        {count(a.hoursOverCapacity)} h{a.hoursOverCapacity > 0 && <span className="marker">⚠ over</span>}
+                      </span>
+                    </td>
+                    <td className="num full" data-label="Conversation-hours">
+                      {a.conversationHours.toFixed(1)} h
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="footnote">
+            Hours over capacity: hours of the range in which the agent held more open conversations than their capacity at some moment.
+            Conversation-hours: the time conversations counted towards the agent, summed.
+          </p>
+        </>
+      )}
+    </>
   );
 }
 

@@ -69,6 +69,26 @@ export function indexesByKey<K>(n: number, keyOf: (index: number) => K): Map<K, 
   return grouped;
 }
 
+/**
+ * The same for small non-negative integer keys (day indexes, codes), by counting: one array of
+ * indexes per key met, in order within each, in order of first appearance. No Map lookup per row.
+ */
+export function indexesByNumber(keys: Int32Array | Uint16Array): Map<number, Int32Array> {
+  let size = 0;
+  for (let i = 0; i < keys.length; i++) if (keys[i]! >= size) size = keys[i]! + 1;
+  const counts = new Int32Array(size);
+  const order: number[] = [];
+  for (let i = 0; i < keys.length; i++) if (counts[keys[i]!]!++ === 0) order.push(keys[i]!);
+  const groups = new Map(order.map((k) => [k, new Int32Array(counts[k]!)]));
+  const lists = order.length === 0 ? [] : Array.from({ length: size }, (_, k) => groups.get(k));
+  counts.fill(0);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    lists[k]![counts[k]!++] = i;
+  }
+  return groups;
+}
+
 /** `values[indexes[0]], values[indexes[1]], …` as a new typed array. */
 export function pickNumbers(values: Float64Array, indexes: ArrayLike<number>): Float64Array {
   const out = new Float64Array(indexes.length);

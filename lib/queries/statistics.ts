@@ -4,7 +4,8 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
-import { indexesByKey, pickNumbers, summariseNumbers, type Summary } from './median';
+import { indexesByNumber, pickNumbers, summariseNumbers, type Summary } from './median';
+import type { Codes } from './range-cache/codes';
 
 /**
  * The Statistics page: Freshchat's own figures (`conversation.statistics`, in hours) over the
@@ -38,8 +39,10 @@ export type StatisticSummary = { statistic: Statistic; label: string } & BasisPa
 export type StatisticRows = {
   days: string[];
   day: Int32Array;
-  group: (string | null)[];
-  channel: (string | null)[];
+  /** Current group and channel, as codes of `codes`. */
+  group: Uint16Array;
+  channel: Uint16Array;
+  codes: Codes;
   values: Record<StatisticKey, Float64Array>;
 };
 
@@ -49,8 +52,8 @@ export function readStatistics(db: Db, filters: Filters): StatisticRows {
   const keeps = chunks.map((chunk) => matchingRows(chunk, filters, codes));
   const n = keeps.reduce((sum, keep) => sum + keep.reduce((a, b) => a + b, 0), 0);
   const day = new Int32Array(n);
-  const group: (string | null)[] = new Array(n);
-  const channel: (string | null)[] = new Array(n);
+  const group = new Uint16Array(n);
+  const channel = new Uint16Array(n);
   const values = Object.fromEntries(STATISTIC_KEYS.map((key) => [key, new Float64Array(n)])) as Record<StatisticKey, Float64Array>;
   let j = 0;
   chunks.forEach((chunk, c) => {
@@ -60,8 +63,8 @@ export function readStatistics(db: Db, filters: Filters): StatisticRows {
     for (let i = 0; i < chunk.rows; i++) {
       if (keep[i] === 0) continue;
       day[j] = days[i]!;
-      group[j] = codes.text(chunk.group[i]!);
-      channel[j] = codes.text(chunk.channel[i]!);
+      group[j] = chunk.group[i]!;
+      channel[j] = chunk.channel[i]!;
       j++;
     }
     for (const key of STATISTIC_KEYS) {
@@ -71,7 +74,7 @@ export function readStatistics(db: Db, filters: Filters): StatisticRows {
       for (let i = 0; i < chunk.rows; i++) if (keep[i] !== 0) to[k++] = from[i]!;
     }
   });
-  return { days: local.days, day, group, channel, values };
+  return { days: local.days, day, group, channel, codes, values };
 }
 
 const valuesOf = (rows: StatisticRows, statistic: Statistic): BasisPair<Float64Array> => ({
@@ -89,11 +92,11 @@ export function summariesOf(rows: StatisticRows): StatisticSummary[] {
 
 export const getStatisticSummaries = (db: Db, filters: Filters) => summariesOf(readStatistics(db, filters));
 
-/** Summaries of one statistic, business and calendar hours, per value of `keyOf(row index)`. */
-function summariseStatisticBy<K>(rows: StatisticRows, statistic: Statistic, keyOf: (i: number) => K): Map<K, BasisPair<Summary>> {
+/** Summaries of one statistic, business and calendar hours, per key (small non-negative integers: a day index, a code). */
+function summariseStatisticBy(rows: StatisticRows, statistic: Statistic, keys: Int32Array | Uint16Array): Map<number, BasisPair<Summary>> {
   const { business, calendar } = valuesOf(rows, statistic);
-  const result = new Map<K, BasisPair<Summary>>();
-  for (const [k, indexes] of indexesByKey(rows.day.length, keyOf)) {
+  const result = new Map<number, BasisPair<Summary>>();
+  for (const [k, indexes] of indexesByNumber(keys)) {
     result.set(k, {
       business: summariseNumbers(pickNumbers(business, indexes)),
       calendar: summariseNumbers(pickNumbers(calendar, indexes)),
@@ -146,7 +149,7 @@ export type TrendDay = { day: string; business: number | null; calendar: number 
 
 /** The median of the statistic per creation day (in the filters' timezone), business and calendar hours. */
 export function trendOf(rows: StatisticRows, statistic: Statistic): TrendDay[] {
-  const byDay = summariseStatisticBy(rows, statistic, (i) => rows.day[i]!);
+  const byDay = summariseStatisticBy(rows, statistic, rows.day);
   return rows.days.map((day, i) => {
     const summary = byDay.get(i);
     return {
@@ -168,12 +171,15 @@ export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summa
  * named from the groups and channels tables (the id when no name was sent). Largest first.
  */
 export function breakdownOf(db: Db, rows: StatisticRows, statistic: Statistic, by: 'group' | 'channel'): BreakdownRow[] {
-  const keys = by === 'group' ? rows.group : rows.channel;
-  const summaries = summariseStatisticBy(rows, statistic, (i) => keys[i]!);
-  const names = namesOf(db, by, summaries.keys());
+  const summaries = summariseStatisticBy(rows, statistic, by === 'group' ? rows.group : rows.channel);
+  const ids = new Map([...summaries.keys()].map((code) => [code, rows.codes.text(code)]));
+  const names = namesOf(db, by, ids.values());
   return [...summaries]
     .filter(([, summary]) => summary.business.n > 0 || summary.calendar.n > 0)
-    .map(([id, summary]) => ({ id, name: id === null ? `(no ${by})` : (names.get(id) ?? id), ...summary }))
+    .map(([code, summary]) => {
+      const id = ids.get(code)!;
+      return { id, name: id === null ? `(no ${by})` : (names.get(id) ?? id), ...summary };
+    })
     .sort((a, b) => Math.max(b.business.n, b.calendar.n) - Math.max(a.business.n, a.calendar.n) || a.name.localeCompare(b.name));
 }
 
