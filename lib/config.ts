@@ -56,6 +56,12 @@ const configSchema = z.object({
     message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
   }),
   HOST: optionalString,
+  FIGURE_CACHE_MB: z.coerce
+    .number({ error: 'must be a number of megabytes' })
+    .int('must be a whole number of megabytes')
+    .min(0, 'must be between 0 (no cache) and 65536')
+    .max(65536, 'must be between 0 (no cache) and 65536')
+    .default(384),
 });
 
 export type Config = {
@@ -66,6 +72,8 @@ export type Config = {
   port: number;
   /** Whether `npm start` fills an empty database with demo data. */
   demoData: boolean;
+  /** Memory each figure thread may give the rows it caches (lib/queries/range-cache/); 0: none. */
+  figureCacheBytes: number;
   /** Who may view the dashboard (README, "Security"). */
   access: AccessConfig;
   /** The address `npm start` listens on: loopback while access is open, else HOST (default 0.0.0.0). */
@@ -114,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ingestToken: data.INGEST_TOKEN,
     port: data.PORT,
     demoData: data.DEMO_DATA === '1',
+    figureCacheBytes: data.FIGURE_CACHE_MB * 1024 * 1024,
     host,
     access: {
       password: data.DASHBOARD_PASSWORD,

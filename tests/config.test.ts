@@ -9,10 +9,13 @@ describe('parseConfig', () => {
       ingestToken: undefined,
       port: 3000,
       demoData: true,
+      figureCacheBytes: 384 * 1024 * 1024,
       host: '127.0.0.1',
       access: { password: undefined, sessionKey: undefined, sessionSeconds: 12 * 3600, proxyHeader: undefined, proxySecret: undefined, configured: false },
     });
     expect(parseConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
+    expect(parseConfig({ FIGURE_CACHE_MB: '0' }).figureCacheBytes).toBe(0);
+    expect(parseConfig({ FIGURE_CACHE_MB: '64' }).figureCacheBytes).toBe(64 * 1024 * 1024);
   });
 
   it('reads file: URLs, plain paths and :memory:', () => {
@@ -30,6 +33,8 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL: must be a SQLite file'],
     [{ DATABASE_URL: '  ' }, 'DATABASE_URL: must not be empty'],
     [{ DEMO_DATA: 'yes' }, 'DEMO_DATA: must be 0 (never load demo data) or 1'],
+    [{ FIGURE_CACHE_MB: 'lots' }, 'FIGURE_CACHE_MB: must be a number of megabytes'],
+    [{ FIGURE_CACHE_MB: '-1' }, 'FIGURE_CACHE_MB: must be between 0 (no cache) and 65536'],
     [{ DASHBOARD_PASSWORD: 'short' }, 'DASHBOARD_PASSWORD: must be at least 12 characters'],
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],
     [{ SESSION_HOURS: '0' }, 'SESSION_HOURS: must be between 0.1 and 720 hours'],

@@ -26,6 +26,8 @@ type Pool = {
   nextId: number;
   /** Requests queued or being computed, by figure, filters and argument. */
   pending: Map<string, Promise<unknown>>;
+  /** The thread that computed each figure last: its cache holds the days that figure reads. */
+  lastSlot?: Map<FigureName, number>;
 };
 
 const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: Pool };
@@ -57,13 +59,25 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
   return result;
 }
 
-/** Hands queued requests to idle threads, starting threads as needed. */
+/**
+ * Hands queued requests to idle threads, in order, starting threads as needed. A figure goes to
+ * the thread that computed it last when that one is free, because that thread's cache
+ * (lib/queries/range-cache/) holds the days it reads; else to the first free thread (waiting for
+ * the warm one would make a request wait behind another).
+ */
 function dispatch(pool: Pool): void {
-  for (let slot = 0; slot < pool.threads.length && pool.queue.length > 0; slot++) {
+  const lastSlot = (pool.lastSlot ??= new Map());
+  const free = (slot: number) => !pool.threads[slot]?.job;
+  while (pool.queue.length > 0) {
+    const job = pool.queue[0]!;
+    const last = lastSlot.get(job.request.name);
+    const slot = last !== undefined && free(last) ? last : pool.threads.findIndex((_, s) => free(s));
+    if (slot < 0) return;
+    pool.queue.shift();
     const thread = (pool.threads[slot] ??= startThread(pool, slot));
-    if (thread.job) continue;
-    thread.job = pool.queue.shift()!;
-    thread.worker.postMessage(thread.job.request);
+    thread.job = job;
+    lastSlot.set(job.request.name, slot);
+    thread.worker.postMessage(job.request);
   }
 }
 

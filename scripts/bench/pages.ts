@@ -82,29 +82,38 @@ async function timeRequest(url: string): Promise<{ ms: number; status: number }>
 /**
  * A year's range on the larger database (no target: it tracks what long ranges cost), and how the
  * server answers meanwhile: `/api/health` requested back to back while the year-long Assignments
- * page renders (its figures run on the figure threads; before them, health waited for the page).
- *   pages.<page>.<size>.year_ms                 the page with the year's range, median of 2 after a warm-up
- *   pages.health_during_year.p50_ms / max_ms     health while that Assignments page renders
+ * page renders for the first time (its figures run on the figure threads; before them, health
+ * waited for the page).
+ *   pages.<page>.<size>.year_first_ms            the page's first request with the year's range: the
+ *                                                figure threads read the days they have not cached
+ *                                                (the pages are requested in RANGE_PAGES order, after
+ *                                                the 30-day ones, so some days are cached already)
+ *   pages.<page>.<size>.year_ms                  the same page again, median of 2
+ *   pages.health_during_year.p50_ms / max_ms     health while that first Assignments page renders
  */
 async function yearFigures(base: string, size: string, problems: string[]): Promise<Figure[]> {
   const figures: Figure[] = [];
   const path = (name: string) => DASHBOARD_PAGES.find((page) => page.key === name)!.href as string;
+  const health: number[] = [];
   for (const name of RANGE_PAGES) {
     const url = `${base}${path(name)}?${YEAR}`;
-    const warm = await timeRequest(url);
-    if (warm.status !== 200) problems.push(`${path(name)}?${YEAR} answered ${warm.status}`);
+    let done = false;
+    const loading = timeRequest(url).then((result) => ((done = true), result));
+    if (name === 'assignments') {
+      do health.push((await timeRequest(`${base}/api/health`)).ms);
+      while (!done);
+    }
+    const first = await loading;
+    if (first.status !== 200) problems.push(`${path(name)}?${YEAR} answered ${first.status}`);
     const times = [(await timeRequest(url)).ms, (await timeRequest(url)).ms].sort((a, b) => a - b);
-    figures.push({ key: `pages.${name}.${size}.year_ms`, value: Math.round((times[0]! + times[1]!) / 2), unit: 'ms', digits: 0, note: YEAR.replace('&', ' ') });
+    figures.push(
+      { key: `pages.${name}.${size}.year_first_ms`, value: Math.round(first.ms), unit: 'ms', digits: 0, note: `${YEAR.replace('&', ' ')}, first request` },
+      { key: `pages.${name}.${size}.year_ms`, value: Math.round((times[0]! + times[1]!) / 2), unit: 'ms', digits: 0, note: YEAR.replace('&', ' ') },
+    );
   }
-  let done = false;
-  const page = timeRequest(`${base}${path('assignments')}?${YEAR}`).then(() => (done = true));
-  const health: number[] = [];
-  do health.push((await timeRequest(`${base}/api/health`)).ms);
-  while (!done);
-  await page;
   health.sort((a, b) => a - b);
   figures.push(
-    { key: 'pages.health_during_year.p50_ms', value: round(percentile(health, 50)), unit: 'ms', digits: 0, note: `${health.length} requests while the year's Assignments page rendered` },
+    { key: 'pages.health_during_year.p50_ms', value: round(percentile(health, 50)), unit: 'ms', digits: 0, note: `${health.length} requests while the year's Assignments page rendered first` },
     { key: 'pages.health_during_year.max_ms', value: round(health[health.length - 1]!), unit: 'ms', digits: 0 },
   );
   return figures;

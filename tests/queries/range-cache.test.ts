@@ -18,6 +18,7 @@ import { tempDatabasePath } from '../helpers/server';
  * connection whose cache has followed everything since the start.
  */
 const NOW = Date.parse('2026-03-31T12:00:00Z');
+const DEFAULT_BUDGET = 384 * 1024 * 1024;
 const filters = (query: string): Filters => {
   const parsed = parseFilters(new URLSearchParams(query), NOW);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -39,14 +40,13 @@ const FIGURE_CALLS: [FigureName, unknown[]][] = (Object.keys(FIGURES) as FigureN
   name === 'statistics' ? [[name, ['first_response_time']], [name, ['resolution_time']]] : name === 'teamReport' ? [[name, ['agent']], [name, ['group']]] : [[name, []]],
 );
 
+let budget = DEFAULT_BUDGET;
 function withCache<T>(enabled: boolean, work: () => T): T {
-  const before = process.env.DASHBOARD_FIGURE_CACHE;
-  process.env.DASHBOARD_FIGURE_CACHE = enabled ? '1' : '0';
+  cacheLimits.budgetBytes = enabled ? budget : 0;
   try {
     return work();
   } finally {
-    if (before === undefined) delete process.env.DASHBOARD_FIGURE_CACHE;
-    else process.env.DASHBOARD_FIGURE_CACHE = before;
+    cacheLimits.budgetBytes = budget;
   }
 }
 
@@ -71,7 +71,8 @@ const demo = (seed: number, accountId = 'acc-demo') => [...generateEvents({ seed
 beforeAll(() => vi.useFakeTimers({ now: NOW, toFake: ['Date'] }));
 afterAll(() => vi.useRealTimers());
 afterEach(() => {
-  cacheLimits.budgetBytes = 384 * 1024 * 1024;
+  budget = DEFAULT_BUDGET;
+  cacheLimits.budgetBytes = null;
 });
 
 describe('figures read through the range cache', () => {
@@ -125,7 +126,7 @@ describe('figures read through the range cache', () => {
   it('stays exact when its budget makes it drop days', () => {
     const db = openDatabase(tempDatabasePath('range-cache-budget'));
     ingestEnvelopes(db, demo(5));
-    cacheLimits.budgetBytes = 20_000;
+    budget = 20_000;
     expectCacheAgrees(db, 'tiny budget');
     // What is kept is at most the budget plus the days of the request answered last.
     const afterLast = cacheStats(db).bytes;

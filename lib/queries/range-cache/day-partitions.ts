@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client';
+import { config } from '../../config';
 import { changesSince, type Watermark } from './changed-conversations';
 import { Codes } from './codes';
 
@@ -34,8 +35,12 @@ export type CachedTable<P extends DayRows> = {
   daysOf: (db: Db, conversationIds: string[], cached: ReadonlyMap<number, P>) => Iterable<number>;
 };
 
-/** The bytes of cached rows one connection keeps, all tables together; least recently used days go first. Tests lower it. */
-export const cacheLimits = { budgetBytes: 384 * 1024 * 1024 };
+/**
+ * The bytes of cached rows one connection keeps, all tables together (FIGURE_CACHE_MB); least
+ * recently used days go first. 0: no cache, every figure reads SQLite. Tests set it here.
+ */
+export const cacheLimits: { budgetBytes: number | null } = { budgetBytes: null };
+const budget = () => (cacheLimits.budgetBytes ??= config().figureCacheBytes);
 
 type Entry<P extends DayRows> = { rows: P | null; usedAt: number; bytes: number };
 type TableCache<P extends DayRows> = { table: CachedTable<P>; days: Map<number, Entry<P>>; codes: Codes };
@@ -43,8 +48,8 @@ type ConnectionCache = { mark: Watermark | null; tables: Map<string, TableCache<
 
 const caches = new WeakMap<Db, ConnectionCache>();
 
-/** Whether figures read through the cache (DASHBOARD_FIGURE_CACHE=0 turns it off: the bench's "without" runs, and tests comparing both). */
-export const cacheEnabled = () => process.env.DASHBOARD_FIGURE_CACHE !== '0';
+/** Whether figures read through the cache (FIGURE_CACHE_MB=0 turns it off; tests compare both ways). */
+export const cacheEnabled = () => budget() > 0;
 
 function connectionCache(db: Db): ConnectionCache {
   let cache = caches.get(db);
@@ -118,12 +123,12 @@ export function cachedDays<P extends DayRows>(db: Db, table: CachedTable<P>, sta
 
 /** Drops the least recently used days (never those of the request being answered) while over budget. */
 function evict(cache: ConnectionCache, current: number): void {
-  if (cache.bytes <= cacheLimits.budgetBytes) return;
+  if (cache.bytes <= budget()) return;
   const entries: { table: TableCache<DayRows>; day: number; entry: Entry<DayRows> }[] = [];
   for (const table of cache.tables.values()) for (const [day, entry] of table.days) if (entry.usedAt !== current) entries.push({ table, day, entry });
   entries.sort((a, b) => a.entry.usedAt - b.entry.usedAt);
   for (const { table, day, entry } of entries) {
-    if (cache.bytes <= cacheLimits.budgetBytes) break;
+    if (cache.bytes <= budget()) break;
     table.days.delete(day);
     cache.bytes -= entry.bytes;
   }
