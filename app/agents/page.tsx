@@ -3,7 +3,7 @@ import { LoadChart } from '@/components/charts/load-chart';
 import { Tile } from '@/components/tile';
 import { count } from '@/lib/format';
 import { getAgentsNow, getGroupsNow, TOP_AGENTS, type LoadOverTime as LoadOverTimeFigures } from '@/lib/queries/agent-load';
-import type { Filters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
 import { figure } from '@/lib/server/figure-threads';
 import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
 
@@ -14,11 +14,27 @@ const availabilityText = (a: { availability: string | null; loggedIn: boolean | 
     .filter(Boolean)
     .join(' · ') || 'unknown';
 
+/**
+ * How many agents each table lists unless `rows=all`: the most loaded first. A large team's two
+ * full tables (128 agents each in the benchmark's million-conversation team) pushed the load chart
+ * thousands of pixels down the page; every agent is one link away, and in agents.csv.
+ */
+export const AGENT_ROWS = 20;
+
 /** Agent load: open conversations per agent now against capacity, per group now, and load over the range. */
-export default function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
+export default async function AgentsPage({ searchParams }: { searchParams: SearchParams }) {
+  const everyAgent = (await searchParams).rows === 'all';
   return (
-    <DashboardPage streamed title="Agent load" path="/agents" searchParams={searchParams} reports={['agents', 'groups']}>
+    <DashboardPage
+      streamed
+      title="Agent load"
+      path="/agents"
+      searchParams={searchParams}
+      reports={['agents', 'groups']}
+      keep={everyAgent ? { rows: 'all' } : {}}
+    >
       {({ db, filters, retry }) => {
+        const rows = { every: everyAgent, query: filtersToSearchParams(filters).toString() };
         // The range on a figure thread, started first: the current state is read (a few ms) and
         // drawn here on the main thread meanwhile (WhenComputed).
         const loading = figure('loadOverTime', filters);
@@ -57,7 +73,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                     </tr>
                   </thead>
                   <tbody>
-                    {agents.map((a) => (
+                    {listed(agents, rows).map((a) => (
                       <tr key={a.id} className={a.overloaded ? 'overloaded' : undefined} data-agent={a.name}>
                         <td className="full">{a.name}</td>
                         <td className="num" data-label="Open now">
@@ -79,6 +95,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
                 </table>
               </div>
             )}
+            <MoreAgents shown={listed(agents, rows).length} total={agents.length} rows={rows} what="The {n} most loaded (open conversations against capacity)" />
             <h3>Per group</h3>
             {groups.length === 0 ? (
               <p className="empty">No group is known with these filters, and no conversation is open or waiting.</p>
@@ -117,7 +134,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
               </div>
             )}
             <WhenComputed figures={loading} retry={retry}>
-              {(load) => <LoadOverTime load={load} filters={filters} />}
+              {(load) => <LoadOverTime load={load} filters={filters} rows={rows} />}
             </WhenComputed>
           </>
         );
@@ -127,7 +144,7 @@ export default function AgentsPage({ searchParams }: { searchParams: SearchParam
 }
 
 /** The load chart and the agents' peaks over the range. */
-function LoadOverTime({ load, filters }: { load: LoadOverTimeFigures; filters: Filters }) {
+function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filters: Filters; rows: Rows }) {
   return (
     <>
       <h2>Load over time</h2>
@@ -156,7 +173,7 @@ function LoadOverTime({ load, filters }: { load: LoadOverTimeFigures; filters: F
                 </tr>
               </thead>
               <tbody>
-                {load.agents.map((a) => (
+                {listed(load.agents, rows).map((a) => (
                   <tr key={a.agentId} className={a.hoursOverCapacity > 0 ? 'overloaded' : undefined}>
                     <td className="full">{a.name}</td>
                     <td className="num" data-label="Peak">
@@ -178,6 +195,7 @@ function LoadOverTime({ load, filters }: { load: LoadOverTimeFigures; filters: F
               </tbody>
             </table>
           </div>
+          <MoreAgents shown={listed(load.agents, rows).length} total={load.agents.length} rows={rows} what="The {n} with the highest peak" />
           <p className="footnote">
             Hours over capacity: hours of the range in which the agent held more open conversations than their capacity at some moment.
             Conversation-hours: the time conversations counted towards the agent, summed.
@@ -185,6 +203,27 @@ function LoadOverTime({ load, filters }: { load: LoadOverTimeFigures; filters: F
         </>
       )}
     </>
+  );
+}
+
+type Rows = { every: boolean; query: string };
+const listed = <T,>(list: T[], rows: Rows) => (rows.every ? list : list.slice(0, AGENT_ROWS));
+
+/** Below a table that lists the first AGENT_ROWS agents: which those are (`what`, {n} their number), how many there are, and the way to all of them (or back). */
+function MoreAgents({ shown, total, rows, what }: { shown: number; total: number; rows: Rows; what: string }) {
+  if (total <= AGENT_ROWS) return null;
+  return (
+    <p className="more-rows">
+      {rows.every ? (
+        <>
+          All {count(total)} agents. <a href={`/agents?${rows.query}`}>Show the {AGENT_ROWS} first</a>
+        </>
+      ) : (
+        <>
+          {what.replace('{n}', count(shown))}, of {count(total)} agents. <a href={`/agents?${rows.query}&rows=all`}>Show all {count(total)}</a>
+        </>
+      )}
+    </p>
   );
 }
 

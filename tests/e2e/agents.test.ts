@@ -67,3 +67,49 @@ describe('agent load page in the browser', () => {
     expect(await page.locator('.recharts-line-curve').count()).toBe(0);
   });
 });
+
+describe('agent load page of a large team', () => {
+  // 25 agents, agent N holding N conversations (capacity 10): the tables list the 20 most loaded.
+  const AGENTS = 25;
+  const agentName = (n: number) => `Agent ${String(n).padStart(2, '0')}`;
+  const team = serverAndBrowser(async (server) => {
+    const events = Array.from({ length: AGENTS }, (_, i) => i + 1).flatMap((n) =>
+      Array.from({ length: n }, (_, k) => {
+        const id = `team-${n}-${k}`;
+        const agent = `agent-${n}`;
+        const state = { createdAt: `2026-10-10T08:${String(k).padStart(2, '0')}:00.000Z`, status: 'assigned' as const, agent };
+        return updateEvent(id, `2026-10-10T09:${String(k).padStart(2, '0')}:00.000Z`, state, { assigned_agent_id: [null, agent], status: ['new', 'assigned'] }, { agent: { id: agent, name: agentName(n), capacity: 10 } });
+      }),
+    );
+    expect((await postEvents(server, JSON.stringify(events))).json.accepted).toBe(events.length);
+  });
+
+  it('lists the 20 most loaded agents in each table, all of them one link away, and keeps that choice when filtering', async () => {
+    const page = await team.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31`);
+    await page.locator('.recharts-line-curve').first().waitFor();
+    // The tiles count every agent; the tables list the first 20, most loaded first.
+    expect(await tile(page, 'Open now')).toBe(String((AGENTS * (AGENTS + 1)) / 2));
+    expect(await tile(page, 'Over capacity')).toBe('15');
+    const listedNow = () => page.locator('table.agents-now tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
+    expect(await listedNow()).toEqual(Array.from({ length: 20 }, (_, i) => agentName(AGENTS - i)));
+    expect(await page.locator('table.agents-peak tbody tr').count()).toBe(20);
+    expect(await page.getByText('The 20 most loaded (open conversations against capacity), of 25 agents.').isVisible()).toBe(true);
+    expect(await page.getByText('The 20 with the highest peak, of 25 agents.').isVisible()).toBe(true);
+
+    await page.screenshot({ path: screenshotPath('agents-first-20-1280'), fullPage: true });
+    await Promise.all([page.waitForURL(/rows=all/), page.getByRole('link', { name: 'Show all 25' }).first().click()]);
+    expect(await listedNow()).toHaveLength(25);
+    expect(await page.locator('table.agents-peak tbody tr').count()).toBe(25);
+    await page.screenshot({ path: screenshotPath('agents-all-1280'), fullPage: true });
+
+    // A filter applied from the full list keeps it full.
+    await page.fill('input[name=from]', '2026-10-05');
+    await Promise.all([page.waitForURL(/from=2026-10-05/), page.getByRole('button', { name: 'Apply' }).click()]);
+    expect(new URL(page.url()).searchParams.get('rows')).toBe('all');
+    expect(await listedNow()).toHaveLength(25);
+    await Promise.all([page.waitForURL((url) => !url.searchParams.has('rows')), page.getByRole('link', { name: 'Show the 20 first' }).first().click()]);
+    expect(await listedNow()).toHaveLength(20);
+    expect(new URL(page.url()).searchParams.get('from')).toBe('2026-10-05');
+  });
+});
