@@ -22,7 +22,10 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
     <DashboardPage streamed title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
       {async ({ filters }) => {
         // One read of the range's conversations for every figure below.
-        const { summaries, histogram, trend, byGroup, byChannel } = await figure('statistics', filters, statistic);
+        const [summaries, { histogram, trend, byGroup, byChannel }] = await Promise.all([
+          figure('statisticSummaries', filters),
+          figure('statisticDetails', filters, statistic),
+        ]);
         const label = STATISTIC_LABELS[statistic];
         const selected = summaries.find((s) => s.statistic === statistic)!;
         const hasValues = selected.business.n + selected.calendar.n > 0;

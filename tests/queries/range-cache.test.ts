@@ -37,7 +37,7 @@ const VIEWS = [
 ];
 // Every figure the threads compute, with its argument where it takes one.
 const FIGURE_CALLS: [FigureName, unknown[]][] = (Object.keys(FIGURES) as FigureName[]).flatMap((name): [FigureName, unknown[]][] =>
-  name === 'statistics' ? [[name, ['first_response_time']], [name, ['resolution_time']]] : name === 'teamReport' ? [[name, ['agent']], [name, ['group']]] : [[name, []]],
+  name === 'statisticDetails' ? [[name, ['first_response_time']], [name, ['resolution_time']]] : name === 'teamReport' ? [[name, ['agent']], [name, ['group']]] : [[name, []]],
 );
 
 let budget = DEFAULT_BUDGET;
