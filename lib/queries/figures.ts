@@ -30,6 +30,7 @@ export const FIGURES = {
 } satisfies Record<string, (db: Db, filters: Filters, arg: never) => unknown>;
 
 export type FigureName = keyof typeof FIGURES;
+
 /** The argument a figure takes after the filters, as a tuple: `[]` or `[arg]`. */
 export type FigureArgs<N extends FigureName> = Parameters<(typeof FIGURES)[N]> extends [Db, Filters, ...infer Rest] ? Rest : never;
 export type FigureOf<N extends FigureName> = ReturnType<(typeof FIGURES)[N]>;

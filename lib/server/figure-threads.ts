@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
+import { FIGURE_TABLES } from '../queries/figure-tables';
 import type { FigureArgs, FigureName, FigureOf } from '../queries/figures';
 import type { FigureRequest, FigureResponse } from './figure-worker';
 
@@ -26,8 +27,8 @@ type Pool = {
   nextId: number;
   /** Requests queued or being computed, by figure, filters and argument. */
   pending: Map<string, Promise<unknown>>;
-  /** The thread that computed each figure last: its cache holds the days that figure reads. */
-  lastSlot?: Map<FigureName, number>;
+  /** The thread that last computed a figure reading each table (FIGURE_TABLES): its cache holds that table's days. */
+  lastSlot?: Map<string, number>;
 };
 
 const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: Pool };
@@ -61,22 +62,23 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
 
 /**
  * Hands queued requests to idle threads, in order, starting threads as needed. A figure goes to
- * the thread that computed it last when that one is free, because that thread's cache
- * (lib/queries/range-cache/) holds the days it reads; else to the first free thread (waiting for
- * the warm one would make a request wait behind another).
+ * the thread that last computed a figure reading the same table (FIGURE_TABLES) when that one is
+ * free, because that thread's cache (lib/queries/range-cache/) holds the table's days; else to the
+ * first free thread (waiting for the warm one would make a request wait behind another).
  */
 function dispatch(pool: Pool): void {
   const lastSlot = (pool.lastSlot ??= new Map());
   const free = (slot: number) => !pool.threads[slot]?.job;
   while (pool.queue.length > 0) {
     const job = pool.queue[0]!;
-    const last = lastSlot.get(job.request.name);
+    const table = FIGURE_TABLES[job.request.name];
+    const last = lastSlot.get(table);
     const slot = last !== undefined && free(last) ? last : pool.threads.findIndex((_, s) => free(s));
     if (slot < 0) return;
     pool.queue.shift();
     const thread = (pool.threads[slot] ??= startThread(pool, slot));
     thread.job = job;
-    lastSlot.set(job.request.name, slot);
+    lastSlot.set(table, slot);
     thread.worker.postMessage(job.request);
   }
 }
