@@ -7,8 +7,9 @@
  * sequentially (one request at a time: render time, not throughput) in two variants — the default
  * 30-day range (the last 30 days of the data, given explicitly so a cached dataset measures the same
  * way on any date) and the same range with two filters set (a channel and a source) — after two
- * warm-up requests, BENCH_PAGE_REPEATS times (default 12; 6 with --quick). A request's time is from sending it to having read the whole HTML (local
- * loopback: network time is negligible). Keys:
+ * warm-up requests, BENCH_PAGE_REPEATS times (default 40; 6 with --quick: with 12, the p95 was the
+ * slowest request, so a single pause decided the growth ratio). A request's time is from sending
+ * it to having read the whole HTML (local loopback: network time is negligible). Keys:
  *   pages.<page>.<size>.p50_ms / p95_ms   the worse of the two variants
  *   pages.growth_1m_vs_100k                the largest p95 ratio, 1M over 100k, of any page
  *   startup_ms                             spawning `next start` on the 1M database (migrations
@@ -124,7 +125,7 @@ export const pagesSuite: Suite = {
   description: 'render time of every page at two database sizes, and the cold start on the larger',
   async run({ quick, startServer, log }: SuiteContext): Promise<SuiteResult> {
     const sizes = quick ? QUICK_SIZES : FULL_SIZES;
-    const repeats = Number(process.env.BENCH_PAGE_REPEATS ?? (quick ? 6 : 12));
+    const repeats = Number(process.env.BENCH_PAGE_REPEATS ?? (quick ? 6 : 40));
     const figures: Figure[] = [];
     const problems: string[] = [];
     const notes: string[] = [];
