@@ -7,7 +7,7 @@ import { Codes } from './codes';
  * Range figures over a million conversations read a few hundred thousand rows a month; SQLite
  * hands them over at about 0.3 µs a value, which made those pages grow with the data. So a figure
  * thread keeps, per table, the rows of the days it has read, column by column in typed arrays
- * (about 24 bytes a status transition), and computes figures by scanning them: several times
+ * (28 bytes a status transition), and computes figures by scanning them: several times
  * faster than reading them again, and exact, because a cached day is dropped as soon as any
  * conversation with rows on it changes (changed-conversations.ts), and read again when next asked
  * for. A day is a UTC day of the row's own time (its range column); a request in any timezone
