@@ -57,7 +57,7 @@ export function numbersOf(values: readonly (number | null | undefined)[]): Float
   return out;
 }
 
-/** The indexes 0 … n−1 grouped by `keyOf(index)`, in order within each group: the rows of each key, for pickNumbers. */
+/** The indexes 0 … n−1 grouped by `keyOf(index)`, in order within each group: the rows of each key, for summariseAt. */
 export function indexesByKey<K>(n: number, keyOf: (index: number) => K): Map<K, number[]> {
   const grouped = new Map<K, number[]>();
   for (let i = 0; i < n; i++) {
@@ -89,11 +89,18 @@ export function indexesByNumber(keys: Int32Array | Uint16Array): Map<number, Int
   return groups;
 }
 
-/** `values[indexes[0]], values[indexes[1]], …` as a new typed array. */
-export function pickNumbers(values: Float64Array, indexes: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(indexes.length);
-  for (let i = 0; i < indexes.length; i++) out[i] = values[indexes[i]!]!;
-  return out;
+/** summariseNumbers of `values[indexes[0]], values[indexes[1]], …`, gathering the present ones once (no second copy). */
+export function summariseAt(values: Float64Array, indexes: ArrayLike<number>): Summary {
+  const present = new Float64Array(indexes.length);
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < indexes.length; i++) {
+    const value = values[indexes[i]!]!;
+    if (value !== value) continue;
+    present[n++] = value;
+    sum += value;
+  }
+  return summarisePresent(present.subarray(0, n), sum);
 }
 
 /**
@@ -110,9 +117,14 @@ export function summariseNumbers(values: Float64Array): Summary {
     present[n++] = value;
     sum += value;
   }
+  return summarisePresent(present.subarray(0, n), sum);
+}
+
+/** The summary of values without NaN whose sum is `sum` (in their order), reordering them in place: a caller's own scratch array. */
+export function summarisePresent(values: Float64Array, sum: number): Summary {
+  const n = values.length;
   if (n === 0) return EMPTY_SUMMARY;
-  const work = present.subarray(0, n);
-  const [median, p90] = percentilesOf(work, [0.5, 0.9]);
+  const [median, p90] = percentilesOf(values, [0.5, 0.9]);
   return { n, mean: sum / n, median: median!, p90: p90! };
 }
 

@@ -4,7 +4,7 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
-import { indexesByNumber, pickNumbers, summariseNumbers, type Summary } from './median';
+import { indexesByNumber, summariseAt, summarisePresent, type Summary } from './median';
 import type { Codes } from './range-cache/codes';
 
 /**
@@ -86,15 +86,8 @@ function valuesOf(rows: StatisticRows, statistic: Statistic): BasisPair<Float64A
   return { business, calendar };
 }
 
-/** Count, median, p90 and mean of every statistic, business and calendar hours. */
-export function summariesOf(rows: StatisticRows): StatisticSummary[] {
-  return STATISTICS.map((statistic) => {
-    const { business, calendar } = valuesOf(rows, statistic);
-    return { statistic, label: STATISTIC_LABELS[statistic], business: summariseNumbers(business), calendar: summariseNumbers(calendar) };
-  });
-}
-
-export const getStatisticSummaries = (db: Db, filters: Filters) => summariesOf(readStatistics(db, filters));
+/** Count, median, p90 and mean of every statistic, business and calendar hours (the page's first figure). */
+export const getStatisticSummaries = (db: Db, filters: Filters) => getStatisticSummaryFigures(db, filters);
 
 /** Summaries of one statistic, business and calendar hours, per key (small non-negative integers: a day index, a code). */
 function summariseStatisticBy(rows: StatisticRows, statistic: Statistic, keys: Int32Array | Uint16Array): Map<number, BasisPair<Summary>> {
@@ -102,8 +95,8 @@ function summariseStatisticBy(rows: StatisticRows, statistic: Statistic, keys: I
   const result = new Map<number, BasisPair<Summary>>();
   for (const [k, indexes] of indexesByNumber(keys)) {
     result.set(k, {
-      business: summariseNumbers(pickNumbers(business, indexes)),
-      calendar: summariseNumbers(pickNumbers(calendar, indexes)),
+      business: summariseAt(business, indexes),
+      calendar: summariseAt(calendar, indexes),
     });
   }
   return result;
@@ -195,8 +188,28 @@ export const getStatisticBreakdown = (db: Db, filters: Filters, statistic: Stati
  * side (each reads the range's rows, from its cache): every summary, and the details of `statistic`.
  * At a million conversations a month, about 25 and 30 ms where both took 50 on one thread.
  */
-export function getStatisticSummaryFigures(db: Db, filters: Filters) {
-  return summariesOf(readStatistics(db, filters));
+export function getStatisticSummaryFigures(db: Db, filters: Filters): StatisticSummary[] {
+  // Straight from the columns, not through readStatistics' rows: each statistic's present values
+  // are gathered once, into one scratch array summarised in place. At 1M a month: 24 → 17 ms.
+  const { chunks, codes } = conversationColumns(db, filters);
+  const keeps = chunks.map((chunk) => matchingRows(chunk, filters, codes));
+  const scratch = new Float64Array(keeps.reduce((sum, keep) => sum + keep.reduce((a, b) => a + b, 0), 0));
+  const summarise = (key: StatisticKey): Summary => {
+    let m = 0;
+    let sum = 0;
+    chunks.forEach((chunk, c) => {
+      const keep = keeps[c]!;
+      const values = chunk[key];
+      for (let i = 0; i < chunk.rows; i++) {
+        const value = values[i]!;
+        if (keep[i] === 0 || value !== value) continue;
+        scratch[m++] = value;
+        sum += value;
+      }
+    });
+    return summarisePresent(scratch.subarray(0, m), sum);
+  };
+  return STATISTICS.map((statistic) => ({ statistic, label: STATISTIC_LABELS[statistic], business: summarise(`${statistic}_bhrs`), calendar: summarise(`${statistic}_chrs`) }));
 }
 
 export function getStatisticDetailFigures(db: Db, filters: Filters, statistic: Statistic) {

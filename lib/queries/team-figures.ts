@@ -5,7 +5,7 @@ import { agents, assignmentChanges, conversations, groups, statusTransitions } f
 import type { Filters } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
 import { conversationsMatching } from './conversation-filter';
-import { indexesByKey, numbersOf, pickNumbers, summariseNumbers } from './median';
+import { indexesByKey, numbersOf, summariseAt } from './median';
 
 /**
  * Per-team figures, per agent or per group: the agents and groups CSV reports, and the /agents
@@ -168,7 +168,7 @@ function mediansByTeam<K extends string>(db: Db, team: AnySQLiteColumn, where: S
     const all = numbersOf(column);
     const medians = new Map<string, number>();
     for (const [id, rows] of rowsOf) {
-      const median = summariseNumbers(pickNumbers(all, rows)).median;
+      const median = summariseAt(all, rows).median;
       if (median !== null) medians.set(id, median);
     }
     return medians;
