@@ -1,8 +1,12 @@
-import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteSelect } from 'drizzle-orm/sqlite-core';
+import { inJsonArray, type Db } from '../../db/client';
 import { assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { splitByRowDimensions } from './conversation-filter';
+import { Codes } from './range-cache/codes';
+import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
+import { splitByDay } from './range-cache/split-by-day';
 
 type ActivityTable = typeof statusTransitions | typeof assignmentChanges;
 
@@ -24,4 +28,46 @@ export function inActivityRange<T extends SQLiteSelect>(query: T, table: Activit
   if (!matching) return query.where(range);
   // The callers' selects name their fields, so the join adds no columns: the rows keep their type.
   return query.innerJoin(conversations, eq(conversations.conversationId, table.conversationId)).where(and(range, matching)) as unknown as T;
+}
+
+/**
+ * How a figure reads an activity table as columns (transitions.ts, assignment-flows.ts): `read`
+ * runs its select, narrowed by `narrow` (a range of days, or the filters), and codes the result;
+ * `ofSize` makes empty columns of the same shape.
+ */
+export type ActivitySource<C extends DayRows & { at: Float64Array }> = {
+  name: string;
+  table: ActivityTable;
+  read: (db: Db, narrow: <T extends SQLiteSelect>(query: T) => T, codes: Codes) => C;
+  ofSize: (n: number) => C;
+};
+
+/**
+ * The rows of an activity table a figure scans: the figure thread's cached days of the range
+ * (range-cache/), or one read of the range, joined to the conversations, when a filter needs their
+ * current group, agent or status (those change in a conversation's life) or the cache is off.
+ */
+export function activityColumns<C extends DayRows & { at: Float64Array }>(source: ActivitySource<C>): (db: Db, filters: Filters) => { chunks: C[]; codes: Codes } {
+  const { table } = source;
+  const cached: CachedTable<C> = {
+    name: source.name,
+    load: (db, fromDay, toDay, codes) => splitByDay(source.read(db, (query) => query.where(and(gte(table.at, fromDay * DAY_MS), lt(table.at, toDay * DAY_MS))), codes), source.ofSize),
+    // An activity row's time never changes and ingest never deletes one: the days its rows are on now.
+    daysOf: (db, ids) =>
+      db
+        .selectDistinct({ day: sql<number>`${table.at} / ${sql.raw(String(DAY_MS))}` })
+        .from(table)
+        .where(inJsonArray(table.conversationId, JSON.stringify(ids)))
+        .all()
+        .map((row) => row.day),
+  };
+  return (db, filters) => {
+    const needsConversations = filters.groups.length > 0 || filters.agents.length > 0 || filters.statuses.length > 0;
+    if (cacheEnabled() && !needsConversations) {
+      const { days, codes } = cachedDays(db, cached, filters.startMs, filters.endMs);
+      return { chunks: days, codes };
+    }
+    const codes = new Codes();
+    return { chunks: [source.read(db, (query) => inActivityRange(query, table, filters), codes)], codes };
+  };
 }

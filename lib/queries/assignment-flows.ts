@@ -1,14 +1,12 @@
-import { and, gte, lt, sql } from 'drizzle-orm';
-import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
+import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { assignmentChanges, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
-import { inActivityRange } from './activity-filter';
+import { activityColumns } from './activity-filter';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { namesOf, type EntityKind } from './entity-names';
 import { numbersOf } from './median';
-import { Codes } from './range-cache/codes';
-import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
-import { splitByDay } from './range-cache/split-by-day';
+import type { Codes } from './range-cache/codes';
+import type { DayRows } from './range-cache/day-partitions';
 
 /**
  * The figures of the Assignments page, each defined once here (the page and the CSV export call
@@ -221,32 +219,13 @@ function columnsOf(row: ColumnsRow, codes: Codes): AssignmentColumns {
   return columns;
 }
 
-/** The assignment changes as the figure threads cache them: by UTC day of `at`. */
-const ASSIGNMENT_CHANGES: CachedTable<AssignmentColumns> = {
+/** The assignment changes as figures read them: the figure thread's cached days, or one read (activity-filter.ts). */
+const assignmentColumns = activityColumns({
   name: 'assignment_changes',
-  load: (db, fromDay, toDay, codes) =>
-    splitByDay(columnsOf(selectColumns(db).where(and(gte(a.at, fromDay * DAY_MS), lt(a.at, toDay * DAY_MS))).get(), codes), assignmentColumnsOfSize),
-  // A change's time never changes and ingest never deletes one: the days its rows are on now.
-  daysOf: (db, ids) =>
-    db
-      .selectDistinct({ day: sql<number>`${a.at} / ${sql.raw(String(DAY_MS))}` })
-      .from(a)
-      .where(inJsonArray(a.conversationId, JSON.stringify(ids)))
-      .all()
-      .map((row) => row.day),
-};
-
-/** Group, agent and status change during a conversation's life: filters on them read the conversations, not the cache. */
-const needsConversations = (filters: Filters) => filters.groups.length > 0 || filters.agents.length > 0 || filters.statuses.length > 0;
-
-function assignmentColumns(db: Db, filters: Filters): { chunks: AssignmentColumns[]; codes: Codes } {
-  if (cacheEnabled() && !needsConversations(filters)) {
-    const { days, codes } = cachedDays(db, ASSIGNMENT_CHANGES, filters.startMs, filters.endMs);
-    return { chunks: days, codes };
-  }
-  const codes = new Codes();
-  return { chunks: [columnsOf(inActivityRange(selectColumns(db), a, filters).get(), codes)], codes };
-}
+  table: a,
+  read: (db, narrow, codes) => columnsOf(narrow(selectColumns(db)).get(), codes),
+  ofSize: assignmentColumnsOfSize,
+});
 
 type Move = { kind: AssignmentKind; fromId: string | null; toId: string | null; changes: number; firstAssigned: number; firstReassigned: number };
 

@@ -1,14 +1,13 @@
-import { and, gte, lt, sql } from 'drizzle-orm';
-import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
-import { inActivityRange } from './activity-filter';
+import { activityColumns } from './activity-filter';
 import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
-import { Codes } from './range-cache/codes';
-import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
-import { splitByDay } from './range-cache/split-by-day';
+import type { Codes } from './range-cache/codes';
+import type { DayRows } from './range-cache/day-partitions';
 
 /**
  * The figures of the Transitions page, each defined once here. All are activity figures: status
@@ -149,34 +148,13 @@ function columnsOf(row: ColumnsRow, codes: Codes): TransitionColumns {
   };
 }
 
-/** The transitions table as the figure threads cache it: by UTC day of `at`. */
-const TRANSITIONS: CachedTable<TransitionColumns> = {
+/** The transitions as figures read them: the figure thread's cached days, or one read (activity-filter.ts). */
+const transitionColumns = activityColumns({
   name: 'status_transitions',
-  load: (db, fromDay, toDay, codes) => {
-    const read = columnsOf(selectColumns(db).where(and(gte(t.at, fromDay * DAY_MS), lt(t.at, toDay * DAY_MS))).get(), codes);
-    return splitByDay(read, transitionColumnsOfSize);
-  },
-  // A transition's time never changes and ingest never deletes one: the days its rows are on now.
-  daysOf: (db, ids) =>
-    db
-      .selectDistinct({ day: sql<number>`${t.at} / ${sql.raw(String(DAY_MS))}` })
-      .from(t)
-      .where(inJsonArray(t.conversationId, JSON.stringify(ids)))
-      .all()
-      .map((row) => row.day),
-};
-
-/** Group, agent and status change during a conversation's life: filters on them read the conversations, not the cache. */
-const needsConversations = (filters: Filters) => filters.groups.length > 0 || filters.agents.length > 0 || filters.statuses.length > 0;
-
-function transitionColumns(db: Db, filters: Filters): { chunks: TransitionColumns[]; codes: Codes } {
-  if (cacheEnabled() && !needsConversations(filters)) {
-    const { days, codes } = cachedDays(db, TRANSITIONS, filters.startMs, filters.endMs);
-    return { chunks: days, codes };
-  }
-  const codes = new Codes();
-  return { chunks: [columnsOf(inActivityRange(selectColumns(db), t, filters).get(), codes)], codes };
-}
+  table: t,
+  read: (db, narrow, codes) => columnsOf(narrow(selectColumns(db)).get(), codes),
+  ofSize: transitionColumnsOfSize,
+});
 
 const HOUR_MS = 3_600_000;
 
