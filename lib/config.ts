@@ -61,7 +61,7 @@ const configSchema = z.object({
     .int('must be a whole number of megabytes')
     .min(0, 'must be between 0 (no cache) and 65536')
     .max(65536, 'must be between 0 (no cache) and 65536')
-    .default(384),
+    .default(512),
 });
 
 export type Config = {

@@ -9,7 +9,7 @@ describe('parseConfig', () => {
       ingestToken: undefined,
       port: 3000,
       demoData: true,
-      figureCacheBytes: 384 * 1024 * 1024,
+      figureCacheBytes: 512 * 1024 * 1024,
       host: '127.0.0.1',
       access: { password: undefined, sessionKey: undefined, sessionSeconds: 12 * 3600, proxyHeader: undefined, proxySecret: undefined, configured: false },
     });

@@ -26,7 +26,8 @@ export type ConversationColumns = DayRows & {
   reopens: Int32Array;
 } & Record<StatisticKey, Float64Array>;
 
-const ROW_BYTES = 8 + 8 + 5 * 2 + 4 + STATISTIC_KEYS.length * 8;
+// The columns, and 8 bytes for the sorted copy of the rowids (range-cache/id-hashes.ts).
+const ROW_BYTES = 8 + 8 + 5 * 2 + 4 + STATISTIC_KEYS.length * 8 + 8;
 
 /** Empty columns for n rows, always built in this one shape (the scans stay monomorphic). */
 function ofSize(n: number): ConversationColumns {

@@ -1,4 +1,4 @@
-import { and, gte, isNotNull, isNull, lt, max, sql } from 'drizzle-orm';
+import { and, gte, isNotNull, isNull, lt, max, or, sql } from 'drizzle-orm';
 import { inJsonArray, jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { agentLoadIntervals } from '../../db/schema';
 import { numbersOf } from './median';
@@ -25,7 +25,8 @@ export type IntervalColumns = DayRows & {
 function ofSize(n: number): IntervalColumns {
   return {
     rows: n,
-    bytes: n * 26,
+    // 26 bytes of columns, and 4 for the sorted copy of the hashes (range-cache/id-hashes.ts).
+    bytes: n * 30,
     at: new Float64Array(n),
     from: new Float64Array(n),
     agent: new Uint16Array(n),
@@ -87,15 +88,20 @@ const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
 };
 
 /**
- * Every interval that may end after `start`: the cached days from start's to that of the latest end
- * stored, and those still counting (read now); null when the cache is off. Callers keep those that
- * end after `start`, start before their range's end and match their filters.
+ * Every interval that may end after `start`: the cached days from start's to the latest end stored
+ * up to a day from now, and, read each time, those still counting and any ending later than that
+ * (a payload's time in the future: caching up to it would walk every day until then); null when
+ * the cache is off. Callers keep those that end after `start`, start before their range's end and
+ * match their filters.
  */
 export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalColumns[]; codes: Codes } | null {
   if (!cacheEnabled()) return null;
-  const latest = db.select({ at: max(i.toAt) }).from(i).get()?.at ?? null;
-  const { days, codes } = latest === null || latest <= start ? { days: [], codes: undefined } : cachedDays(db, ENDED_INTERVALS, start, latest + 1);
+  const horizon = Date.now() + DAY_MS;
+  const latest = db.select({ at: max(i.toAt) }).from(i).where(lt(i.toAt, horizon)).get()?.at ?? null;
+  // Cached: the days from start's to latest's; read: what ends after the last of them, or not at all.
+  const cachedUntil = latest === null || latest <= start ? null : (Math.floor(latest / DAY_MS) + 1) * DAY_MS;
+  const { days, codes } = cachedUntil === null ? { days: [], codes: undefined } : cachedDays(db, ENDED_INTERVALS, start, cachedUntil);
   const shared = codes ?? new Codes();
-  const open = readColumns(db, isNull(i.toAt), shared);
-  return { chunks: [...days, open], codes: shared };
+  const rest = readColumns(db, or(isNull(i.toAt), gte(i.toAt, cachedUntil ?? start)), shared);
+  return { chunks: [...days, rest], codes: shared };
 }

@@ -18,7 +18,7 @@ import { tempDatabasePath } from '../helpers/server';
  * connection whose cache has followed everything since the start.
  */
 const NOW = Date.parse('2026-03-31T12:00:00Z');
-const DEFAULT_BUDGET = 384 * 1024 * 1024;
+const DEFAULT_BUDGET = 512 * 1024 * 1024;
 const filters = (query: string): Filters => {
   const parsed = parseFilters(new URLSearchParams(query), NOW);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -121,6 +121,20 @@ describe('figures read through the range cache', () => {
     expect(created()).toBe(onMarch5);
     reprojectAll(db);
     expectCacheAgrees(db, 'after a reprojection');
+  });
+
+  it('serves load intervals that end in the future (a payload\'s time) without walking every day until then', () => {
+    const db = openDatabase(tempDatabasePath('range-cache-future'));
+    ingestEnvelopes(db, demo(9));
+    const state = { createdAt: '2026-03-20T09:00:00Z', status: 'assigned' as const, agent: 'a-future' };
+    ingestEnvelopes(db, [
+      updateEvent('future', '2026-03-20T10:00:00Z', state, { status: ['new', 'assigned'], assigned_agent_id: [null, 'a-future'] }),
+      updateEvent('future', '2100-01-01T00:00:00Z', { ...state, status: 'resolved' }, { status: ['assigned', 'resolved'] }),
+    ]);
+    expectCacheAgrees(db, 'an interval ending in 2100');
+    const load = computeFigure(db, 'loadOverTime', filters('from=2026-03-01&to=2026-03-31'), [] as never) as { agents: { agentId: string }[] };
+    expect(load.agents.map((a) => a.agentId)).toContain('a-future');
+    expect(cacheStats(db).days.agent_load_intervals ?? 0).toBeLessThan(60);
   });
 
   it('stays exact when its budget makes it drop days', () => {
