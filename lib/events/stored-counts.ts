@@ -18,9 +18,10 @@ export const storedEventCount = (db: Db): number => counterValue(db, EVENTS);
 export const storedConversationCount = (db: Db): number => counterValue(db, CONVERSATIONS);
 
 /**
- * How many times every projection was rebuilt from the events (`npm run db:reproject`, clearing the
- * demo data): a rebuild writes no event but new rows (new rowids), which the figure caches must
- * not mistake for the ones they read. Counted inside the rebuild's transaction.
+ * How many times projections were rebuilt without new events (`npm run db:reproject`, clearing the
+ * demo data, derived rows brought up to date after an upgrade): a rebuild writes no event but new
+ * rows (new rowids), which the figure caches must not mistake for the ones they read. Counted
+ * inside the rebuild's transaction.
  */
 const REBUILDS = 'projection-rebuilds';
 

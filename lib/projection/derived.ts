@@ -4,6 +4,7 @@ import { inJsonArray, prepareDirect, writeTransaction, type Db } from '../../db/
 import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
 import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
+import { countProjectionRebuild } from '../events/stored-counts';
 import { getSetting, SETTING, setSetting } from '../settings';
 import { restoreUnsentEntityFlags } from './unsent-flags';
 
@@ -242,6 +243,8 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     const packed = version === BEFORE_UNSENT_FLAGS ? 0 : backfillPackedStatistics(db);
     const entities = restoreUnsentEntityFlags(db);
     setSetting(db, SETTING.derivedVersion, DERIVED_VERSION);
+    // Rows rewritten without an event: a running server's figure caches must start over.
+    countProjectionRebuild(db);
     if (n > 0) log(`derived rows brought up to date (${packed} conversations' statistics packed, ${entities} agents, groups and channels re-read) in ${Date.now() - started} ms`);
   });
 }
