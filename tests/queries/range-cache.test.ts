@@ -5,7 +5,7 @@ import { generateEvents } from '@/lib/demo/generator';
 import { clearDemoData } from '@/lib/demo/demo-data';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { computeFigure, FIGURES, type FigureName } from '@/lib/queries/figures';
-import { cacheLimits, cacheStats } from '@/lib/queries/range-cache/day-partitions';
+import { cacheLimits, cacheStats, readAhead } from '@/lib/queries/range-cache/day-partitions';
 import { reprojectAll } from '@/lib/projection/reproject';
 import { updateEvent } from '../helpers/envelopes';
 import { readFixture, FIXTURE_FILES } from '../helpers/fixtures';
@@ -135,6 +135,29 @@ describe('figures read through the range cache', () => {
     const load = computeFigure(db, 'loadOverTime', filters('from=2026-03-01&to=2026-03-31'), [] as never) as { agents: { agentId: string }[] };
     expect(load.agents.map((a) => a.agentId)).toContain('a-future');
     expect(cacheStats(db).days.agent_load_intervals ?? 0).toBeLessThan(60);
+  });
+
+  it('reads ahead, while idle, the last 91 days of the tables it serves, a week a step, and stays exact', () => {
+    const db = openDatabase(tempDatabasePath('range-cache-ahead'));
+    ingestEnvelopes(db, demo(13));
+    expect(readAhead(db)).toBe(false); // nothing served yet: no table to read ahead
+    computeFigure(db, 'transitions', filters('from=2026-03-29&to=2026-03-31'), [] as never);
+    expect(cacheStats(db).days).toEqual({ status_transitions: 3 });
+    let steps = 0;
+    while (readAhead(db)) steps++;
+    // 91 days up to tomorrow, 3 of them read for the figure: 89 more, a week a step.
+    expect(cacheStats(db).days).toEqual({ status_transitions: 92 });
+    expect(steps).toBe(Math.ceil(89 / 7));
+    // A change drops the days of its conversations; the next idle steps read them again.
+    ingestEnvelopes(db, demo(14).slice(0, 300));
+    expectCacheAgrees(db, 'after reading ahead, then new events');
+    while (readAhead(db));
+    expect(cacheStats(db).days.status_transitions).toBe(92);
+    expectCacheAgrees(db, 'after reading the dropped days again');
+    // Not beyond half the budget.
+    budget = cacheStats(db).bytes;
+    cacheLimits.budgetBytes = budget;
+    expect(readAhead(db)).toBe(false);
   });
 
   it('stays exact when its budget makes it drop days', () => {

@@ -95,22 +95,7 @@ export function cachedDays<P extends DayRows>(db: Db, table: CachedTable<P>, sta
   const first = Math.floor(startMs / DAY_MS);
   const last = Math.floor((endMs - 1) / DAY_MS);
   const usedAt = ++cache.clock;
-  for (let day = first; day <= last; ) {
-    if (tableCache.days.has(day)) {
-      day++;
-      continue;
-    }
-    let end = day + 1;
-    while (end <= last && !tableCache.days.has(end)) end++;
-    const loaded = table.load(db, day, end, tableCache.codes);
-    for (let d = day; d < end; d++) {
-      const rows = loaded.get(d) ?? null;
-      const bytes = rows?.bytes ?? 0;
-      tableCache.days.set(d, { rows, usedAt, bytes });
-      cache.bytes += bytes;
-    }
-    day = end;
-  }
+  readMissing(db, cache, tableCache, first, last, usedAt, Infinity);
   const days: P[] = [];
   for (let day = first; day <= last; day++) {
     const entry = tableCache.days.get(day)!;
@@ -119,6 +104,55 @@ export function cachedDays<P extends DayRows>(db: Db, table: CachedTable<P>, sta
   }
   evict(cache, usedAt);
   return { days, codes: tableCache.codes };
+}
+
+/**
+ * Reads the days of [first, last] the table does not hold (one query per run of missing days), at
+ * most `limit` of them, latest first; returns how many it read. Days without rows are kept too
+ * (as empty), so they are not read again.
+ */
+function readMissing<P extends DayRows>(db: Db, cache: ConnectionCache, tableCache: TableCache<P>, first: number, last: number, usedAt: number, limit: number): number {
+  let read = 0;
+  for (let end = last + 1; end > first && read < limit; ) {
+    if (tableCache.days.has(end - 1)) {
+      end--;
+      continue;
+    }
+    let day = end - 1;
+    while (day > first && !tableCache.days.has(day - 1) && end - day < limit - read) day--;
+    const loaded = tableCache.table.load(db, day, end, tableCache.codes);
+    for (let d = day; d < end; d++) {
+      const rows = loaded.get(d) ?? null;
+      const bytes = rows?.bytes ?? 0;
+      tableCache.days.set(d, { rows, usedAt, bytes });
+      cache.bytes += bytes;
+    }
+    read += end - day;
+    end = day;
+  }
+  return read;
+}
+
+/** The days a figure thread reads ahead while idle: the longest range the filter bar offers (90 days), up to tomorrow. */
+export const READ_AHEAD_DAYS = 91;
+
+/**
+ * One step of reading ahead while the thread is idle (figure-worker.ts): up to a week of the days
+ * of the last READ_AHEAD_DAYS that a table this connection has served does not hold (never cached,
+ * or dropped after a change), so that the first view of a range in that window, after a restart or
+ * a burst of ingest, computes from the cache instead of reading first. Only while the cache uses
+ * less than half its budget; days read so are the first dropped when it is full. Returns whether
+ * it read anything (call again), false when there is nothing left to read.
+ */
+export function readAhead(db: Db, now = Date.now()): boolean {
+  const cache = caches.get(db);
+  if (!cache || !cacheEnabled()) return false;
+  refresh(db, cache);
+  if (cache.bytes >= budget() / 2) return false;
+  const last = Math.floor(now / DAY_MS) + 1;
+  const first = last - READ_AHEAD_DAYS;
+  for (const tableCache of cache.tables.values()) if (readMissing(db, cache, tableCache, first, last, 0, 7) > 0) return true;
+  return false;
 }
 
 /** Drops the least recently used days (never those of the request being answered) while over budget. */
