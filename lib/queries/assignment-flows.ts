@@ -5,7 +5,7 @@ import { activityColumns } from './activity-filter';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { namesOf, type EntityKind } from './entity-names';
 import { numbersOf } from './median';
-import type { Codes } from './range-cache/codes';
+import { compareTexts, type Codes } from './range-cache/codes';
 import type { DayRows } from './range-cache/day-partitions';
 
 /**
@@ -124,10 +124,9 @@ function flowCombinations(db: Db, filters: Filters): { channel: string | null; g
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
-  const compare = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
   return [...counts]
     .map(([key, n]) => ({ channel: codes.text(Math.floor(key / K / K)), group: codes.text(Math.floor(key / K) % K), agent: codes.text(key % K), n }))
-    .sort((a, b) => compare(a.channel, b.channel) || compare(a.group, b.group) || compare(a.agent, b.agent));
+    .sort((a, b) => compareTexts(a.channel, b.channel) || compareTexts(a.group, b.group) || compareTexts(a.agent, b.agent));
 }
 
 // ─── reassignments and unassignments in the range ─────────────────────────────────────────────
@@ -277,8 +276,7 @@ export function getAssignmentActivity(db: Db, filters: Filters, limit = TOP_PATH
     }
   }
   // Most frequent first, then by kind and ids (no id first, then by code point): the order the tables show, ties broken the same way every time.
-  const compare = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1);
-  const moves = [...movesByKey.values()].sort((x, y) => y.changes - x.changes || compare(x.kind, y.kind) || compare(x.fromId, y.fromId) || compare(x.toId, y.toId));
+  const moves = [...movesByKey.values()].sort((x, y) => y.changes - x.changes || compareTexts(x.kind, y.kind) || compareTexts(x.fromId, y.fromId) || compareTexts(x.toId, y.toId));
 
   const none: AssignmentActivity = { assignments: 0, reassignments: 0, unassignments: 0, conversationsAssigned: 0, conversationsReassigned: 0 };
   const summary: AssignmentSummary = { agent: { ...none }, group: { ...none } };

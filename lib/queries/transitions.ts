@@ -6,7 +6,7 @@ import { STATUSES } from '../filters/parse-filters';
 import { activityColumns } from './activity-filter';
 import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
-import type { Codes } from './range-cache/codes';
+import { compareTexts, type Codes } from './range-cache/codes';
 import type { DayRows } from './range-cache/day-partitions';
 
 /**
@@ -170,8 +170,6 @@ function keptRows(c: TransitionColumns, startMs: number, endMs: number, channels
 }
 
 
-// As SQL's ORDER BY from, to would: no status (creation) first, then by code point.
-const compareStatus = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
 /**
  * Every figure of the page from one scan of the range's transitions (those whose `at` is in the
@@ -239,7 +237,7 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
       perDay: days,
     };
   });
-  const matrix: TransitionCell[] = entries.map((e) => e.cell).sort((a, b) => compareStatus(a.from, b.from) || compareStatus(a.to, b.to));
+  const matrix: TransitionCell[] = entries.map((e) => e.cell).sort((a, b) => compareTexts(a.from, b.from) || compareTexts(a.to, b.to));
   const statuses = orderStatuses(entries.map((e) => e.cell.to));
   const days = local.days.map((day) => ({ day, counts: statuses.map(() => 0) }));
   for (const { cell, perDay } of entries) {

@@ -45,3 +45,10 @@ export class Codes {
     return out;
   }
 }
+
+/**
+ * Texts in the order SQL's ORDER BY gives them (SQLite's binary collation): none (NULL) first, then
+ * by code point. Figures that group coded rows in JavaScript sort their groups so, as the GROUP BY
+ * queries they replaced did.
+ */
+export const compareTexts = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
