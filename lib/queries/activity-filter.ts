@@ -31,6 +31,25 @@ export function inActivityRange<T extends SQLiteSelect>(query: T, table: Activit
 }
 
 /**
+ * Which rows of an activity chunk a figure counts (1) or not (0): those whose time is in the range,
+ * of the channels and sources filtered on (codes; a value never seen matches nothing). The row
+ * half of inActivityRange's rule, for scans of cached columns; group, agent and status filters
+ * never reach a scan of cached days (activityColumns reads SQLite for them).
+ */
+export function activityRowsKept(chunk: DayRows & { at: Float64Array; channel: Uint16Array; source: Uint16Array }, filters: Filters, codes: Codes): Uint8Array {
+  const channels = codes.matching(filters.channels);
+  const sources = codes.matching(filters.sources);
+  const { startMs, endMs } = filters;
+  const keep = new Uint8Array(chunk.rows);
+  const { at, channel, source } = chunk;
+  for (let i = 0; i < chunk.rows; i++) {
+    const ms = at[i]!;
+    keep[i] = ms >= startMs && ms < endMs && (channels === null || channels.has(channel[i]!)) && (sources === null || sources.has(source[i]!)) ? 1 : 0;
+  }
+  return keep;
+}
+
+/**
  * How a figure reads an activity table as columns (transitions.ts, assignment-flows.ts): `read`
  * runs its select, narrowed by `narrow` (a range of days, or the filters), and codes the result;
  * `ofSize` makes empty columns of the same shape.

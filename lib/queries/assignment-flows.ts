@@ -1,7 +1,7 @@
 import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { assignmentChanges, type ASSIGNMENT_KINDS } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
-import { activityColumns } from './activity-filter';
+import { activityColumns, activityRowsKept } from './activity-filter';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { namesOf, type EntityKind } from './entity-names';
 import { numbersOf } from './median';
@@ -244,19 +244,17 @@ type Move = { kind: AssignmentKind; fromId: string | null; toId: string | null; 
  */
 export function getAssignmentActivity(db: Db, filters: Filters, limit = TOP_PATHS): AssignmentActivityFigures {
   const { chunks, codes } = assignmentColumns(db, filters);
-  const { startMs, endMs } = filters;
-  const channels = codes.matching(filters.channels);
-  const sources = codes.matching(filters.sources);
+  const { startMs } = filters;
   const nobody = codes.find(null);
   const firstInRange = (previous: number) => (previous !== previous || previous < startMs ? 1 : 0);
   const movesByKey = new Map<number, Move>();
   const firsts = new Map<number, { changes: number; firstAssigned: number }>();
   const K = codes.size;
   for (const c of chunks) {
-    const { at, kind, from, to, channel, source, previousAssigned, previousReassigned } = c;
+    const keep = activityRowsKept(c, filters, codes);
+    const { kind, from, to, previousAssigned, previousReassigned } = c;
     for (let i = 0; i < c.rows; i++) {
-      const ms = at[i]!;
-      if (!(ms >= startMs && ms < endMs) || (channels !== null && !channels.has(channel[i]!)) || (sources !== null && !sources.has(source[i]!))) continue;
+      if (keep[i] === 0) continue;
       if (from[i] !== nobody) {
         const key = (kind[i]! * K + from[i]!) * K + to[i]!;
         let move = movesByKey.get(key);

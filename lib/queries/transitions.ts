@@ -3,7 +3,7 @@ import { jsonArrayOf, parseJsonArray, type Db } from '../../db/client';
 import { statusTransitions } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
-import { activityColumns } from './activity-filter';
+import { activityColumns, activityRowsKept } from './activity-filter';
 import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
 import { compareTexts, type Codes } from './range-cache/codes';
@@ -158,19 +158,6 @@ const transitionColumns = activityColumns({
 
 const HOUR_MS = 3_600_000;
 
-/** Which rows of a chunk count (1) or not (0): in [startMs, endMs), of the channels and sources filtered on (codes; null: any). */
-function keptRows(c: TransitionColumns, startMs: number, endMs: number, channels: Set<number> | null, sources: Set<number> | null): Uint8Array {
-  const keep = new Uint8Array(c.rows);
-  const { at, channel, source } = c;
-  for (let i = 0; i < c.rows; i++) {
-    const ms = at[i]!;
-    keep[i] = ms >= startMs && ms < endMs && (channels === null || channels.has(channel[i]!)) && (sources === null || sources.has(source[i]!)) ? 1 : 0;
-  }
-  return keep;
-}
-
-
-
 /**
  * Every figure of the page from one scan of the range's transitions (those whose `at` is in the
  * range, of conversations matching the other filters): the matrix, the transitions per day by
@@ -178,9 +165,6 @@ function keptRows(c: TransitionColumns, startMs: number, endMs: number, channels
  */
 export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes: Codes, filters: Filters) {
   const local = localDays(filters);
-  const { startMs, endMs } = filters;
-  const channels = codes.matching(filters.channels);
-  const sources = codes.matching(filters.sources);
   // Per (from, to) code pair (slot from·K + to, K codes): its count per day, in one flat array.
   // Per status entered: its completed stays (first counted, then gathered) and open ones.
   const K = codes.size;
@@ -194,7 +178,7 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   const open = new Int32Array(K);
   const keeps: Uint8Array[] = [];
   for (const c of chunks) {
-    const keep = keptRows(c, startMs, endMs, channels, sources);
+    const keep = activityRowsKept(c, filters, codes);
     keeps.push(keep);
     const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
     const { from, to, stay } = c;
