@@ -5,7 +5,7 @@ import { STATISTIC_KEYS, unpackStatistics, type StatisticKey } from '../events/s
 import type { Filters } from '../filters/parse-filters';
 import { Codes } from './range-cache/codes';
 import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
-import { holdsAny } from './range-cache/id-hashes';
+import { SEARCHED, withDaysHolding } from './range-cache/id-hashes';
 import { splitByDay } from './range-cache/split-by-day';
 
 /**
@@ -81,9 +81,6 @@ function readColumns(db: Db, fromMs: number, toMs: number, codes: Codes): Conver
   return columns;
 }
 
-/** Beyond this many changed conversations, every cached day is dropped rather than searched. */
-const SEARCHED = 2_000;
-
 const CONVERSATIONS: CachedTable<ConversationColumns> = {
   name: 'conversations',
   load: (db, fromDay, toDay, codes) => splitByDay(readColumns(db, fromDay * DAY_MS, toDay * DAY_MS, codes), ofSize),
@@ -97,10 +94,8 @@ const CONVERSATIONS: CachedTable<ConversationColumns> = {
       .from(c)
       .where(inJsonArray(c.conversationId, JSON.stringify(ids)))
       .all();
-    const days = new Set(rows.flatMap((row) => (row.day === null ? [] : [row.day])));
-    const rowids = rows.map((row) => row.rowid);
-    for (const [day, columns] of cached) if (!days.has(day) && holdsAny(columns.rowid, rowids)) days.add(day);
-    return days;
+    const now = rows.flatMap((row) => (row.day === null ? [] : [row.day]));
+    return withDaysHolding(now, cached, (columns) => columns.rowid, rows.map((row) => row.rowid));
   },
 };
 

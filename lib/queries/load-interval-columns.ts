@@ -4,7 +4,7 @@ import { agentLoadIntervals } from '../../db/schema';
 import { numbersOf } from './median';
 import { Codes } from './range-cache/codes';
 import { cacheEnabled, cachedDays, DAY_MS, type CachedTable, type DayRows } from './range-cache/day-partitions';
-import { hashIds, holdsAny } from './range-cache/id-hashes';
+import { hashIds, SEARCHED, withDaysHolding } from './range-cache/id-hashes';
 import { splitByDay } from './range-cache/split-by-day';
 
 /**
@@ -63,9 +63,6 @@ function readColumns(db: Db, where: ReturnType<typeof and>, codes: Codes): Inter
   return columns;
 }
 
-/** Beyond this many changed conversations, every cached day is dropped rather than searched. */
-const SEARCHED = 2_000;
-
 const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
   name: 'agent_load_intervals',
   load: (db, fromDay, toDay, codes) => splitByDay(readColumns(db, and(gte(i.toAt, fromDay * DAY_MS), lt(i.toAt, toDay * DAY_MS)), codes), ofSize),
@@ -73,17 +70,13 @@ const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
   // other days than before: the days they end on now, and any cached day that held one of them.
   daysOf: (db, ids, cached) => {
     if (ids.length > SEARCHED) return cached.keys();
-    const days = new Set(
-      db
-        .selectDistinct({ day: sql<number>`${i.toAt} / ${sql.raw(String(DAY_MS))}` })
-        .from(i)
-        .where(and(inJsonArray(i.conversationId, JSON.stringify(ids)), isNotNull(i.toAt)))
-        .all()
-        .map((row) => row.day),
-    );
-    const hashes = hashIds(ids);
-    for (const [day, columns] of cached) if (!days.has(day) && holdsAny(columns.conversation, hashes)) days.add(day);
-    return days;
+    const now = db
+      .selectDistinct({ day: sql<number>`${i.toAt} / ${sql.raw(String(DAY_MS))}` })
+      .from(i)
+      .where(and(inJsonArray(i.conversationId, JSON.stringify(ids)), isNotNull(i.toAt)))
+      .all()
+      .map((row) => row.day);
+    return withDaysHolding(now, cached, (columns) => columns.conversation, hashIds(ids));
   },
 };
 

@@ -27,7 +27,7 @@ const sortedCopies = new WeakMap<Int32Array | Float64Array, Int32Array | Float64
  * Whether `column` (a day's column of conversation hashes or rowids, one per row) holds any of
  * `wanted`: binary search in a sorted copy made once per day.
  */
-export function holdsAny<T extends Int32Array | Float64Array>(column: T, wanted: ArrayLike<number>): boolean {
+function holdsAny<T extends Int32Array | Float64Array>(column: T, wanted: ArrayLike<number>): boolean {
   let sorted = sortedCopies.get(column);
   if (!sorted) sortedCopies.set(column, (sorted = column.slice().sort()));
   const list = sorted;
@@ -43,4 +43,18 @@ export function holdsAny<T extends Int32Array | Float64Array>(column: T, wanted:
     }
   }
   return false;
+}
+
+/** Beyond this many changed conversations, a table drops every cached day rather than search them. */
+export const SEARCHED = 2_000;
+
+/**
+ * The days a table whose rows can move must drop (CachedTable.daysOf): `now`, the days the changed
+ * conversations' rows are on now, and every cached day whose `column` (hashes or rowids) holds one
+ * of `wanted`, theirs.
+ */
+export function withDaysHolding<P>(now: Iterable<number>, cached: ReadonlyMap<number, P>, column: (rows: P) => Int32Array | Float64Array, wanted: ArrayLike<number>): Set<number> {
+  const days = new Set(now);
+  for (const [day, rows] of cached) if (!days.has(day) && holdsAny(column(rows), wanted)) days.add(day);
+  return days;
 }
