@@ -4,7 +4,7 @@ import { teamReportRows } from '../reports/team-reports';
 import { getLoadOverTime } from './agent-load';
 import { getAssignmentActivity, getAssignmentFlow } from './assignment-flows';
 import { getOverview } from './overview';
-import { getStatisticDetailFigures, getStatisticSummaryFigures } from './statistics';
+import { getStatisticDetailFigures, getStatisticSummaries } from './statistics';
 import { getTransitionFigures } from './transitions';
 
 /**
@@ -24,7 +24,7 @@ export const FIGURES = {
   assignmentFlow: (db: Db, filters: Filters) => getAssignmentFlow(db, filters),
   transitions: getTransitionFigures,
   loadOverTime: (db: Db, filters: Filters) => getLoadOverTime(db, filters),
-  statisticSummaries: getStatisticSummaryFigures,
+  statisticSummaries: getStatisticSummaries,
   statisticDetails: getStatisticDetailFigures,
   teamReport: (db: Db, filters: Filters, kind: 'agent' | 'group') => teamReportRows(db, kind, filters),
 } satisfies Record<string, (db: Db, filters: Filters, arg: never) => unknown>;

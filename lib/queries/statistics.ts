@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { STATISTIC_KEYS, STATISTICS, type Statistic, type StatisticKey } from '../events/statistics';
+import { STATISTICS, type Statistic, type StatisticKey } from '../events/statistics';
 import type { Filters } from '../filters/parse-filters';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
@@ -30,11 +30,12 @@ export type BasisPair<T> = { business: T; calendar: T };
 export type StatisticSummary = { statistic: Statistic; label: string } & BasisPair<Summary>;
 
 /**
- * Every figure of the page is computed from these rows, read once per view, column by column:
- * each matching conversation's creation day (index into `days`), current group and channel, and
- * its fourteen statistics (NaN where absent): the matching rows of the conversations' columns
- * (conversation-columns.ts: the figure thread's cached days, or one read). Selecting in typed
- * arrays is cheaper than SQLite sorting rows (README, "Benchmarks").
+ * The details of one statistic (histogram, trend, breakdowns) are computed from these rows, read
+ * once per view, column by column: each matching conversation's creation day (index into `days`),
+ * current group and channel, and the statistic's business and calendar hours (NaN where absent):
+ * the matching rows of the conversations' columns (conversation-columns.ts: the figure thread's
+ * cached days, or one read). Selecting in typed arrays is cheaper than SQLite sorting rows
+ * (README, "Benchmarks").
  */
 export type StatisticRows = {
   days: string[];
@@ -43,13 +44,9 @@ export type StatisticRows = {
   group: Uint16Array;
   channel: Uint16Array;
   codes: Codes;
-  /** Per statistic key, its values (NaN where absent): all fourteen, or one statistic's two (readStatistics' `only`). */
-  values: Partial<Record<StatisticKey, Float64Array>>;
-};
+} & BasisPair<Float64Array>;
 
-export function readStatistics(db: Db, filters: Filters, only?: Statistic): StatisticRows {
-  // With `only`, that statistic's two columns are copied, not all fourteen (the other keys are absent).
-  const keys = only ? ([`${only}_bhrs`, `${only}_chrs`] as const) : STATISTIC_KEYS;
+export function readStatistics(db: Db, filters: Filters, statistic: Statistic): StatisticRows {
   const { chunks, codes } = conversationColumns(db, filters);
   const local = localDays(filters);
   const keeps = chunks.map((chunk) => matchingRows(chunk, filters, codes));
@@ -57,41 +54,29 @@ export function readStatistics(db: Db, filters: Filters, only?: Statistic): Stat
   const day = new Int32Array(n);
   const group = new Uint16Array(n);
   const channel = new Uint16Array(n);
-  const values: Partial<Record<StatisticKey, Float64Array>> = Object.fromEntries(keys.map((key) => [key, new Float64Array(n)]));
+  const business = new Float64Array(n);
+  const calendar = new Float64Array(n);
   let j = 0;
   chunks.forEach((chunk, c) => {
     const keep = keeps[c]!;
     const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
-    const start = j;
+    const [bhrs, chrs] = [chunk[`${statistic}_bhrs`], chunk[`${statistic}_chrs`]];
     for (let i = 0; i < chunk.rows; i++) {
       if (keep[i] === 0) continue;
       day[j] = days[i]!;
       group[j] = chunk.group[i]!;
       channel[j] = chunk.channel[i]!;
+      business[j] = bhrs[i]!;
+      calendar[j] = chrs[i]!;
       j++;
     }
-    for (const key of keys) {
-      const from = chunk[key];
-      const to = values[key]!;
-      let k = start;
-      for (let i = 0; i < chunk.rows; i++) if (keep[i] !== 0) to[k++] = from[i]!;
-    }
   });
-  return { days: local.days, day, group, channel, codes, values };
+  return { days: local.days, day, group, channel, codes, business, calendar };
 }
-
-function valuesOf(rows: StatisticRows, statistic: Statistic): BasisPair<Float64Array> {
-  const [business, calendar] = [rows.values[`${statistic}_bhrs`], rows.values[`${statistic}_chrs`]];
-  if (!business || !calendar) throw new Error(`the rows were read without ${statistic}`);
-  return { business, calendar };
-}
-
-/** Count, median, p90 and mean of every statistic, business and calendar hours (the page's first figure). */
-export const getStatisticSummaries = (db: Db, filters: Filters) => getStatisticSummaryFigures(db, filters);
 
 /** Summaries of one statistic, business and calendar hours, per key (small non-negative integers: a day index, a code). */
-function summariseStatisticBy(rows: StatisticRows, statistic: Statistic, keys: Int32Array | Uint16Array): Map<number, BasisPair<Summary>> {
-  const { business, calendar } = valuesOf(rows, statistic);
+function summariseStatisticBy(rows: StatisticRows, keys: Int32Array | Uint16Array): Map<number, BasisPair<Summary>> {
+  const { business, calendar } = rows;
   const result = new Map<number, BasisPair<Summary>>();
   for (const [k, indexes] of indexesByNumber(keys)) {
     result.set(k, {
@@ -123,7 +108,7 @@ export const HOUR_BINS: readonly { from: number; to: number | null; label: strin
 export type HistogramBin = { label: string; from: number; to: number | null; business: number; calendar: number };
 
 /** How many conversations fall in each hour bin, business and calendar hours. */
-export function histogramOf(rows: StatisticRows, statistic: Statistic): HistogramBin[] {
+export function histogramOf(rows: StatisticRows): HistogramBin[] {
   const counts = (values: Float64Array) => {
     const bins = HOUR_BINS.map(() => 0);
     for (const value of values) {
@@ -135,18 +120,17 @@ export function histogramOf(rows: StatisticRows, statistic: Statistic): Histogra
     }
     return bins;
   };
-  const { business, calendar } = valuesOf(rows, statistic);
-  const [b, c] = [counts(business), counts(calendar)];
+  const [b, c] = [counts(rows.business), counts(rows.calendar)];
   return HOUR_BINS.map((bin, i) => ({ ...bin, business: b[i]!, calendar: c[i]! }));
 }
 
-export const getStatisticHistogram = (db: Db, filters: Filters, statistic: Statistic) => histogramOf(readStatistics(db, filters, statistic), statistic);
+export const getStatisticHistogram = (db: Db, filters: Filters, statistic: Statistic) => histogramOf(readStatistics(db, filters, statistic));
 
 export type TrendDay = { day: string; business: number | null; calendar: number | null; businessCount: number; calendarCount: number };
 
 /** The median of the statistic per creation day (in the filters' timezone), business and calendar hours. */
-export function trendOf(rows: StatisticRows, statistic: Statistic): TrendDay[] {
-  const byDay = summariseStatisticBy(rows, statistic, rows.day);
+export function trendOf(rows: StatisticRows): TrendDay[] {
+  const byDay = summariseStatisticBy(rows, rows.day);
   return rows.days.map((day, i) => {
     const summary = byDay.get(i);
     return {
@@ -159,7 +143,7 @@ export function trendOf(rows: StatisticRows, statistic: Statistic): TrendDay[] {
   });
 }
 
-export const getStatisticTrend = (db: Db, filters: Filters, statistic: Statistic) => trendOf(readStatistics(db, filters, statistic), statistic);
+export const getStatisticTrend = (db: Db, filters: Filters, statistic: Statistic) => trendOf(readStatistics(db, filters, statistic));
 
 export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summary>;
 
@@ -167,8 +151,8 @@ export type BreakdownRow = { id: string | null; name: string } & BasisPair<Summa
  * The statistic per group (the conversation's current assigned group) and per channel (topic),
  * named from the groups and channels tables (the id when no name was sent). Largest first.
  */
-export function breakdownOf(db: Db, rows: StatisticRows, statistic: Statistic, by: 'group' | 'channel'): BreakdownRow[] {
-  const summaries = summariseStatisticBy(rows, statistic, by === 'group' ? rows.group : rows.channel);
+export function breakdownOf(db: Db, rows: StatisticRows, by: 'group' | 'channel'): BreakdownRow[] {
+  const summaries = summariseStatisticBy(rows, by === 'group' ? rows.group : rows.channel);
   const ids = new Map([...summaries.keys()].map((code) => [code, rows.codes.text(code)]));
   const names = namesOf(db, by, ids.values());
   return [...summaries]
@@ -181,14 +165,16 @@ export function breakdownOf(db: Db, rows: StatisticRows, statistic: Statistic, b
 }
 
 export const getStatisticBreakdown = (db: Db, filters: Filters, statistic: Statistic, by: 'group' | 'channel') =>
-  breakdownOf(db, readStatistics(db, filters, statistic), statistic, by);
+  breakdownOf(db, readStatistics(db, filters, statistic), by);
 
 /**
- * Everything the Statistics page draws, in two halves the page asks two figure threads for side by
- * side (each reads the range's rows, from its cache): every summary, and the details of `statistic`.
- * At a million conversations a month, about 25 and 30 ms where both took 50 on one thread.
+ * Everything the Statistics page draws, in two figures the page asks the two figure threads for
+ * side by side (each reads the range's rows, from its cache): every summary (getStatisticSummaries:
+ * count, median, p90 and mean of every statistic, business and calendar hours), and the details of
+ * `statistic` (getStatisticDetailFigures). At a million conversations a month, 17 and 21 ms where
+ * both took 50 on one thread.
  */
-export function getStatisticSummaryFigures(db: Db, filters: Filters): StatisticSummary[] {
+export function getStatisticSummaries(db: Db, filters: Filters): StatisticSummary[] {
   // Straight from the columns, not through readStatistics' rows: each statistic's present values
   // are gathered once, into one scratch array summarised in place. At 1M a month: 24 → 17 ms.
   const { chunks, codes } = conversationColumns(db, filters);
@@ -214,10 +200,5 @@ export function getStatisticSummaryFigures(db: Db, filters: Filters): StatisticS
 
 export function getStatisticDetailFigures(db: Db, filters: Filters, statistic: Statistic) {
   const rows = readStatistics(db, filters, statistic);
-  return {
-    histogram: histogramOf(rows, statistic),
-    trend: trendOf(rows, statistic),
-    byGroup: breakdownOf(db, rows, statistic, 'group'),
-    byChannel: breakdownOf(db, rows, statistic, 'channel'),
-  };
+  return { histogram: histogramOf(rows), trend: trendOf(rows), byGroup: breakdownOf(db, rows, 'group'), byChannel: breakdownOf(db, rows, 'channel') };
 }
