@@ -105,10 +105,10 @@ export async function DashboardPage({
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.
         <Suspense fallback={<FiguresLoading filters={filters} />}>
-          <Figures render={children} context={context} retry={retry} />
+          <Figures render={children} context={context} />
         </Suspense>
       ) : (
-        <Figures render={children} context={context} retry={retry} />
+        <Figures render={children} context={context} />
       )}
     </main>
   );
@@ -119,11 +119,11 @@ export async function DashboardPage({
  * database cannot be read), the title and filters stay, with a note and a way to try again; the
  * server log has the error under the reference shown.
  */
-async function Figures({ render, context, retry }: { render: (context: PageContext) => ReactNode | Promise<ReactNode>; context: PageContext; retry: string }) {
+async function Figures({ render, context }: { render: (context: PageContext) => ReactNode | Promise<ReactNode>; context: PageContext }) {
   try {
     return await render(context);
   } catch (error) {
-    return figuresFailed(error, retry);
+    return figuresFailed(error, context.retry);
   }
 }
 

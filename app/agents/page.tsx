@@ -95,7 +95,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
                 </table>
               </div>
             )}
-            <MoreAgents shown={listed(agents, rows).length} total={agents.length} rows={rows} what="The {n} most loaded (open conversations against capacity)" />
+            <MoreAgents total={agents.length} rows={rows} which="most loaded (open conversations against capacity)" />
             <h3>Per group</h3>
             {groups.length === 0 ? (
               <p className="empty">No group is known with these filters, and no conversation is open or waiting.</p>
@@ -195,7 +195,7 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
               </tbody>
             </table>
           </div>
-          <MoreAgents shown={listed(load.agents, rows).length} total={load.agents.length} rows={rows} what="The {n} with the highest peak" />
+          <MoreAgents total={load.agents.length} rows={rows} which="with the highest peak" />
           <p className="footnote">
             Hours over capacity: hours of the range in which the agent held more open conversations than their capacity at some moment.
             Conversation-hours: the time conversations counted towards the agent, summed.
@@ -209,8 +209,8 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
 type Rows = { every: boolean; query: string };
 const listed = <T,>(list: T[], rows: Rows) => (rows.every ? list : list.slice(0, AGENT_ROWS));
 
-/** Below a table that lists the first AGENT_ROWS agents: which those are (`what`, {n} their number), how many there are, and the way to all of them (or back). */
-function MoreAgents({ shown, total, rows, what }: { shown: number; total: number; rows: Rows; what: string }) {
+/** Below a table of `total` agents, when it lists only the first AGENT_ROWS: which those are, how many there are, and the way to all of them (or back). */
+function MoreAgents({ total, rows, which }: { total: number; rows: Rows; which: string }) {
   if (total <= AGENT_ROWS) return null;
   return (
     <p className="more-rows">
@@ -220,7 +220,7 @@ function MoreAgents({ shown, total, rows, what }: { shown: number; total: number
         </>
       ) : (
         <>
-          {what.replace('{n}', count(shown))}, of {count(total)} agents. <a href={`/agents?${rows.query}&rows=all`}>Show all {count(total)}</a>
+          The {AGENT_ROWS} {which}, of {count(total)} agents. <a href={`/agents?${rows.query}&rows=all`}>Show all {count(total)}</a>
         </>
       )}
     </p>

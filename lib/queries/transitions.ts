@@ -5,7 +5,7 @@ import type { Filters } from '../filters/parse-filters';
 import { STATUSES } from '../filters/parse-filters';
 import { activityColumns, activityRowsKept } from './activity-filter';
 import { dayIndexes, localDays } from './day-buckets';
-import { medianInPlace } from './median';
+import { medianInPlace, numbersOf } from './median';
 import { compareTexts, type Codes } from './range-cache/codes';
 import type { DayRows } from './range-cache/day-partitions';
 
@@ -131,21 +131,15 @@ function transitionColumnsOfSize(n: number): TransitionColumns {
 }
 
 function columnsOf(row: ColumnsRow, codes: Codes): TransitionColumns {
-  const at = Float64Array.from(parseJsonArray<number>(row?.at));
-  const stays = parseJsonArray<number | null>(row?.stay);
-  const stay = new Float64Array(stays.length);
-  for (let i = 0; i < stays.length; i++) stay[i] = stays[i] ?? NaN;
-  return {
-    ...transitionColumnsOfSize(0),
-    rows: at.length,
-    bytes: at.length * 28,
-    at,
-    from: codes.encode(parseJsonArray(row?.from)),
-    to: codes.encode(parseJsonArray(row?.to)),
-    stay,
-    channel: codes.encode(parseJsonArray(row?.channel)),
-    source: codes.encode(parseJsonArray(row?.source)),
-  };
+  const at = parseJsonArray<number>(row?.at);
+  const columns = transitionColumnsOfSize(at.length);
+  columns.at.set(at);
+  columns.from.set(codes.encode(parseJsonArray(row?.from)));
+  columns.to.set(codes.encode(parseJsonArray(row?.to)));
+  columns.stay.set(numbersOf(parseJsonArray(row?.stay)));
+  columns.channel.set(codes.encode(parseJsonArray(row?.channel)));
+  columns.source.set(codes.encode(parseJsonArray(row?.source)));
+  return columns;
 }
 
 /** The transitions as figures read them: the figure thread's cached days, or one read (activity-filter.ts). */
@@ -165,8 +159,6 @@ const HOUR_MS = 3_600_000;
  */
 export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes: Codes, filters: Filters) {
   const local = localDays(filters);
-  // Per (from, to) code pair (slot from·K + to, K codes): its count per day, in one flat array.
-  // Per status entered: its completed stays (first counted, then gathered) and open ones.
   const K = codes.size;
   const nDays = local.days.length;
   // Per (from, to) code pair met, a slot; per slot, its count per day (slot · days + day).

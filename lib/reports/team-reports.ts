@@ -5,16 +5,16 @@ import { getTeamFigures, type TeamFigures, type TeamKind } from '../queries/team
 import type { Cell } from './csv';
 
 /**
- * The per-agent and per-group reports: a few hundred rows at most, computed in full by grouped
- * queries (lib/queries/team-figures.ts), then written out. Header → figure, in column order.
- */
-/**
  * A median as its decimal, without binary floating-point noise: the median of 3.44 and 3.45 h is
  * written 3.445, not 3.4450000000000003. Twelve significant digits keep every digit the values
  * themselves carry (Freshchat sends hours to two decimals).
  */
 const decimal = (value: number | null) => (value === null ? null : Number(value.toPrecision(12)));
 
+/**
+ * The per-agent and per-group reports: a few hundred rows at most, computed in full by grouped
+ * queries (lib/queries/team-figures.ts), then written out. Header → figure, in column order.
+ */
 const FIGURE_COLUMNS: [string, (row: TeamFigures) => Cell][] = [
   ['open_now', (r) => r.openNow],
   ['max_active_conv', (r) => r.maxActiveConv],

@@ -28,7 +28,7 @@ type Pool = {
   /** Requests queued or being computed, by figure, filters and argument. */
   pending: Map<string, Promise<unknown>>;
   /** The thread that last computed a figure reading each table (FIGURE_TABLES): its cache holds that table's days. */
-  lastSlot?: Map<string, number>;
+  lastSlot: Map<string, number>;
 };
 
 const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: Pool };
@@ -44,7 +44,7 @@ const globalForFigures = globalThis as typeof globalThis & { __figureThreads?: P
  * dies, its request fails (the page says so) and a new thread takes its place.
  */
 export function figure<N extends FigureName>(name: N, filters: Filters, ...args: FigureArgs<N>): Promise<FigureOf<N>> {
-  const pool: Pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1, pending: new Map() });
+  const pool: Pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1, pending: new Map(), lastSlot: new Map() });
   const key = JSON.stringify([name, filters, args]);
   const pending = pool.pending.get(key);
   if (pending) return pending as Promise<FigureOf<N>>;
@@ -67,7 +67,7 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
  * first free thread (waiting for the warm one would make a request wait behind another).
  */
 function dispatch(pool: Pool): void {
-  const lastSlot = (pool.lastSlot ??= new Map());
+  const { lastSlot } = pool;
   const free = (slot: number) => !pool.threads[slot]?.job;
   while (pool.queue.length > 0) {
     const job = pool.queue[0]!;
