@@ -5,17 +5,18 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
 import { distinctName, sharedNames } from './entity-names';
 import { intervalsEndingAfter, type IntervalColumns } from './load-interval-columns';
-import type { Codes } from './range-cache/codes';
 import {
   dayBucketsOf,
+  edgesByAgent,
+  edgesOfAgents,
   HOUR,
   hourBuckets,
   HOURLY_MAX_DAYS,
-  mergeEdges,
   peaksOf,
-  sortEdges,
-  type Edges,
+  sortAgentEdges,
+  type AgentEdges,
 } from './load-timeline';
+import { Codes } from './range-cache/codes';
 
 /**
  * The Agent load page. "Now" figures are the current state (the date range does not apply, as on
@@ -151,15 +152,15 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
 
 /**
  * Every interval in which a matching conversation counted towards an agent, clipped to the range
- * (and to `now`: the future holds no load). The intervals are derived at ingest from each
- * conversation's assignment and status history (lib/projection/derived.ts, with the rule of
- * load-timeline.ts); here, only those overlapping the range are read, through the index on their
- * end (open intervals, with no end, sort first in it).
+ * (and to `now`: the future holds no load), as sorted edges tagged with their agent. The intervals
+ * are derived at ingest from each conversation's assignment and status history
+ * (lib/projection/derived.ts, with the rule of load-timeline.ts); here, only those overlapping the
+ * range are read, through the index on their end (open intervals, with no end, sort first in it).
  */
-export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Map<string, Edges> {
+export function getLoadEdges(db: Db, filters: Filters, now = Date.now()): AgentEdges {
   const start = filters.startMs;
   const end = Math.min(filters.endMs, now);
-  if (end <= start) return new Map();
+  if (end <= start) return tagged(new Codes(), 0);
   // The figure thread's cached intervals (load-interval-columns.ts), unless the group filter needs
   // the conversations' current group: then one read, joined to them.
   const cached = filters.groups.length === 0 ? intervalsEndingAfter(db, start) : null;
@@ -173,76 +174,76 @@ export function getLoadIntervals(db: Db, filters: Filters, now = Date.now()): Ma
     filters.agents.length ? inArray(i.agentId, filters.agents) : undefined,
     onRow,
   );
-  // The agents, starts and ends of every interval as three JSON arrays, grouped per agent here: a
-  // month of a large team is a hundred thousand intervals, read without an object (or even a row)
-  // each, and without SQLite sorting them by agent (a GROUP BY doubled the read at 1M).
+  // The agents, starts and ends of every interval as three JSON arrays: a month of a large team is
+  // a hundred thousand intervals, read without an object (or even a row) each.
   const fields = { agents: jsonArrayOf(i.agentId), starts: jsonArrayOf(i.fromAt), ends: jsonArrayOf(i.toAt) };
   const query = onConversation
     ? db.select(fields).from(i).innerJoin(conversations, eq(conversations.conversationId, i.conversationId)).where(and(overlapping, onConversation))
     : db.select(fields).from(i).where(overlapping);
   const row = query.get();
-  const agents = parseJsonArray<string>(row?.agents);
+  const codes = new Codes();
+  const agentCodes = codes.encode(parseJsonArray<string>(row?.agents));
   const starts = parseJsonArray<number | null>(row?.starts);
   const ends = parseJsonArray<number | null>(row?.ends);
-  // Two passes: count each agent's intervals, then fill its typed arrays, clipped to the range.
-  const counts = new Map<string, number>();
-  for (const agent of agents) counts.set(agent, (counts.get(agent) ?? 0) + 1);
-  const edges = new Map<string, Edges & { filled: number }>();
-  for (const [agent, n] of counts) edges.set(agent, { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 });
-  for (let k = 0; k < agents.length; k++) {
-    const target = edges.get(agents[k]!)!;
-    target.starts[target.filled] = Math.min(Math.max(starts[k] ?? start, start), end);
-    target.ends[target.filled] = Math.min(Math.max(ends[k] ?? end, start), end);
-    target.filled += 1;
+  const edges = tagged(codes, agentCodes.length);
+  for (let k = 0; k < agentCodes.length; k++) {
+    edges.starts[k] = Math.min(Math.max(starts[k] ?? start, start), end);
+    edges.ends[k] = Math.min(Math.max(ends[k] ?? end, start), end);
   }
-  return new Map([...edges].map(([agent, e]) => [agent, sortEdges(e.starts, e.ends)]));
+  edges.startAgents.set(agentCodes);
+  edges.endAgents.set(agentCodes);
+  return sortAgentEdges(edges);
 }
 
-/** getLoadIntervals' result from interval columns: those overlapping [start, end) and matching the filters, per agent, clipped. */
-function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filters, start: number, end: number): Map<string, Edges> {
+/** Room for `n` edges tagged with agents' codes in `codes` (the cache's codes of its table: channels and sources have some too). */
+function tagged(codes: Codes, n: number): AgentEdges {
+  const agentIds = Array.from({ length: codes.size }, (_, code) => codes.text(code) ?? '');
+  return { agentIds, starts: new Float64Array(n), startAgents: new Uint16Array(n), ends: new Float64Array(n), endAgents: new Uint16Array(n) };
+}
+
+/**
+ * getLoadEdges' result from cached interval columns: those overlapping [start, end) and matching
+ * the filters, clipped, in the rows' order: by day of end, and in a day by end as the index gives
+ * them, so the ends are sorted already.
+ */
+function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filters, start: number, end: number): AgentEdges {
   const agentCodes = codes.matching(filters.agents);
   const channels = codes.matching(filters.channels);
   const sources = codes.matching(filters.sources);
+  let kept = 0;
   const keeps = chunks.map((c) => {
     const keep = new Uint8Array(c.rows);
     for (let k = 0; k < c.rows; k++) {
-      const [from, to] = [c.from[k]!, c.at[k]!];
-      keep[k] =
+      const from = c.from[k]!;
+      const to = c.at[k]!;
+      if (
         (to !== to || to > start) &&
         (from !== from || from < end) &&
         (agentCodes === null || agentCodes.has(c.agent[k]!)) &&
         (channels === null || channels.has(c.channel[k]!)) &&
         (sources === null || sources.has(c.source[k]!))
-          ? 1
-          : 0;
+      ) {
+        keep[k] = 1;
+        kept += 1;
+      }
     }
     return keep;
   });
-  // Two passes: count each agent's intervals (by code), then fill its typed arrays, clipped to the range.
-  const counts = new Int32Array(codes.size);
-  chunks.forEach((c, n) => {
-    const keep = keeps[n]!;
-    const agent = c.agent;
-    for (let k = 0; k < c.rows; k++) if (keep[k] === 1) counts[agent[k]!]! += 1;
-  });
-  const edges: (Edges & { filled: number })[] = [];
-  counts.forEach((n, code) => (edges[code] = { starts: new Float64Array(n), ends: new Float64Array(n), filled: 0 }));
+  const edges = tagged(codes, kept);
+  let e = 0;
   chunks.forEach((c, n) => {
     const keep = keeps[n]!;
     for (let k = 0; k < c.rows; k++) {
       if (keep[k] === 0) continue;
-      const target = edges[c.agent[k]!]!;
-      const [from, to] = [c.from[k]!, c.at[k]!];
-      target.starts[target.filled] = Math.min(Math.max(from !== from ? start : from, start), end);
-      target.ends[target.filled] = Math.min(Math.max(to !== to ? end : to, start), end);
-      target.filled += 1;
+      const from = c.from[k]!;
+      const to = c.at[k]!;
+      edges.starts[e] = Math.min(Math.max(from !== from ? start : from, start), end);
+      edges.ends[e] = Math.min(Math.max(to !== to ? end : to, start), end);
+      edges.startAgents[e] = c.agent[k]!;
+      edges.endAgents[e++] = c.agent[k]!;
     }
   });
-  const byAgent = new Map<string, Edges>();
-  counts.forEach((n, code) => {
-    if (n > 0) byAgent.set(codes.text(code)!, sortEdges(edges[code]!.starts, edges[code]!.ends));
-  });
-  return byAgent;
+  return sortAgentEdges(edges);
 }
 
 export const TOP_AGENTS = 6;
@@ -260,11 +261,16 @@ export type LoadOverTime = {
   othersCount: number;
 };
 
-const sum = (values: Float64Array) => values.reduce((total, value) => total + value, 0);
+const sum = (values: Float64Array) => {
+  let total = 0;
+  for (let k = 0; k < values.length; k++) total += values[k]!;
+  return total;
+};
 
 /** Peak concurrent open conversations per agent per hour (or per day for long ranges). */
 export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): LoadOverTime {
-  const byAgent = getLoadIntervals(db, filters, now);
+  const edges = getLoadEdges(db, filters, now);
+  const byAgent = edgesByAgent(edges);
   const hours = hourBuckets(filters.startMs, filters.endMs, filters.tz);
   const days = (filters.endMs - filters.startMs) / (24 * HOUR);
   const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
@@ -298,7 +304,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
   });
   if (rest.length > 0) {
-    const values = peaksOf(mergeEdges(rest.map((a) => byAgent.get(a.agentId)!)), buckets);
+    const values = peaksOf(edgesOfAgents(edges, new Set(rest.map((a) => a.agentId))), buckets);
     series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
   }
   return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks, othersCount: rest.length };

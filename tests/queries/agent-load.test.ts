@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
-import { getAgentsNow, getGroupsNow, getLoadIntervals, getLoadOverTime } from '@/lib/queries/agent-load';
+import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
 import { hourBuckets, loadIntervals, peakPerBucket } from '@/lib/queries/load-timeline';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
@@ -154,7 +154,7 @@ describe('load over time', () => {
     expect(hourly(mobile.series, 'Ada')).toEqual([...repeat(0, 10), ...repeat(1, 14)]);
     const ben = getLoadOverTime(db, filters('from=2026-03-02&to=2026-03-02&agent=agent-ben'), NOW);
     expect(ben.agents.map((a) => a.name)).toEqual(['Ben']);
-    expect(getLoadIntervals(db, filters('from=2026-02-01&to=2026-02-28'), NOW).size).toBe(0);
+    expect(getLoadEdges(db, filters('from=2026-02-01&to=2026-02-28'), NOW).starts.length).toBe(0);
     expect(getLoadOverTime(db, filters('from=2026-02-01&to=2026-02-28'), NOW)).toMatchObject({ agents: [], series: [], othersCount: 0 });
   });
 
