@@ -144,9 +144,17 @@ export function medianInPlace(values: Float64Array): number | null {
 function percentilesOf(values: Float64Array, ps: readonly number[]): number[] {
   const n = values.length;
   if (n < BUCKETED_FROM) return ps.map((p) => percentileBySelection(values, p));
+  // Counters are all zero between calls; only the buckets met (from `low` to `high`: a few hundred
+  // for times spread over a few decades) are read and cleared again, not all 65,536.
   const counts = bucketCounts;
-  counts.fill(0);
-  for (let i = 0; i < n; i++) counts[bucketOf(values[i]!)]! += 1;
+  let low = 0xffff;
+  let high = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf(values[i]!);
+    counts[b]! += 1;
+    if (b < low) low = b;
+    if (b > high) high = b;
+  }
   // Per percentile, the ranks it needs (lower, and lower + 1 to interpolate towards), and their buckets.
   const needs = ps.map((p) => {
     const { lower, fraction } = percentileRank(n, p);
@@ -155,7 +163,7 @@ function percentilesOf(values: Float64Array, ps: readonly number[]): number[] {
   const ranks = [...new Set(needs.flatMap((need) => need.ranks))].sort((a, b) => a - b);
   const bucketStart = new Map<number, number>(); // bucket → rank of its first value
   let r = 0;
-  for (let b = 0, before = 0; b < 0x10000 && r < ranks.length; b++) {
+  for (let b = low, before = 0; b <= high && r < ranks.length; b++) {
     const c = counts[b]!;
     while (r < ranks.length && ranks[r]! < before + c) {
       bucketStart.set(b, before);
@@ -174,7 +182,7 @@ function percentilesOf(values: Float64Array, ps: readonly number[]): number[] {
   const gathered = new Float64Array(size);
   // Where the next value of each bucket goes: counts is reused (the wanted buckets' write
   // positions, -1 elsewhere), so the pass over the values looks up no Map.
-  counts.fill(-1);
+  counts.fill(-1, low, high + 1);
   for (const b of wanted) counts[b] = offsets.get(b)!;
   for (let i = 0; i < n; i++) {
     const b = bucketOf(values[i]!);
@@ -184,6 +192,7 @@ function percentilesOf(values: Float64Array, ps: readonly number[]): number[] {
     counts[b] = at + 1;
   }
   const sizes = new Map(wanted.map((b) => [b, counts[b]! - offsets.get(b)!]));
+  counts.fill(0, low, high + 1);
   const valueAt = (rank: number): number => {
     const b = wanted.findLast((bucket) => bucketStart.get(bucket)! <= rank)!;
     const run = gathered.subarray(offsets.get(b)!, offsets.get(b)! + sizes.get(b)!);
