@@ -165,12 +165,12 @@ export function edgesOfAgents({ agentIds, starts, startAgents, ends, endAgents }
  *
  * Input already in order (the cached intervals' ends, read in order of their end) costs one pass:
  * insertion first, giving up after n/8 moves. Then counting passes: edges are epoch milliseconds
- * within one range, integers, and for ranges up to 49 days spanning less than 2^32, so their
- * offsets from the smallest fit 32 bits and byte digits (16-bit ones for large arrays) sort them in
- * linear time: measured alone, 256 arrays of 940 edges in 8 ms against 12 for the built-in sort.
- * Anything else, a comparison sort.
+ * within one range, integers, so their offsets from the smallest are integers below 2^32 for
+ * ranges up to 49 days (below 2^35 for a year), and byte digits (16-bit ones for large arrays) sort
+ * them in linear time: measured alone, 256 arrays of 940 edges in 8 ms against 12 for the built-in
+ * sort. Anything else (fractions, spans beyond 2^48 ms), a comparison sort.
  */
-function sorted(values: Float64Array, tags: Uint16Array | Uint32Array | null = null): Float64Array {
+function sorted(values: Float64Array, tags: Column | null = null): Float64Array {
   const n = values.length;
   if (insertionSort(values, tags, n < 64 ? Infinity : n / 8)) return values;
   let min = Infinity;
@@ -181,48 +181,65 @@ function sorted(values: Float64Array, tags: Uint16Array | Uint32Array | null = n
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  if (max - min >= 2 ** 32) return comparisonSort(values, tags);
   const span = max - min;
-  let source = new Uint32Array(n);
-  for (let i = 0; i < n; i++) source[i] = values[i]! - min;
-  let target = new Uint32Array(n);
-  let tagSource: Uint16Array | Uint32Array | null = tags;
-  let tagTarget: Uint16Array | Uint32Array | null = tags && (tags instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n));
-  // Small arrays take byte digits: clearing and summing 65,536 counters would cost more than the values.
+  if (span >= 2 ** 48) return comparisonSort(values, tags);
+  // Offsets from the smallest: their low 32 bits, and above 2^32 (ranges over 49 days) the high
+  // ones, sorted by after the low ones (counting passes are stable).
+  const low = new Uint32Array(n);
+  const high = span >= 2 ** 32 ? new Uint32Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    const offset = values[i]! - min;
+    low[i] = offset >>> 0;
+    if (high) high[i] = (offset - low[i]!) / 2 ** 32;
+  }
+  let [l, t, h] = countingPasses(low, high ? 2 ** 32 - 1 : span, tags, high);
+  if (h) {
+    const [byHigh, lowAlong, tagsAlong] = countingPasses(h, Math.floor(span / 2 ** 32), l, t);
+    [h, l, t] = [byHigh, lowAlong!, tagsAlong];
+  }
+  for (let i = 0; i < n; i++) values[i] = min + (h ? h[i]! * 2 ** 32 : 0) + l[i]!;
+  if (tags && t !== tags) tags.set(t!);
+  return values;
+}
+
+type Column = Uint16Array | Uint32Array;
+
+const like = (column: Column): Column => (column instanceof Uint16Array ? new Uint16Array(column.length) : new Uint32Array(column.length));
+
+/**
+ * Least significant digit first counting passes over `keys` (at most `span`), moving `a[i]` and
+ * `b[i]` along with `keys[i]`; the arrays that hold the result, in that order (the inputs or their
+ * scratch copies). Small arrays take byte digits: clearing and summing 65,536 counters would cost
+ * more than the values.
+ */
+function countingPasses(keys: Column, span: number, a: Column | null, b: Column | null): [Column, Column | null, Column | null] {
+  const n = keys.length;
   const width = n < 0x10000 ? 8 : 16;
   const mask = (1 << width) - 1;
   const counts = new Int32Array(mask + 1);
+  let [keys0, a0, b0] = [keys, a, b];
+  let [keys1, a1, b1] = [like(keys), a && like(a), b && like(b)];
   for (let shift = 0; shift < 32 && span >>> shift > 0; shift += width) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(source[i]! >>> shift) & mask]! += 1;
+    for (let i = 0; i < n; i++) counts[(keys0[i]! >>> shift) & mask]! += 1;
     for (let d = 0, position = 0; d <= mask; d++) {
       const c = counts[d]!;
       counts[d] = position;
       position += c;
     }
-    if (tagSource && tagTarget) {
-      for (let i = 0; i < n; i++) {
-        const v = source[i]!;
-        const at = counts[(v >>> shift) & mask]!++;
-        target[at] = v;
-        tagTarget[at] = tagSource[i]!;
-      }
-      [tagSource, tagTarget] = [tagTarget, tagSource];
-    } else {
-      for (let i = 0; i < n; i++) {
-        const v = source[i]!;
-        target[counts[(v >>> shift) & mask]!++] = v;
-      }
+    for (let i = 0; i < n; i++) {
+      const at = counts[(keys0[i]! >>> shift) & mask]!++;
+      keys1[at] = keys0[i]!;
+      if (a0) a1![at] = a0[i]!;
+      if (b0) b1![at] = b0[i]!;
     }
-    [source, target] = [target, source];
+    [keys0, keys1, a0, a1, b0, b1] = [keys1, keys0, a1, a0, b1, b0];
   }
-  for (let i = 0; i < n; i++) values[i] = source[i]! + min;
-  if (tags && tagSource !== tags) tags.set(tagSource!);
-  return values;
+  return [keys0, a0, b0];
 }
 
 /** Insertion sort that gives up after `budget` moves (the array is then still a permutation of itself); whether it finished. */
-function insertionSort(values: Float64Array, tags: Uint16Array | Uint32Array | null, budget: number): boolean {
+function insertionSort(values: Float64Array, tags: Column | null, budget: number): boolean {
   let moves = 0;
   for (let i = 1; i < values.length; i++) {
     const v = values[i]!;
@@ -242,7 +259,7 @@ function insertionSort(values: Float64Array, tags: Uint16Array | Uint32Array | n
   return true;
 }
 
-function comparisonSort(values: Float64Array, tags: Uint16Array | Uint32Array | null): Float64Array {
+function comparisonSort(values: Float64Array, tags: Column | null): Float64Array {
   if (!tags) return values.sort();
   const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
   const copy = values.slice();

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { sortEdges } from '@/lib/queries/load-timeline';
 
 /*
- * sortEdges sorts epoch milliseconds by counting passes when it can (at least 64 integers spanning
- * less than 2^32; byte digits below 65,536 values, 16-bit ones from there): it must give exactly
- * what the built-in sort gives, on any input.
+ * sortEdges sorts epoch milliseconds by insertion when they are in order or nearly, else by
+ * counting passes when it can (integers spanning less than 2^48: the low 32 bits, then the high
+ * ones; byte digits below 65,536 values, 16-bit ones from there): it must give exactly what the
+ * built-in sort gives, on any input.
  */
 const asc = (values: number[]) => Float64Array.from(values).sort();
 
