@@ -3,10 +3,12 @@
  * JSON endpoint, on generated databases of 100,000 and 1,000,000 conversations (scripts/bench/dataset.ts),
  * and the cold start on the larger one.
  *
- * For each size, a production server starts on a copy of the dataset. Each page is requested
- * sequentially (one request at a time: render time, not throughput) in two variants — the default
- * 30-day range (the last 30 days of the data, given explicitly so a cached dataset measures the same
- * way on any date) and the same range with two filters set (a channel and a source) — after two
+ * A production server starts on a copy of each size's dataset (the larger first, alone: the cold
+ * start), and both are measured side by side: each request to one is followed by the same request
+ * to the other, one request at a time (render time, not throughput), so a slower stretch of the
+ * machine weighs on both sizes alike. Each page is requested in two variants — the default 30-day
+ * range (the last 30 days of the data, given explicitly so a cached dataset measures the same way
+ * on any date) and the same range with two filters set (a channel and a source) — after two
  * warm-up requests, BENCH_PAGE_REPEATS times (default 40; 6 with --quick: with 12, the p95 was the
  * slowest request, so a single pause decided the growth ratio). A request's time is from sending
  * it to having read the whole HTML (local loopback: network time is negligible). Keys:
@@ -20,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { addDays } from '../../lib/filters/parse-filters';
 import { PAGES as DASHBOARD_PAGES } from '../../lib/pages';
 import { DATASET_END, ensureDataset } from './dataset';
+import type { BenchServer } from './server';
 import type { Figure, Suite, SuiteContext, SuiteResult, Target } from './types';
 
 export const PAGE_TARGETS = {
@@ -132,39 +135,56 @@ export const pagesSuite: Suite = {
     const details: Record<string, unknown> = {};
     const p95 = new Map<string, Map<string, number>>();
 
-    for (const size of sizes) {
-      const dataset = ensureDataset(size.conversations, log);
-      const { channel, source, conversationId } = probe(dataset.path);
-      const server = await startServer({ seedDatabase: dataset.path, log });
-      const served = await timeRequest(`${server.url}/?${RANGE}`);
-      const startupMs = performance.now() - server.spawnedAt;
-      if (size === sizes[sizes.length - 1]) {
-        figures.push({ key: 'startup_ms', value: Math.round(startupMs), unit: 'ms', digits: 0, target: PAGE_TARGETS.startup, note: `${size.label} database, migrations included` });
+    // Both sizes are measured side by side: a server on each, every request to one followed by the
+    // same request to the other, so that a slower stretch of the machine (minutes long, on these
+    // shared machines) weighs on both sizes alike instead of on whichever was measured during it.
+    // The larger server starts first, alone, for the cold start.
+    const servers: { size: Size; dataset: ReturnType<typeof ensureDataset>; server: BenchServer; filtered: string; conversationId: string; timings: Timing[] }[] = [];
+    const datasets = sizes.map((size) => ({ size, dataset: ensureDataset(size.conversations, log) }));
+    try {
+      for (const { size, dataset } of [...datasets].reverse()) {
+        const { channel, source, conversationId } = probe(dataset.path);
+        const server = await startServer({ seedDatabase: dataset.path, log });
+        const served = await timeRequest(`${server.url}/?${RANGE}`);
+        const startupMs = performance.now() - server.spawnedAt;
+        if (size === sizes[sizes.length - 1]) {
+          figures.push({ key: 'startup_ms', value: Math.round(startupMs), unit: 'ms', digits: 0, target: PAGE_TARGETS.startup, note: `${size.label} database, migrations included` });
+        }
+        if (served.status !== 200) problems.push(`GET / answered ${served.status} on the ${size.label} database`);
+        const filtered = `${RANGE}&channel=${encodeURIComponent(channel ?? '')}&source=${encodeURIComponent(source ?? '')}`;
+        servers.unshift({ size, dataset, server, filtered, conversationId: conversationId ?? 'none', timings: [] });
       }
-      if (served.status !== 200) problems.push(`GET / answered ${served.status} on the ${size.label} database`);
-      const filtered = `${RANGE}&channel=${encodeURIComponent(channel ?? '')}&source=${encodeURIComponent(source ?? '')}`;
-      const timings: Timing[] = [];
       for (const page of PAGES) {
-        const path = page.path.replace(':id', encodeURIComponent(conversationId ?? 'none'));
-        for (const [variant, query] of [
-          ['default range', RANGE],
-          ['two filters', filtered],
-        ] as const) {
-          const url = `${server.url}${path}?${query}`;
-          const first = await timeRequest(url);
-          if (first.status === 404) {
+        for (const variant of ['default range', 'two filters'] as const) {
+          const urls = servers.map((s) => {
+            const path = page.path.replace(':id', encodeURIComponent(s.conversationId));
+            return `${path}?${variant === 'default range' ? RANGE : s.filtered}`;
+          });
+          const firsts: { k: number; status: number }[] = [];
+          for (const [k, s] of servers.entries()) firsts.push({ k, status: (await timeRequest(`${s.server.url}${urls[k]}`)).status });
+          if (firsts.some((first) => first.status === 404)) {
             notes.push(`${page.path} does not exist yet (404): not measured`);
             break;
           }
-          if (first.status !== 200) problems.push(`${path}?${query} answered ${first.status} on the ${size.label} database`);
-          await timeRequest(url);
-          const times: number[] = [];
-          for (let i = 0; i < repeats; i++) times.push((await timeRequest(url)).ms);
-          timings.push({ page: page.name, variant, url: `${path}?${query}`, status: first.status, times: times.map(round) });
+          for (const { k, status } of firsts) if (status !== 200) problems.push(`${urls[k]} answered ${status} on the ${servers[k]!.size.label} database`);
+          for (const [k, s] of servers.entries()) await timeRequest(`${s.server.url}${urls[k]}`);
+          const times: number[][] = servers.map(() => []);
+          for (let i = 0; i < repeats; i++) {
+            // Alternate which size goes first, so neither always follows the other.
+            const order = i % 2 === 0 ? [...servers.keys()] : [...servers.keys()].reverse();
+            for (const k of order) times[k]!.push((await timeRequest(`${servers[k]!.server.url}${urls[k]}`)).ms);
+          }
+          servers.forEach((s, k) => s.timings.push({ page: page.name, variant, url: urls[k]!, status: firsts.find((f) => f.k === k)!.status, times: times[k]!.map(round) }));
         }
       }
-      if (size === sizes[sizes.length - 1]) figures.push(...(await yearFigures(server.url, size.label, problems)));
-      await server.stop();
+      // The year on the larger database alone: the others stop first (idle, they would read ahead).
+      for (const { server } of servers.slice(0, -1)) await server.stop();
+      const largest = servers[servers.length - 1]!;
+      figures.push(...(await yearFigures(largest.server.url, largest.size.label, problems)));
+    } finally {
+      for (const { server } of servers) await server.stop();
+    }
+    for (const { size, dataset, timings } of servers) {
       details[size.label] = { conversations: dataset.conversations, events: dataset.events, buildSeconds: dataset.buildSeconds, timings };
       for (const page of PAGES) {
         const mine = timings.filter((t) => t.page === page.name);
