@@ -4,7 +4,7 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationColumns, matchingRows } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
-import { indexesByNumber, summariseAt, summarisePresent, type Summary } from './median';
+import { EMPTY_SUMMARY, medianInPlace, presentByKey, summarisePresent, type Summary } from './median';
 import type { Codes } from './range-cache/codes';
 
 /**
@@ -75,16 +75,15 @@ export function readStatistics(db: Db, filters: Filters, statistic: Statistic): 
 }
 
 /** Summaries of one statistic, business and calendar hours, per key (small non-negative integers: a day index, a code). */
-function summariseStatisticBy(rows: StatisticRows, keys: Int32Array | Uint16Array): Map<number, BasisPair<Summary>> {
-  const { business, calendar } = rows;
-  const result = new Map<number, BasisPair<Summary>>();
-  for (const [k, indexes] of indexesByNumber(keys)) {
-    result.set(k, {
-      business: summariseAt(business, indexes),
-      calendar: summariseAt(calendar, indexes),
-    });
-  }
-  return result;
+function summariseStatisticBy(rows: StatisticRows, keys: Int32Array | Uint16Array, only: 'median' | 'all' = 'all'): Map<number, BasisPair<Summary>> {
+  const [business, calendar] = [presentByKey(keys, rows.business), presentByKey(keys, rows.calendar)];
+  const summary = ({ grouped, starts, sums }: ReturnType<typeof presentByKey>, k: number): Summary => {
+    const values = grouped.subarray(starts[k]!, starts[k + 1]!);
+    if (only === 'all') return summarisePresent(values, sums[k]!);
+    const n = values.length;
+    return n === 0 ? EMPTY_SUMMARY : { n, mean: sums[k]! / n, median: medianInPlace(values), p90: null };
+  };
+  return new Map(business.order.map((k) => [k, { business: summary(business, k), calendar: summary(calendar, k) }]));
 }
 
 /**
@@ -105,17 +104,21 @@ export const HOUR_BINS: readonly { from: number; to: number | null; label: strin
   [96, null],
 ].map(([from, to]) => ({ from: from!, to: to ?? null, label: to === null ? `≥ ${from} h` : `${from}–${to} h` }));
 
+/** Where each bin but the last ends, as numbers for the loop over every conversation of the range. */
+const BIN_ENDS = Float64Array.from(HOUR_BINS.slice(0, -1), (bin) => bin.to!);
+
 export type HistogramBin = { label: string; from: number; to: number | null; business: number; calendar: number };
 
 /** How many conversations fall in each hour bin, business and calendar hours. */
 export function histogramOf(rows: StatisticRows): HistogramBin[] {
   const counts = (values: Float64Array) => {
-    const bins = HOUR_BINS.map(() => 0);
-    for (const value of values) {
-      if (Number.isNaN(value)) continue;
+    const bins = new Int32Array(HOUR_BINS.length);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      if (value !== value) continue;
       // The first bin also takes anything below 0; the last, everything from its start.
       let b = 0;
-      while (b < HOUR_BINS.length - 1 && value >= HOUR_BINS[b]!.to!) b++;
+      while (b < BIN_ENDS.length && value >= BIN_ENDS[b]!) b++;
       bins[b]! += 1;
     }
     return bins;
@@ -130,7 +133,7 @@ export type TrendDay = { day: string; business: number | null; calendar: number 
 
 /** The median of the statistic per creation day (in the filters' timezone), business and calendar hours. */
 export function trendOf(rows: StatisticRows): TrendDay[] {
-  const byDay = summariseStatisticBy(rows, rows.day);
+  const byDay = summariseStatisticBy(rows, rows.day, 'median');
   return rows.days.map((day, i) => {
     const summary = byDay.get(i);
     return {
