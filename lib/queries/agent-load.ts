@@ -7,11 +7,11 @@ import { distinctName, sharedNames } from './entity-names';
 import { intervalsEndingAfter, type IntervalColumns } from './load-interval-columns';
 import {
   dayBucketsOf,
-  edgesByAgent,
   edgesOfAgents,
   HOUR,
   hourBuckets,
   HOURLY_MAX_DAYS,
+  peaksByAgent,
   peaksOf,
   sortAgentEdges,
   type AgentEdges,
@@ -261,37 +261,69 @@ export type LoadOverTime = {
   othersCount: number;
 };
 
-const sum = (values: Float64Array) => {
-  let total = 0;
-  for (let k = 0; k < values.length; k++) total += values[k]!;
-  return total;
-};
+/**
+ * Per-agent peaks of longer buckets (days) from the hourly ones (`hourly`: hour h from `start`, agent
+ * a at h · agents + a): a day's peak is the highest of its hours', when every day starts on one of
+ * those hours; null otherwise (a zone whose midnight moves by half an hour with DST).
+ */
+function fromHours(hourly: Int32Array, agents: number, start: number, buckets: readonly { start: number; end: number }[]): Int32Array | null {
+  if (buckets.some((bucket) => (bucket.start - start) % HOUR !== 0)) return null;
+  const peaks = new Int32Array(buckets.length * agents);
+  const hours = hourly.length / agents;
+  buckets.forEach((bucket, b) => {
+    const row = peaks.subarray(b * agents, (b + 1) * agents);
+    const last = Math.min(hours, Math.ceil((bucket.end - start) / HOUR));
+    for (let h = (bucket.start - start) / HOUR; h < last; h++) {
+      for (let a = 0; a < agents; a++) if (hourly[h * agents + a]! > row[a]!) row[a] = hourly[h * agents + a]!;
+    }
+  });
+  return peaks;
+}
 
 /** Peak concurrent open conversations per agent per hour (or per day for long ranges). */
 export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): LoadOverTime {
   const edges = getLoadEdges(db, filters, now);
-  const byAgent = edgesByAgent(edges);
   const hours = hourBuckets(filters.startMs, filters.endMs, filters.tz);
   const days = (filters.endMs - filters.startMs) / (24 * HOUR);
   const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
   const buckets = resolution === 'hour' ? hours : dayBucketsOf(filters.startMs, filters.endMs, filters.tz);
-  const ids = [...byAgent.keys()];
+  // Every agent's hourly peaks (and, for longer ranges, daily ones) in one sweep each; agents by code.
+  const codes = edges.agentIds.length;
+  const hourly = peaksByAgent(edges, hours);
+  const perBucket = resolution === 'hour' ? hourly : (fromHours(hourly, codes, filters.startMs, buckets) ?? peaksByAgent(edges, buckets));
+  const intervals = new Int32Array(codes);
+  const startSums = new Float64Array(codes);
+  const endSums = new Float64Array(codes);
+  const { starts, startAgents, ends, endAgents } = edges;
+  for (let k = 0; k < starts.length; k++) {
+    intervals[startAgents[k]!]! += 1;
+    startSums[startAgents[k]!]! += starts[k]!;
+    endSums[endAgents[k]!]! += ends[k]!;
+  }
+  const loaded = [...intervals.keys()].filter((code) => intervals[code]! > 0);
+  const ids = loaded.map((code) => edges.agentIds[code]!);
   const info = new Map(
     ids.length
       ? db.select({ id: agents.id, name: agents.name, capacity: agents.maxActiveConv }).from(agents).where(inArray(agents.id, ids)).all().map((a) => [a.id, a])
       : [],
   );
-  const peaks: AgentPeak[] = ids.map((agentId) => {
-    const edges = byAgent.get(agentId)!;
-    const hourly = peaksOf(edges, hours);
+  const column = (peaks: Int32Array, code: number) => {
+    const values: number[] = new Array(peaks.length / codes);
+    for (let b = 0; b < values.length; b++) values[b] = peaks[b * codes + code]!;
+    return values;
+  };
+  const peaks: (AgentPeak & { code: number })[] = loaded.map((code) => {
+    const agentId = edges.agentIds[code]!;
     const capacity = info.get(agentId)?.capacity ?? null;
+    const byHour = column(hourly, code);
     return {
+      code,
       agentId,
       name: info.get(agentId)?.name ?? agentId,
       capacity,
-      peak: Math.max(0, ...hourly),
-      hoursOverCapacity: capacity === null ? 0 : hourly.filter((n) => n > capacity).length,
-      conversationHours: (sum(edges.ends) - sum(edges.starts)) / HOUR,
+      peak: byHour.reduce((max, n) => Math.max(max, n), 0),
+      hoursOverCapacity: capacity === null ? 0 : byHour.filter((n) => n > capacity).length,
+      conversationHours: (endSums[code]! - startSums[code]!) / HOUR,
     };
   });
   peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1));
@@ -300,12 +332,12 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   const top = peaks.slice(0, TOP_AGENTS);
   const rest = peaks.slice(TOP_AGENTS);
   const series: LoadSeries[] = top.map((a, i) => {
-    const values = peaksOf(byAgent.get(a.agentId)!, buckets);
+    const values = column(perBucket, a.code);
     return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
   });
   if (rest.length > 0) {
     const values = peaksOf(edgesOfAgents(edges, new Set(rest.map((a) => a.agentId))), buckets);
     series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
   }
-  return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks, othersCount: rest.length };
+  return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks.map(({ code: _code, ...peak }) => peak), othersCount: rest.length };
 }

@@ -108,9 +108,9 @@ export function sortEdges(starts: Float64Array, ends: Float64Array): Edges {
 
 /**
  * Many agents' intervals, their starts and their ends each sorted once, with the agent of each edge
- * (an index into `agentIds`). One agent's edges, or several agents' together, are then a filter
- * that keeps the order (`edgesByAgent`, `edgesOfAgents`): no sort per agent, nor for the agents
- * combined.
+ * (an index into `agentIds`). Every agent's peaks are then one sweep (`peaksByAgent`), and several
+ * agents' edges together a filter that keeps the order (`edgesOfAgents`): no sort per agent, nor
+ * for the agents combined.
  */
 export type AgentEdges = {
   agentIds: readonly string[];
@@ -127,37 +127,51 @@ export function sortAgentEdges(edges: AgentEdges): AgentEdges {
   return edges;
 }
 
-/** Each agent's edges (agents without any left out). */
-export function edgesByAgent({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges): Map<string, Edges> {
-  const counts = new Int32Array(agentIds.length);
-  for (let k = 0; k < startAgents.length; k++) counts[startAgents[k]!]! += 1;
-  const parts: (Edges & { s: number; e: number })[] = Array.from(counts, (n) => ({ starts: new Float64Array(n), ends: new Float64Array(n), s: 0, e: 0 }));
-  for (let k = 0; k < starts.length; k++) {
-    const part = parts[startAgents[k]!]!;
-    part.starts[part.s++] = starts[k]!;
-  }
-  for (let k = 0; k < ends.length; k++) {
-    const part = parts[endAgents[k]!]!;
-    part.ends[part.e++] = ends[k]!;
-  }
-  const byAgent = new Map<string, Edges>();
-  parts.forEach((part, agent) => {
-    if (part.starts.length > 0) byAgent.set(agentIds[agent]!, { starts: part.starts, ends: part.ends });
-  });
-  return byAgent;
-}
-
 /** The edges of the chosen agents together (their joint load). */
 export function edgesOfAgents({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges, chosen: ReadonlySet<string>): Edges {
   const keep = Uint8Array.from(agentIds, (id) => (chosen.has(id) ? 1 : 0));
   const pick = (values: Float64Array, agents: Uint16Array) => {
+    const picked = new Float64Array(values.length);
     let n = 0;
-    for (let k = 0; k < agents.length; k++) n += keep[agents[k]!]!;
-    const picked = new Float64Array(n);
-    for (let k = 0, j = 0; k < agents.length; k++) if (keep[agents[k]!] === 1) picked[j++] = values[k]!;
-    return picked;
+    for (let k = 0; k < agents.length; k++) if (keep[agents[k]!] === 1) picked[n++] = values[k]!;
+    return picked.subarray(0, n);
   };
   return { starts: pick(starts, startAgents), ends: pick(ends, endAgents) };
+}
+
+/**
+ * peaksOf for every agent at once: one sweep over the tagged edges, each agent's count kept apart
+ * (agent b · agents + a is bucket b's peak for agent a, agents as in `agentIds`). The same peaks as
+ * peaksOf over each agent's own edges: the sweep meets an agent's edges in their order, ends
+ * before starts at equal times, so its count goes through the same values.
+ */
+export function peaksByAgent({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges, buckets: readonly Bucket[]): Int32Array {
+  const agents = agentIds.length;
+  const n = starts.length;
+  const open = new Int32Array(agents);
+  const peaks = new Int32Array(buckets.length * agents);
+  let s = 0;
+  let e = 0;
+  // A plain loop, not forEach: a callback would keep s and e in its closure, not in registers.
+  for (let b = 0; b < buckets.length; b++) {
+    const bucket = buckets[b]!;
+    for (;;) {
+      if (e < n && ends[e]! <= bucket.start && (s >= n || ends[e]! <= starts[s]!)) open[endAgents[e++]!]! -= 1;
+      else if (s < n && starts[s]! <= bucket.start) open[startAgents[s++]!]! += 1;
+      else break;
+    }
+    const row = b * agents;
+    peaks.set(open, row);
+    for (;;) {
+      if (e < n && ends[e]! < bucket.end && (s >= n || ends[e]! <= starts[s]!)) open[endAgents[e++]!]! -= 1;
+      else if (s < n && starts[s]! < bucket.end) {
+        const agent = startAgents[s++]!;
+        const count = (open[agent]! += 1);
+        if (count > peaks[row + agent]!) peaks[row + agent] = count;
+      } else break;
+    }
+  }
+  return peaks;
 }
 
 /**

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { edgesByAgent, edgesOfAgents, hourBuckets, sortAgentEdges, type AgentEdges } from '@/lib/queries/load-timeline';
+import { edgesOfAgents, hourBuckets, peaksByAgent, peaksOf, sortAgentEdges, type AgentEdges, type Bucket } from '@/lib/queries/load-timeline';
 import { zonedParts } from '@/lib/time/zoned';
 
 /*
  * The load chart sorts every agent's interval edges together, once, each edge tagged with its
- * agent, and then splits them by agent or picks several agents' together (agent-load.ts). Whatever
- * the input's order (sorted, nearly sorted, random), size (insertion, byte digits, 16-bit digits)
- * or values (fractions: a comparison sort), each agent's edges must be exactly its own, sorted.
+ * agent, then takes every agent's peaks in one sweep and picks several agents' edges together
+ * (agent-load.ts). Whatever the input's order (sorted, nearly sorted, random), size (insertion,
+ * byte digits, 16-bit digits) or values (fractions: a comparison sort), each agent's edges must be
+ * exactly its own, sorted, and its peaks those of its own edges alone.
  */
 const AGENTS = ['a', 'b', 'c', 'd', 'e'];
 const asc = (values: number[]) => [...Float64Array.from(values).sort()];
@@ -33,16 +34,30 @@ function same(actual: unknown, expected: unknown): void {
 
 function check(starts: Edge[], ends: Edge[]): void {
   const edges = sortAgentEdges(tagged(starts, ends));
-  const byAgent = edgesByAgent(edges);
   AGENTS.forEach((id, agent) => {
     const mine = (list: Edge[]) => asc(list.filter((e) => e.agent === agent).map((e) => e.at));
-    if (mine(starts).length === 0) expect(byAgent.has(id)).toBe(false);
-    else same({ starts: [...byAgent.get(id)!.starts], ends: [...byAgent.get(id)!.ends] }, { starts: mine(starts), ends: mine(ends) });
+    const own = edgesOfAgents(edges, new Set([id]));
+    same({ starts: [...own.starts], ends: [...own.ends] }, { starts: mine(starts), ends: mine(ends) });
   });
   const chosen = new Set(['b', 'd']);
   const some = (list: Edge[]) => asc(list.filter((e) => chosen.has(AGENTS[e.agent]!)).map((e) => e.at));
   const combined = edgesOfAgents(edges, chosen);
   same({ starts: [...combined.starts], ends: [...combined.ends] }, { starts: some(starts), ends: some(ends) });
+}
+
+/** peaksByAgent against peaksOf over each agent's edges alone. */
+function checkPeaks(intervals: { from: number; to: number; agent: number }[], buckets: Bucket[]): void {
+  const edges = sortAgentEdges(
+    tagged(
+      intervals.map((i) => ({ at: i.from, agent: i.agent })),
+      intervals.map((i) => ({ at: i.to, agent: i.agent })),
+    ),
+  );
+  const all = peaksByAgent(edges, buckets);
+  AGENTS.forEach((id, agent) => {
+    const alone = peaksOf(edgesOfAgents(edges, new Set([id])), buckets);
+    expect(buckets.map((_, b) => all[b * AGENTS.length + agent]), id).toEqual(alone);
+  });
 }
 
 const BASE = 1_790_000_000_000;
@@ -69,6 +84,22 @@ describe('tagged load edges', () => {
     check(large, large.slice(1000).concat(large.slice(0, 1000)));
     const fractions = Array.from({ length: 300 }, (_, i) => ({ at: BASE + ((i * 7919) % 1000) + 0.5, agent: (i * 3) % AGENTS.length }));
     check(fractions, [...fractions].reverse());
+  });
+});
+
+describe('peaksByAgent', () => {
+  it('gives each agent the peaks of its own intervals, hand-overs at the same instant and bucket edges included', () => {
+    const HOUR = 3_600_000;
+    // Times on a coarse grid (quarter hours, and bucket starts), so that edges often coincide.
+    const time = fc.integer({ min: 0, max: 4 * 30 }).map((q) => BASE + q * (HOUR / 4));
+    const interval = fc.tuple(time, time, fc.integer({ min: 0, max: AGENTS.length - 1 })).map(([a, b, agent]) => ({ from: Math.min(a, b), to: Math.max(a, b), agent }));
+    fc.assert(
+      fc.property(fc.array(interval, { maxLength: 300 }), fc.integer({ min: 1, max: 30 }), (intervals, hours) => {
+        const buckets = Array.from({ length: hours }, (_, h) => ({ start: BASE + h * HOUR, end: BASE + (h + 1) * HOUR, label: String(h) }));
+        checkPeaks(intervals, buckets);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

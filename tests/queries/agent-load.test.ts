@@ -3,7 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
-import { hourBuckets, loadIntervals, peakPerBucket } from '@/lib/queries/load-timeline';
+import { dayBucketsOf, edgesOfAgents, hourBuckets, loadIntervals, peakPerBucket, peaksOf } from '@/lib/queries/load-timeline';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
@@ -211,5 +211,31 @@ describe('the fixture stream', () => {
     expect(agents.find((a) => a.name === 'Jamal Okafor')).toMatchObject({ open: 3, capacity: 8 });
     expect(agents.find((a) => a.name === 'Chen Wei')).toMatchObject({ open: 2, capacity: 3, overloaded: false });
     expect(agents.filter((a) => a.overloaded)).toEqual([]);
+  });
+
+  it('draws each line as the peaks of its own intervals, in zones whose midnights fall on the hour or not', () => {
+    const db2 = openDatabase(tempDatabasePath('agent-load-peaks'));
+    ingestEnvelopes(db2, streamLines().map((line) => JSON.parse(line)));
+    const now = Date.parse('2026-11-01T00:00:00Z');
+    // Lord Howe moves its clock by half an hour on 4 October: its midnights stop falling on the
+    // hours counted from the range's start, so daily peaks are swept, not taken from the hours.
+    for (const tz of ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe']) {
+      const f = filters(`from=2026-10-01&to=2026-10-31&tz=${tz}`);
+      const load = getLoadOverTime(db2, f, now);
+      const edges = getLoadEdges(db2, f, now);
+      const days = dayBucketsOf(f.startMs, f.endMs, tz);
+      const hours = hourBuckets(f.startMs, f.endMs, tz);
+      expect(load.resolution).toBe('day');
+      expect(load.series.length).toBeGreaterThan(2);
+      for (const line of load.series) {
+        const own = edgesOfAgents(edges, new Set(line.agentId ? [line.agentId] : load.agents.slice(6).map((a) => a.agentId)));
+        expect(line.values, `${tz} ${line.name}`).toEqual(peaksOf(own, days).map((v, i) => (days[i]!.start >= now ? null : v)));
+      }
+      for (const agent of load.agents) {
+        const hourly = peaksOf(edgesOfAgents(edges, new Set([agent.agentId])), hours);
+        expect(agent.peak, `${tz} ${agent.name}`).toBe(Math.max(0, ...hourly));
+        expect(agent.hoursOverCapacity).toBe(agent.capacity === null ? 0 : hourly.filter((n) => n > agent.capacity!).length);
+      }
+    }
   });
 });
