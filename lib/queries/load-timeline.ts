@@ -141,7 +141,7 @@ export function edgesOfAgents({ agentIds, starts, startAgents, ends, endAgents }
 
 /**
  * peaksOf for every agent at once: one sweep over the tagged edges, each agent's count kept apart
- * (agent b · agents + a is bucket b's peak for agent a, agents as in `agentIds`). The same peaks as
+ * (index b · agents + a holds bucket b's peak for agent a, agents as in `agentIds`). The same peaks as
  * peaksOf over each agent's own edges: the sweep meets an agent's edges in their order, ends
  * before starts at equal times, so its count goes through the same values.
  */
