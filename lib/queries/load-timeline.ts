@@ -102,10 +102,6 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** Intervals as their starts and their ends, each sorted ascending: all a peak count needs. */
 export type Edges = { starts: Float64Array; ends: Float64Array };
 
-export function sortEdges(starts: Float64Array, ends: Float64Array): Edges {
-  return { starts: sorted(starts), ends: sorted(ends) };
-}
-
 /**
  * Many agents' intervals, their starts and their ends each sorted once, with the agent of each edge
  * (an index into `agentIds`). Every agent's peaks are then one sweep (`peaksByAgent`), and several
@@ -184,7 +180,7 @@ export function peaksByAgent({ agentIds, starts, startAgents, ends, endAgents }:
  * them in linear time: measured alone, 256 arrays of 940 edges in 8 ms against 12 for the built-in
  * sort. Anything else (fractions, spans beyond 2^48 ms), a comparison sort.
  */
-function sorted(values: Float64Array, tags: Column | null = null): Float64Array {
+function sorted(values: Float64Array, tags: Column): Float64Array {
   const n = values.length;
   if (insertionSort(values, tags, n < 64 ? Infinity : n / 8)) return values;
   let min = Infinity;
@@ -212,7 +208,7 @@ function sorted(values: Float64Array, tags: Column | null = null): Float64Array 
     [h, l, t] = [byHigh, lowAlong!, tagsAlong];
   }
   for (let i = 0; i < n; i++) values[i] = min + (h ? h[i]! * 2 ** 32 : 0) + l[i]!;
-  if (tags && t !== tags) tags.set(t!);
+  if (t !== tags) tags.set(t!);
   return values;
 }
 
@@ -253,28 +249,27 @@ function countingPasses(keys: Column, span: number, a: Column | null, b: Column 
 }
 
 /** Insertion sort that gives up after `budget` moves (the array is then still a permutation of itself); whether it finished. */
-function insertionSort(values: Float64Array, tags: Column | null, budget: number): boolean {
+function insertionSort(values: Float64Array, tags: Column, budget: number): boolean {
   let moves = 0;
   for (let i = 1; i < values.length; i++) {
     const v = values[i]!;
     if (values[i - 1]! <= v) continue;
-    const tag = tags ? tags[i]! : 0;
+    const tag = tags[i]!;
     let j = i - 1;
     while (j >= 0 && values[j]! > v) {
       values[j + 1] = values[j]!;
-      if (tags) tags[j + 1] = tags[j]!;
+      tags[j + 1] = tags[j]!;
       j -= 1;
     }
     values[j + 1] = v;
-    if (tags) tags[j + 1] = tag;
+    tags[j + 1] = tag;
     moves += i - 1 - j;
     if (moves > budget) return false;
   }
   return true;
 }
 
-function comparisonSort(values: Float64Array, tags: Column | null): Float64Array {
-  if (!tags) return values.sort();
+function comparisonSort(values: Float64Array, tags: Column): Float64Array {
   const order = Array.from(values.keys()).sort((a, b) => values[a]! - values[b]!);
   const copy = values.slice();
   const tagCopy = tags.slice();
@@ -287,18 +282,8 @@ function comparisonSort(values: Float64Array, tags: Column | null): Float64Array
 
 /**
  * The peak number of intervals open at the same moment within each bucket (an interval is open
- * on [from, to)). One sweep over the interval edges: O(intervals · log + buckets).
+ * on [from, to)), from their sorted edges: one sweep, O(edges + buckets).
  */
-export function peakPerBucket(intervals: readonly { from: number; to: number }[], buckets: readonly Bucket[]): number[] {
-  return peaksOf(
-    sortEdges(
-      Float64Array.from(intervals, (i) => i.from),
-      Float64Array.from(intervals, (i) => i.to),
-    ),
-    buckets,
-  );
-}
-
 export function peaksOf({ starts, ends }: Edges, buckets: readonly Bucket[]): number[] {
   const n = starts.length;
   let s = 0;

@@ -3,7 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
-import { dayBucketsOf, edgesOfAgents, hourBuckets, loadIntervals, peakPerBucket, peaksOf } from '@/lib/queries/load-timeline';
+import { dayBucketsOf, edgesOfAgents, hourBuckets, loadIntervals, peaksOf, sortAgentEdges } from '@/lib/queries/load-timeline';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
@@ -187,15 +187,20 @@ describe('interval rules', () => {
 
   it('takes peaks per bucket, a hand-over at the same instant not counting twice', () => {
     const buckets = hourBuckets(0, 3 * 3_600_000, 'UTC');
-    const peaks = peakPerBucket(
-      [
-        { from: 0, to: 1_800_000 },
-        { from: 1_800_000, to: 3_600_000 },
-        { from: 3_600_000 + 1, to: 3_600_000 + 2 },
-        { from: 3_600_000 + 1, to: 7_200_000 },
-      ],
-      buckets,
-    );
+    const intervals = [
+      { from: 0, to: 1_800_000 },
+      { from: 1_800_000, to: 3_600_000 },
+      { from: 3_600_000 + 1, to: 3_600_000 + 2 },
+      { from: 3_600_000 + 1, to: 7_200_000 },
+    ];
+    const edges = sortAgentEdges({
+      agentIds: ['a'],
+      starts: Float64Array.from(intervals, (i) => i.from),
+      startAgents: new Uint16Array(intervals.length),
+      ends: Float64Array.from(intervals, (i) => i.to),
+      endAgents: new Uint16Array(intervals.length),
+    });
+    const peaks = peaksOf(edges, buckets);
     expect(peaks).toEqual([1, 2, 0]);
   });
 });

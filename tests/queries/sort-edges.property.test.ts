@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortEdges } from '@/lib/queries/load-timeline';
+import { sortAgentEdges, type Edges } from '@/lib/queries/load-timeline';
 
 /*
- * sortEdges sorts epoch milliseconds by insertion when they are in order or nearly, else by
- * counting passes when it can (integers spanning less than 2^48: the low 32 bits, then the high
- * ones; byte digits below 65,536 values, 16-bit ones from there): it must give exactly what the
- * built-in sort gives, on any input.
+ * The load chart's edge sort (sortAgentEdges, here with one agent) sorts epoch milliseconds by
+ * insertion when they are in order or nearly, else by counting passes when it can (integers
+ * spanning less than 2^48: the low 32 bits, then the high ones; byte digits below 65,536 values,
+ * 16-bit ones from there), else by comparison: it must give exactly what the built-in sort gives,
+ * on any input.
  */
 const asc = (values: number[]) => Float64Array.from(values).sort();
+
+/** Both sides sorted, every edge of the one agent. */
+const sortEdges = (starts: Float64Array, ends: Float64Array): Edges =>
+  sortAgentEdges({ agentIds: ['a'], starts, startAgents: new Uint16Array(starts.length), ends, endAgents: new Uint16Array(ends.length) });
 
 describe('sortEdges', () => {
   it('sorts as the built-in sort does, whatever the span, sign, duplicates or fractions', () => {
