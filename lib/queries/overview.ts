@@ -57,8 +57,9 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
       }
     }
   }
-  const volume: VolumeDay[] = local.days.map((day, d) => ({ day, new: counts[d * 3]!, assigned: counts[d * 3 + 1]!, resolved: counts[d * 3 + 2]! }));
-  const total = (s: number) => volume.reduce((sum, _, d) => sum + counts[d * 3 + s]!, 0);
+  const at = (d: number, s: number) => counts[d * STATUSES.length + s]!;
+  const volume: VolumeDay[] = local.days.map((day, d) => ({ day, new: at(d, 0), assigned: at(d, 1), resolved: at(d, 2) }));
+  const total = (s: number) => volume.reduce((sum, _, d) => sum + at(d, s), 0);
   const byStatus = { new: total(0), assigned: total(1), resolved: total(2) };
   const median = (k: number) => medianInPlace(statistics[k]!.subarray(0, present[k]!));
   return {
