@@ -160,13 +160,13 @@ export const pagesSuite: Suite = {
             const path = page.path.replace(':id', encodeURIComponent(s.conversationId));
             return `${path}?${variant === 'default range' ? RANGE : s.filtered}`;
           });
-          const firsts: { k: number; status: number }[] = [];
-          for (const [k, s] of servers.entries()) firsts.push({ k, status: (await timeRequest(`${s.server.url}${urls[k]}`)).status });
-          if (firsts.some((first) => first.status === 404)) {
+          const statuses: number[] = [];
+          for (const [k, s] of servers.entries()) statuses.push((await timeRequest(`${s.server.url}${urls[k]}`)).status);
+          if (statuses.includes(404)) {
             notes.push(`${page.path} does not exist yet (404): not measured`);
             break;
           }
-          for (const { k, status } of firsts) if (status !== 200) problems.push(`${urls[k]} answered ${status} on the ${servers[k]!.size.label} database`);
+          for (const [k, status] of statuses.entries()) if (status !== 200) problems.push(`${urls[k]} answered ${status} on the ${servers[k]!.size.label} database`);
           for (const [k, s] of servers.entries()) await timeRequest(`${s.server.url}${urls[k]}`);
           const times: number[][] = servers.map(() => []);
           for (let i = 0; i < repeats; i++) {
@@ -174,7 +174,7 @@ export const pagesSuite: Suite = {
             const order = i % 2 === 0 ? [...servers.keys()] : [...servers.keys()].reverse();
             for (const k of order) times[k]!.push((await timeRequest(`${servers[k]!.server.url}${urls[k]}`)).ms);
           }
-          servers.forEach((s, k) => s.timings.push({ page: page.name, variant, url: urls[k]!, status: firsts.find((f) => f.k === k)!.status, times: times[k]!.map(round) }));
+          servers.forEach((s, k) => s.timings.push({ page: page.name, variant, url: urls[k]!, status: statuses[k]!, times: times[k]!.map(round) }));
         }
       }
       // The year on the larger database alone: the others stop first (idle, they would read ahead).
