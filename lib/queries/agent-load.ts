@@ -7,12 +7,11 @@ import { distinctName, sharedNames } from './entity-names';
 import { intervalsEndingAfter, type IntervalColumns } from './load-interval-columns';
 import {
   dayBucketsOf,
-  edgesOfAgents,
   HOUR,
   hourBuckets,
   HOURLY_MAX_DAYS,
   peaksByAgent,
-  peaksOf,
+  peaksOfAgents,
   sortAgentEdges,
   type AgentEdges,
 } from './load-timeline';
@@ -210,9 +209,10 @@ function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filt
   const agentCodes = codes.matching(filters.agents);
   const channels = codes.matching(filters.channels);
   const sources = codes.matching(filters.sources);
-  let kept = 0;
-  const keeps = chunks.map((c) => {
-    const keep = new Uint8Array(c.rows);
+  // Room for every row, filled in one pass and cut to those kept: a second pass to count them first cost more.
+  const edges = tagged(codes, chunks.reduce((sum, c) => sum + c.rows, 0));
+  let e = 0;
+  for (const c of chunks) {
     for (let k = 0; k < c.rows; k++) {
       const from = c.from[k]!;
       const to = c.at[k]!;
@@ -223,27 +223,20 @@ function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filt
         (channels === null || channels.has(c.channel[k]!)) &&
         (sources === null || sources.has(c.source[k]!))
       ) {
-        keep[k] = 1;
-        kept += 1;
+        edges.starts[e] = Math.min(Math.max(from !== from ? start : from, start), end);
+        edges.ends[e] = Math.min(Math.max(to !== to ? end : to, start), end);
+        edges.startAgents[e] = c.agent[k]!;
+        edges.endAgents[e++] = c.agent[k]!;
       }
     }
-    return keep;
+  }
+  return sortAgentEdges({
+    agentIds: edges.agentIds,
+    starts: edges.starts.subarray(0, e),
+    startAgents: edges.startAgents.subarray(0, e),
+    ends: edges.ends.subarray(0, e),
+    endAgents: edges.endAgents.subarray(0, e),
   });
-  const edges = tagged(codes, kept);
-  let e = 0;
-  chunks.forEach((c, n) => {
-    const keep = keeps[n]!;
-    for (let k = 0; k < c.rows; k++) {
-      if (keep[k] === 0) continue;
-      const from = c.from[k]!;
-      const to = c.at[k]!;
-      edges.starts[e] = Math.min(Math.max(from !== from ? start : from, start), end);
-      edges.ends[e] = Math.min(Math.max(to !== to ? end : to, start), end);
-      edges.startAgents[e] = c.agent[k]!;
-      edges.endAgents[e++] = c.agent[k]!;
-    }
-  });
-  return sortAgentEdges(edges);
 }
 
 export const TOP_AGENTS = 6;
@@ -307,6 +300,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
       ? db.select({ id: agents.id, name: agents.name, capacity: agents.maxActiveConv }).from(agents).where(inArray(agents.id, ids)).all().map((a) => [a.id, a])
       : [],
   );
+  const hourCount = hours.length;
   const column = (peaks: Int32Array, code: number) => {
     const values: number[] = new Array(peaks.length / codes);
     for (let b = 0; b < values.length; b++) values[b] = peaks[b * codes + code]!;
@@ -315,16 +309,15 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   const peaks: (AgentPeak & { code: number })[] = loaded.map((code) => {
     const agentId = edges.agentIds[code]!;
     const capacity = info.get(agentId)?.capacity ?? null;
-    const byHour = column(hourly, code);
-    return {
-      code,
-      agentId,
-      name: info.get(agentId)?.name ?? agentId,
-      capacity,
-      peak: byHour.reduce((max, n) => Math.max(max, n), 0),
-      hoursOverCapacity: capacity === null ? 0 : byHour.filter((n) => n > capacity).length,
-      conversationHours: (endSums[code]! - startSums[code]!) / HOUR,
-    };
+    // Straight from the hourly peaks (hour h at h · codes + code): no array per agent, only for the lines drawn.
+    let peak = 0;
+    let hoursOverCapacity = 0;
+    for (let h = 0, at = code; h < hourCount; h++, at += codes) {
+      const value = hourly[at]!;
+      if (value > peak) peak = value;
+      if (capacity !== null && value > capacity) hoursOverCapacity += 1;
+    }
+    return { code, agentId, name: info.get(agentId)?.name ?? agentId, capacity, peak, hoursOverCapacity, conversationHours: (endSums[code]! - startSums[code]!) / HOUR };
   });
   peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1));
   // Buckets after `now` have no load yet: left empty rather than drawn as zero.
@@ -336,7 +329,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
   });
   if (rest.length > 0) {
-    const values = peaksOf(edgesOfAgents(edges, new Set(rest.map((a) => a.agentId))), buckets);
+    const values = peaksOfAgents(edges, new Set(rest.map((a) => a.agentId)), buckets);
     series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
   }
   return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks.map(({ code: _code, ...peak }) => peak), othersCount: rest.length };

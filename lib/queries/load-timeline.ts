@@ -99,14 +99,11 @@ export function dayBucketsOf(start: number, end: number, tz: string): Bucket[] {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Intervals as their starts and their ends, each sorted ascending: all a peak count needs. */
-export type Edges = { starts: Float64Array; ends: Float64Array };
-
 /**
  * Many agents' intervals, their starts and their ends each sorted once, with the agent of each edge
  * (an index into `agentIds`). Every agent's peaks are then one sweep (`peaksByAgent`), and several
- * agents' edges together a filter that keeps the order (`edgesOfAgents`): no sort per agent, nor
- * for the agents combined.
+ * agents' joint load another that skips the others' edges (`peaksOfAgents`): no sort per agent,
+ * nor for the agents combined.
  */
 export type AgentEdges = {
   agentIds: readonly string[];
@@ -123,22 +120,10 @@ export function sortAgentEdges(edges: AgentEdges): AgentEdges {
   return edges;
 }
 
-/** The edges of the chosen agents together (their joint load). */
-export function edgesOfAgents({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges, chosen: ReadonlySet<string>): Edges {
-  const keep = Uint8Array.from(agentIds, (id) => (chosen.has(id) ? 1 : 0));
-  const pick = (values: Float64Array, agents: Uint16Array) => {
-    const picked = new Float64Array(values.length);
-    let n = 0;
-    for (let k = 0; k < agents.length; k++) if (keep[agents[k]!] === 1) picked[n++] = values[k]!;
-    return picked.subarray(0, n);
-  };
-  return { starts: pick(starts, startAgents), ends: pick(ends, endAgents) };
-}
-
 /**
- * peaksOf for every agent at once: one sweep over the tagged edges, each agent's count kept apart
+ * Every agent's peaks at once: one sweep over the tagged edges, each agent's count kept apart
  * (index b · agents + a holds bucket b's peak for agent a, agents as in `agentIds`). The same peaks as
- * peaksOf over each agent's own edges: the sweep meets an agent's edges in their order, ends
+ * a sweep over each agent's own edges alone: the sweep meets an agent's edges in their order, ends
  * before starts at equal times, so its count goes through the same values.
  */
 export function peaksByAgent({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges, buckets: readonly Bucket[]): Int32Array {
@@ -281,38 +266,35 @@ function comparisonSort(values: Float64Array, tags: Column): Float64Array {
 }
 
 /**
- * The peak number of intervals open at the same moment within each bucket (an interval is open
- * on [from, to)), from their sorted edges: one sweep, O(edges + buckets).
+ * The joint load of the chosen agents: the peak number of their intervals open at the same moment
+ * within each bucket (an interval is open on [from, to)). One sweep over the tagged edges that
+ * skips the other agents' edges, in the same order as peaksByAgent: the chosen edges are met in
+ * their sorted order, ends before starts at equal times (a hand-over at 10:00 is not two at once).
+ * O(edges + buckets), and no copy of the chosen edges.
  */
-export function peaksOf({ starts, ends }: Edges, buckets: readonly Bucket[]): number[] {
+export function peaksOfAgents({ agentIds, starts, startAgents, ends, endAgents }: AgentEdges, chosen: ReadonlySet<string>, buckets: readonly Bucket[]): number[] {
+  const keep = Uint8Array.from(agentIds, (id) => (chosen.has(id) ? 1 : 0));
   const n = starts.length;
   let s = 0;
   let e = 0;
   let open = 0;
-  const peaks: number[] = [];
-  for (const bucket of buckets) {
-    // Edges up to the bucket's start; at equal times ends before starts (a hand-over at 10:00 is not two at once).
+  const peaks: number[] = new Array(buckets.length);
+  for (let b = 0; b < buckets.length; b++) {
+    const bucket = buckets[b]!;
     for (;;) {
-      if (e < n && ends[e]! <= bucket.start && (s >= n || ends[e]! <= starts[s]!)) {
-        open -= 1;
-        e += 1;
-      } else if (s < n && starts[s]! <= bucket.start) {
-        open += 1;
-        s += 1;
-      } else break;
+      if (e < n && ends[e]! <= bucket.start && (s >= n || ends[e]! <= starts[s]!)) open -= keep[endAgents[e++]!]!;
+      else if (s < n && starts[s]! <= bucket.start) open += keep[startAgents[s++]!]!;
+      else break;
     }
     let peak = open;
     for (;;) {
-      if (e < n && ends[e]! < bucket.end && (s >= n || ends[e]! <= starts[s]!)) {
-        open -= 1;
-        e += 1;
-      } else if (s < n && starts[s]! < bucket.end) {
-        open += 1;
-        s += 1;
+      if (e < n && ends[e]! < bucket.end && (s >= n || ends[e]! <= starts[s]!)) open -= keep[endAgents[e++]!]!;
+      else if (s < n && starts[s]! < bucket.end) {
+        open += keep[startAgents[s++]!]!;
         if (open > peak) peak = open;
       } else break;
     }
-    peaks.push(peak);
+    peaks[b] = peak;
   }
   return peaks;
 }

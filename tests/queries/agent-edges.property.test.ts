@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { edgesOfAgents, hourBuckets, peaksByAgent, peaksOf, sortAgentEdges, type AgentEdges, type Bucket } from '@/lib/queries/load-timeline';
+import { hourBuckets, peaksByAgent, peaksOfAgents, sortAgentEdges, type AgentEdges, type Bucket } from '@/lib/queries/load-timeline';
+import { edgesOfAgents, peaksOf } from '../helpers/load-reference';
 import { zonedParts } from '@/lib/time/zoned';
 
 /*
@@ -45,7 +46,7 @@ function check(starts: Edge[], ends: Edge[]): void {
   same({ starts: [...combined.starts], ends: [...combined.ends] }, { starts: some(starts), ends: some(ends) });
 }
 
-/** peaksByAgent against peaksOf over each agent's edges alone. */
+/** peaksByAgent against the rule over each agent's edges alone, and peaksOfAgents over several agents' together. */
 function checkPeaks(intervals: { from: number; to: number; agent: number }[], buckets: Bucket[]): void {
   const edges = sortAgentEdges(
     tagged(
@@ -57,7 +58,11 @@ function checkPeaks(intervals: { from: number; to: number; agent: number }[], bu
   AGENTS.forEach((id, agent) => {
     const alone = peaksOf(edgesOfAgents(edges, new Set([id])), buckets);
     expect(buckets.map((_, b) => all[b * AGENTS.length + agent]), id).toEqual(alone);
+    expect(peaksOfAgents(edges, new Set([id]), buckets), id).toEqual(alone);
   });
+  for (const chosen of [new Set(['b', 'd']), new Set(['a', 'c', 'e']), new Set(AGENTS), new Set<string>()]) {
+    expect(peaksOfAgents(edges, chosen, buckets), [...chosen].join()).toEqual(peaksOf(edgesOfAgents(edges, chosen), buckets));
+  }
 }
 
 const BASE = 1_790_000_000_000;

@@ -3,7 +3,8 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
-import { dayBucketsOf, edgesOfAgents, hourBuckets, loadIntervals, peaksOf, sortAgentEdges } from '@/lib/queries/load-timeline';
+import { dayBucketsOf, hourBuckets, loadIntervals, peaksByAgent, peaksOfAgents, sortAgentEdges } from '@/lib/queries/load-timeline';
+import { edgesOfAgents, peaksOf } from '../helpers/load-reference';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
@@ -200,8 +201,10 @@ describe('interval rules', () => {
       ends: Float64Array.from(intervals, (i) => i.to),
       endAgents: new Uint16Array(intervals.length),
     });
-    const peaks = peaksOf(edges, buckets);
-    expect(peaks).toEqual([1, 2, 0]);
+    // The chart's two sweeps (every agent apart, several together), and the rule stated plainly.
+    expect([...peaksByAgent(edges, buckets)]).toEqual([1, 2, 0]);
+    expect(peaksOfAgents(edges, new Set(['a']), buckets)).toEqual([1, 2, 0]);
+    expect(peaksOf(edges, buckets)).toEqual([1, 2, 0]);
   });
 });
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortAgentEdges, type Edges } from '@/lib/queries/load-timeline';
+import { sortAgentEdges } from '@/lib/queries/load-timeline';
+import type { Edges } from '../helpers/load-reference';
 
 /*
  * The load chart's edge sort (sortAgentEdges, here with one agent) sorts epoch milliseconds by
