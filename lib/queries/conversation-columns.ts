@@ -115,21 +115,24 @@ export function conversationColumns(db: Db, filters: Filters): { chunks: Convers
  */
 export function matchingRows(chunk: ConversationColumns, filters: Filters, codes: Codes): Uint8Array {
   const keep = new Uint8Array(chunk.rows);
-  const sets = [
-    [chunk.channel, codes.matching(filters.channels)],
-    [chunk.group, codes.matching(filters.groups)],
-    [chunk.agent, codes.matching(filters.agents)],
-    [chunk.source, codes.matching(filters.sources)],
-    [chunk.status, codes.matching(filters.statuses)],
-  ].filter((pair): pair is [Uint16Array, Set<number>] => pair[1] !== null);
   const { at } = chunk;
   const { startMs, endMs } = filters;
-  for (let i = 0; i < chunk.rows; i++) {
-    const ms = at[i]!;
-    if (!(ms >= startMs && ms < endMs)) continue;
-    let ok = 1;
-    for (const [column, codesOf] of sets) if (!codesOf.has(column[i]!)) ok = 0;
-    keep[i] = ok;
+  for (let i = 0; i < chunk.rows; i++) keep[i] = at[i]! >= startMs && at[i]! < endMs ? 1 : 0;
+  // Each filter that is set as a table of 0 and 1 by code, applied to the whole column without a
+  // branch per row: a Set lookup per row and filter cost more than the rest of a figure.
+  const filtered: [Uint16Array, string[]][] = [
+    [chunk.channel, filters.channels],
+    [chunk.group, filters.groups],
+    [chunk.agent, filters.agents],
+    [chunk.source, filters.sources],
+    [chunk.status, filters.statuses],
+  ];
+  for (const [column, chosen] of filtered) {
+    const wanted = codes.matching(chosen);
+    if (wanted === null) continue;
+    const table = new Uint8Array(codes.size);
+    for (const code of wanted) table[code] = 1;
+    for (let i = 0; i < chunk.rows; i++) keep[i]! &= table[column[i]!]!;
   }
   return keep;
 }
