@@ -20,7 +20,7 @@ export function percentileRank(n: number, p: number): { lower: number; fraction:
 }
 
 /** The value `fraction` of the way from a to b; halfway is written (a + b) / 2, the median's usual form. */
-function interpolate(a: number, b: number | undefined, fraction: number): number {
+export function interpolate(a: number, b: number | undefined, fraction: number): number {
   if (fraction === 0 || b === undefined) return a;
   return fraction === 0.5 ? (a + b) / 2 : a + fraction * (b - a);
 }
@@ -67,41 +67,6 @@ export function indexesByKey<K>(n: number, keyOf: (index: number) => K): Map<K, 
     else grouped.set(k, [i]);
   }
   return grouped;
-}
-
-/**
- * The present values (not NaN) of `values` grouped by `keys[i]`, small non-negative integers (day
- * indexes, codes), by counting: key k's values, in order, are `grouped.subarray(starts[k],
- * starts[k + 1])`, and `sums[k]` their sum; `order` lists the keys met, with or without a present
- * value, in order of first appearance. Two passes and one array, where a list of row indexes per
- * key and a gather per summary took four.
- */
-export function presentByKey(keys: Int32Array | Uint16Array, values: Float64Array): { grouped: Float64Array; starts: Int32Array; sums: Float64Array; order: number[] } {
-  let size = 0;
-  for (let i = 0; i < keys.length; i++) if (keys[i]! >= size) size = keys[i]! + 1;
-  const starts = new Int32Array(size + 1);
-  const met = new Uint8Array(size);
-  const order: number[] = [];
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (met[k] === 0) {
-      met[k] = 1;
-      order.push(k);
-    }
-    if (values[i] === values[i]) starts[k + 1]! += 1;
-  }
-  for (let k = 0; k < size; k++) starts[k + 1]! += starts[k]!;
-  const grouped = new Float64Array(starts[size]!);
-  const next = starts.slice(0, size);
-  const sums = new Float64Array(size);
-  for (let i = 0; i < keys.length; i++) {
-    const value = values[i]!;
-    if (value !== value) continue;
-    const k = keys[i]!;
-    grouped[next[k]!++] = value;
-    sums[k]! += value;
-  }
-  return { grouped, starts, sums, order };
 }
 
 /** summariseNumbers of `values[indexes[0]], values[indexes[1]], …`, gathering the present ones once (no second copy). */
