@@ -21,27 +21,58 @@ export type Order = Uint16Array | Uint32Array;
 export function ascendingOrder(values: Float64Array): Order {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  const sorted = new Float64Array(n);
-  for (let i = 0, j = 0; i < values.length; i++) if (values[i] === values[i]) sorted[j++] = values[i]!;
-  // The built-in numeric sort of a typed array, then each row placed at its value's first rank
-  // plus the rows of that value placed before it: an argsort at the cost of a sort.
-  sorted.sort();
-  const order = values.length <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
-  const placed = new Int32Array(n);
-  for (let i = 0; i < values.length; i++) {
+  // Each value as 64 bits that sort as the numbers do (the sign bit set on positives, every bit
+  // flipped on negatives; -0 made 0 first, as the two are equal), in two 32-bit halves; then a
+  // least significant digit first radix sort of the rows by them, 11 bits a pass, stable, so that
+  // equal values keep their row order. A pass is skipped where every key has the same digit (the
+  // low bits of hours with few decimals). About 6× faster than the built-in sort of the values alone.
+  let high: Uint32Array = new Uint32Array(n);
+  let low: Uint32Array = new Uint32Array(n);
+  let rows: Order = values.length <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
+  for (let i = 0, k = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value !== value) continue;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < value) lo = mid + 1;
-      else hi = mid;
-    }
-    order[lo + placed[lo]!++] = i;
+    bits[0] = value + 0;
+    const h = words[HIGH_WORD]!;
+    const l = words[1 - HIGH_WORD]!;
+    const negative = h >>> 31 === 1;
+    high[k] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    low[k] = negative ? ~l >>> 0 : l;
+    rows[k++] = i;
   }
-  return order;
+  let high2: Uint32Array = new Uint32Array(n);
+  let low2: Uint32Array = new Uint32Array(n);
+  let rows2: Order = rows instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n);
+  const counts = new Int32Array(DIGITS);
+  for (let pass = 0; pass < 6; pass++) {
+    const keys = pass < 3 ? low : high;
+    const shift = (pass % 3) * DIGIT_BITS;
+    counts.fill(0);
+    for (let k = 0; k < n; k++) counts[(keys[k]! >>> shift) & DIGIT_MASK]! += 1;
+    if (n === 0 || counts[(keys[0]! >>> shift) & DIGIT_MASK] === n) continue;
+    for (let d = 0, at = 0; d < DIGITS; d++) {
+      const c = counts[d]!;
+      counts[d] = at;
+      at += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const to = counts[(keys[k]! >>> shift) & DIGIT_MASK]!++;
+      high2[to] = high[k]!;
+      low2[to] = low[k]!;
+      rows2[to] = rows[k]!;
+    }
+    [high, high2, low, low2, rows, rows2] = [high2, high, low2, low, rows2, rows];
+  }
+  return rows;
 }
+
+const DIGIT_BITS = 11;
+const DIGITS = 1 << DIGIT_BITS;
+const DIGIT_MASK = DIGITS - 1;
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+/** Which 32-bit half of a float64 holds its sign and exponent on this machine. */
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
 /** The present values added in ascending order: a whole day's sum, as a walk over it adds them. */
 export function sumInOrder(values: Float64Array, order: Order): number {
