@@ -27,7 +27,10 @@ type Pool = {
   nextId: number;
   /** Requests queued or being computed, by figure, filters and argument. */
   pending: Map<string, Promise<unknown>>;
-  /** The thread that last computed a figure reading each table (FIGURE_TABLES): its cache holds that table's days. */
+  /**
+   * The thread that last computed each figure (`figure:<name>`) and a figure reading each table
+   * (FIGURE_TABLES): its cache holds that table's days.
+   */
   lastSlot: Map<string, number>;
 };
 
@@ -62,22 +65,31 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
 
 /**
  * Hands queued requests to idle threads, in order, starting threads as needed. A figure goes to
- * the thread that last computed a figure reading the same table (FIGURE_TABLES) when that one is
- * free, because that thread's cache (lib/queries/range-cache/) holds the table's days; else to the
- * first free thread (waiting for the warm one would make a request wait behind another).
+ * the thread that last computed it when that one is free, else to the thread that last computed a
+ * figure reading the same table (FIGURE_TABLES), because that thread's cache
+ * (lib/queries/range-cache/) holds the table's days (and what the figure made of them, such as
+ * the Statistics page's orders of values); else to the first free thread (waiting for the warm one
+ * would make a request wait behind another). By figure first: the Statistics page's two figures
+ * both read conversations, and by table alone they swapped threads on every view, each thread
+ * then ordering the other's statistics (a second of a year's first views at 1M).
  */
 function dispatch(pool: Pool): void {
   const { lastSlot } = pool;
   const free = (slot: number) => !pool.threads[slot]?.job;
+  const warm = (key: string) => {
+    const last = lastSlot.get(key);
+    return last !== undefined && free(last) ? last : undefined;
+  };
   while (pool.queue.length > 0) {
     const job = pool.queue[0]!;
+    const figure = `figure:${job.request.name}`;
     const table = FIGURE_TABLES[job.request.name];
-    const last = lastSlot.get(table);
-    const slot = last !== undefined && free(last) ? last : pool.threads.findIndex((_, s) => free(s));
+    const slot = warm(figure) ?? warm(table) ?? pool.threads.findIndex((_, s) => free(s));
     if (slot < 0) return;
     pool.queue.shift();
     const thread = (pool.threads[slot] ??= startThread(pool, slot));
     thread.job = job;
+    lastSlot.set(figure, slot);
     lastSlot.set(table, slot);
     thread.worker.postMessage(job.request);
   }
