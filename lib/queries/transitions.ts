@@ -161,10 +161,9 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   const local = localDays(filters);
   const K = codes.size;
   const nDays = local.days.length;
-  // Per (from, to) code pair met, a slot; per slot, its count per day (slot · days + day).
-  const pairSlot = new Int32Array(K * K).fill(-1);
-  const pairs: number[] = [];
-  let perDay = new Int32Array(8 * nDays);
+  // Per (from, to) code pair, its count per day (pair · days + day): codes are few (statuses,
+  // channels and sources share them), so a table of every pair costs less than finding slots.
+  const perDay = new Int32Array(K * K * nDays);
   // Per status entered (code): completed stays and open ones; the completed ones' durations after.
   const completed = new Int32Array(K);
   const open = new Int32Array(K);
@@ -173,25 +172,7 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
     const keep = activityRowsKept(c, filters, codes);
     keeps.push(keep);
     const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
-    const { from, to, stay } = c;
-    for (let i = 0; i < c.rows; i++) {
-      if (keep[i] === 0) continue;
-      const status = to[i]!;
-      const key = from[i]! * K + status;
-      let slot = pairSlot[key]!;
-      if (slot < 0) {
-        slot = pairSlot[key] = pairs.length;
-        pairs.push(key);
-        if (perDay.length < pairs.length * nDays) {
-          const grown = new Int32Array(perDay.length * 2);
-          grown.set(perDay);
-          perDay = grown;
-        }
-      }
-      perDay[slot * nDays + days[i]!]! += 1;
-      if (stay[i]! !== stay[i]!) open[status]! += 1;
-      else completed[status]! += 1;
-    }
+    countTransitions(c, keep, days, K, nDays, perDay, completed, open);
   }
   const durations = [...completed].map((n) => new Float64Array(n));
   const filled = new Int32Array(K);
@@ -206,13 +187,12 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
     }
   });
 
-  const entries = pairs.map((key, slot) => {
-    const days = perDay.subarray(slot * nDays, (slot + 1) * nDays);
-    return {
-      cell: { from: codes.text(Math.floor(key / K)), to: codes.text(key % K)!, transitions: days.reduce((sum, n) => sum + n, 0) },
-      perDay: days,
-    };
-  });
+  const entries: { cell: TransitionCell; perDay: Int32Array }[] = [];
+  for (let key = 0; key < K * K; key++) {
+    const days = perDay.subarray(key * nDays, (key + 1) * nDays);
+    const transitions = days.reduce((sum, n) => sum + n, 0);
+    if (transitions > 0) entries.push({ cell: { from: codes.text(Math.floor(key / K)), to: codes.text(key % K)!, transitions }, perDay: days });
+  }
   const matrix: TransitionCell[] = entries.map((e) => e.cell).sort((a, b) => compareTexts(a.from, b.from) || compareTexts(a.to, b.to));
   const statuses = orderStatuses(entries.map((e) => e.cell.to));
   const days = local.days.map((day) => ({ day, counts: statuses.map(() => 0) }));
@@ -229,6 +209,18 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
     return { status, completedStays: completed[code]!, openStays: open[code]!, medianHours: median === null ? null : median / HOUR_MS };
   });
   return { matrix, byDay: { statuses, days }, summary, timeInStatus };
+}
+
+/** The kept transitions of a day counted by (from, to) pair and day, and the stays by status entered, open or completed. */
+function countTransitions(c: TransitionColumns, keep: Uint8Array, days: Int32Array, K: number, nDays: number, perDay: Int32Array, completed: Int32Array, open: Int32Array): void {
+  const { from, to, stay } = c;
+  for (let i = 0; i < c.rows; i++) {
+    if (keep[i] === 0) continue;
+    const status = to[i]!;
+    perDay[(from[i]! * K + status) * nDays + days[i]!]! += 1;
+    if (stay[i]! !== stay[i]!) open[status]! += 1;
+    else completed[status]! += 1;
+  }
 }
 
 /** Everything the Transitions page draws. */
