@@ -37,15 +37,12 @@ export function inActivityRange<T extends SQLiteSelect>(query: T, table: Activit
  * never reach a scan of cached days (activityColumns reads SQLite for them).
  */
 export function activityRowsKept(chunk: DayRows & { at: Float64Array; channel: Uint16Array; source: Uint16Array }, filters: Filters, codes: Codes): Uint8Array {
-  const channels = codes.matching(filters.channels);
-  const sources = codes.matching(filters.sources);
   const { startMs, endMs } = filters;
   const keep = new Uint8Array(chunk.rows);
-  const { at, channel, source } = chunk;
-  for (let i = 0; i < chunk.rows; i++) {
-    const ms = at[i]!;
-    keep[i] = ms >= startMs && ms < endMs && (channels === null || channels.has(channel[i]!)) && (sources === null || sources.has(source[i]!)) ? 1 : 0;
-  }
+  const { at } = chunk;
+  for (let i = 0; i < chunk.rows; i++) keep[i] = at[i]! >= startMs && at[i]! < endMs ? 1 : 0;
+  codes.keepMatching(keep, chunk.channel, filters.channels);
+  codes.keepMatching(keep, chunk.source, filters.sources);
   return keep;
 }
 
