@@ -44,7 +44,14 @@ const budget = () => (cacheLimits.budgetBytes ??= config().figureCacheBytes);
 
 type Entry<P extends DayRows> = { rows: P | null; usedAt: number; bytes: number };
 type TableCache<P extends DayRows> = { table: CachedTable<P>; days: Map<number, Entry<P>>; codes: Codes };
-type ConnectionCache = { mark: Watermark | null; tables: Map<string, TableCache<DayRows>>; bytes: number; clock: number };
+type ConnectionCache = {
+  mark: Watermark | null;
+  tables: Map<string, TableCache<DayRows>>;
+  bytes: number;
+  clock: number;
+  /** Counts the refreshes that found something changed (dataVersion). */
+  version: number;
+};
 
 const caches = new WeakMap<Db, ConnectionCache>();
 
@@ -53,7 +60,7 @@ export const cacheEnabled = () => budget() > 0;
 
 function connectionCache(db: Db): ConnectionCache {
   let cache = caches.get(db);
-  if (!cache) caches.set(db, (cache = { mark: null, tables: new Map(), bytes: 0, clock: 0 }));
+  if (!cache) caches.set(db, (cache = { mark: null, tables: new Map(), bytes: 0, clock: 0, version: 0 }));
   return cache;
 }
 
@@ -62,6 +69,7 @@ function refresh(db: Db, cache: ConnectionCache): void {
   const { changes, mark } = changesSince(db, cache.mark);
   cache.mark = mark;
   if (changes.kind === 'none') return;
+  cache.version += 1;
   for (const table of cache.tables.values()) {
     if (changes.kind === 'everything') {
       for (const entry of table.days.values()) cache.bytes -= entry.bytes;
@@ -78,6 +86,17 @@ function refresh(db: Db, cache: ConnectionCache): void {
       table.days.delete(day);
     }
   }
+}
+
+/**
+ * A number that stays the same exactly as long as nothing was written to the database (the same
+ * test as the cached days', applied to them first): what a figure thread reads besides the cached
+ * days may be kept under it and reused while it holds.
+ */
+export function dataVersion(db: Db): number {
+  const cache = connectionCache(db);
+  refresh(db, cache);
+  return cache.version;
 }
 
 /**
