@@ -9,8 +9,10 @@
  * machine weighs on both sizes alike. Each page is requested in two variants — the default 30-day
  * range (the last 30 days of the data, given explicitly so a cached dataset measures the same way
  * on any date) and the same range with two filters set (a channel and a source) — after two
- * warm-up requests, BENCH_PAGE_REPEATS times (default 40; 6 with --quick: with 12, the p95 was the
- * slowest request, so a single pause decided the growth ratio). A request's time is from sending
+ * warm-up requests, BENCH_PAGE_REPEATS times (default 100; 6 with --quick). With 12 the p95 was the
+ * slowest request, so a single pause decided the growth ratio; with 40 it was the third slowest,
+ * and the same code's ratio ranged 1.72–2.47 from run to run, its worst page changing each time;
+ * the p95 of 100 is the fifth slowest. A request's time is from sending
  * it to having read the whole HTML (local loopback: network time is negligible). Keys:
  *   pages.<page>.<size>.p50_ms / p95_ms   the worse of the two variants
  *   pages.growth_1m_vs_100k                the largest p95 ratio, 1M over 100k, of any page
@@ -128,7 +130,7 @@ export const pagesSuite: Suite = {
   description: 'render time of every page at two database sizes, and the cold start on the larger',
   async run({ quick, startServer, log }: SuiteContext): Promise<SuiteResult> {
     const sizes = quick ? QUICK_SIZES : FULL_SIZES;
-    const repeats = Number(process.env.BENCH_PAGE_REPEATS ?? (quick ? 6 : 40));
+    const repeats = Number(process.env.BENCH_PAGE_REPEATS ?? (quick ? 6 : 100));
     const figures: Figure[] = [];
     const problems: string[] = [];
     const notes: string[] = [];
