@@ -21,11 +21,13 @@ export type Order = Uint16Array | Uint32Array;
 export function ascendingOrder(values: Float64Array): Order {
   let n = 0;
   for (let i = 0; i < values.length; i++) if (values[i] === values[i]) n++;
-  // Each value as 64 bits that sort as the numbers do (the sign bit set on positives, every bit
-  // flipped on negatives; -0 made 0 first, as the two are equal), in two 32-bit halves; then a
-  // least significant digit first radix sort of the rows by them, 11 bits a pass, stable, so that
-  // equal values keep their row order. A pass is skipped where every key has the same digit (the
-  // low bits of hours with few decimals). About 6× faster than the built-in sort of the values alone.
+  // Each value as 64 bits that sort as the numbers do (median.ts' bucketOf takes the top 16 of the
+  // same: the sign bit set on positives, every bit flipped on negatives; -0 made 0 first, as the
+  // two are equal), in two 32-bit halves; then a least significant digit first radix sort of the
+  // rows by them, 11 bits a pass, stable, so that equal values keep their row order. A pass is
+  // skipped where every key has the same digit (the low bits of hours with few decimals). For a day
+  // of 2,700 values: 190 µs, where the built-in sort of the values alone took 160 and a binary
+  // search per row then placed the rows (340 in all).
   let high: Uint32Array = new Uint32Array(n);
   let low: Uint32Array = new Uint32Array(n);
   let rows: Order = values.length <= 0x10000 ? new Uint16Array(n) : new Uint32Array(n);
