@@ -1,8 +1,9 @@
 import type { Db } from '../../db/client';
 import type { Filters } from '../filters/parse-filters';
-import { conversationColumns, matchingRows } from './conversation-columns';
+import { conversationColumns, keptRows, matchingRows, narrowsRows } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
+import { fromRuns } from './statistics';
 
 export type OverviewTiles = {
   /** Conversations created in the range (matching the filters), by their current status. */
@@ -22,7 +23,8 @@ export type VolumeDay = { day: string; new: number; assigned: number; resolved: 
 /**
  * The Overview's figures for the range from one scan of the matching conversations' columns
  * (conversation-columns.ts: the figure thread's cached days, or one read): counts by status and
- * creation day, reopened ones, and the exact medians of the four statistics shown.
+ * creation day, reopened ones, and the exact medians of the four statistics shown (from the days'
+ * orders of values unless a filter is set: at 1M a month, 7 → 3 ms).
  */
 export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; volume: VolumeDay[] } {
   const { chunks, codes } = conversationColumns(db, filters);
@@ -36,7 +38,10 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
     if (code !== undefined) statusIndex[code] = s;
   });
   const counts = new Int32Array(local.days.length * STATUSES.length);
-  const rows = chunks.reduce((n, chunk) => n + chunk.rows, 0);
+  // The medians: from the days' orders of values (sorted-runs.ts, as on the Statistics page), or,
+  // when a filter narrows every day, gathered in the scan below and selected among.
+  const scanned = narrowsRows(filters);
+  const rows = scanned ? chunks.reduce((n, chunk) => n + chunk.rows, 0) : 0;
   const statistics = MEDIANS.map(() => new Float64Array(rows));
   const present = new Int32Array(MEDIANS.length);
   let created = 0;
@@ -44,7 +49,7 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
   for (const chunk of chunks) {
     const keep = matchingRows(chunk, filters, codes);
     const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
-    const columns = MEDIANS.map((key) => chunk[key]);
+    const columns = scanned ? MEDIANS.map((key) => chunk[key]) : [];
     for (let i = 0; i < chunk.rows; i++) {
       if (keep[i] === 0) continue;
       created += 1;
@@ -61,7 +66,8 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
   const volume: VolumeDay[] = local.days.map((day, d) => ({ day, new: at(d, 0), assigned: at(d, 1), resolved: at(d, 2) }));
   const total = (s: number) => volume.reduce((sum, _, d) => sum + at(d, s), 0);
   const byStatus = { new: total(0), assigned: total(1), resolved: total(2) };
-  const median = (k: number) => medianInPlace(statistics[k]!.subarray(0, present[k]!));
+  const fromDays = scanned ? null : fromRuns(chunks, chunks.map((chunk) => keptRows(chunk, filters, codes)), 'median');
+  const median = (k: number) => (fromDays ? fromDays(MEDIANS[k]!).median : medianInPlace(statistics[k]!.subarray(0, present[k]!)));
   return {
     tiles: {
       created,
