@@ -11,7 +11,8 @@
  * on any date) and the same range with two filters set (a channel and a source) — after two
  * warm-up requests, BENCH_PAGE_REPEATS times (default 100; 6 with --quick). With 12 the p95 was the
  * slowest request, so a single pause decided the growth ratio; with 40 it was the third slowest,
- * and the same code's ratio ranged 1.72–2.47 from run to run, its worst page changing each time;
+ * and runs whose code differed only by faster figures gave ratios from 1.72 to 2.47, the worst page
+ * changing each time (the faster code's run was not the lower one);
  * the p95 of 100 is the fifth slowest. A request's time is from sending
  * it to having read the whole HTML (local loopback: network time is negligible). Keys:
  *   pages.<page>.<size>.p50_ms / p95_ms   the worse of the two variants
