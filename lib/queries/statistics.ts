@@ -5,8 +5,8 @@ import { conversationColumns, keptRows, matchingRows, narrowsRows, statisticOrde
 import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
 import { summarisePresent, type Summary } from './median';
-import type { Codes } from './range-cache/codes';
-import { countBelow, groupSize, keptOrder, sortedGroups, summariseGroup, type SortedGroups } from './sorted-runs';
+import { compareTexts, type Codes } from './range-cache/codes';
+import { countBelow, groupSize, keptOrder, sortedGroups, summariseGroup, type RunSource, type SortedGroups } from './sorted-runs';
 
 /**
  * The Statistics page: Freshchat's own figures (`conversation.statistics`, in hours) over the
@@ -57,18 +57,11 @@ export function readStatistics(db: Db, filters: Filters, statistic: Statistic): 
     const kept = keeps[c] ? indexes.filter((_, i) => keeps[c]![i] === 1) : indexes;
     return kept.every((day) => day === kept[0]) ? (kept[0] ?? 0) : Uint16Array.from(indexes);
   });
-  const runs = (key: StatisticKey, groupOf: (chunk: ConversationColumns, c: number) => number | Uint16Array, groups: number) => {
-    // The rows the filters keep, in order of value: the day's order itself when it is kept whole.
-    const sources = chunks.map((chunk, c) => {
-      const keep = keeps[c];
-      const { order, sum } = statisticOrder(chunk, key);
-      return { values: chunk[key], order: keep ? keptOrder(order, keep) : order, group: groupOf(chunk, c), sum: keep ? undefined : sum };
-    });
-    return sortedGroups(sources, groups);
-  };
+  // Each basis' kept rows in order of value, found once and grouped three ways.
+  const kept = { business: keptInOrder(chunks, keeps, `${statistic}_bhrs`), calendar: keptInOrder(chunks, keeps, `${statistic}_chrs`) };
   const both = (groupOf: (chunk: ConversationColumns, c: number) => number | Uint16Array, groups: number) => ({
-    business: runs(`${statistic}_bhrs`, groupOf, groups),
-    calendar: runs(`${statistic}_chrs`, groupOf, groups),
+    business: sortedGroups(kept.business.map((source, c) => ({ ...source, group: groupOf(chunks[c]!, c) })), groups),
+    calendar: sortedGroups(kept.calendar.map((source, c) => ({ ...source, group: groupOf(chunks[c]!, c) })), groups),
   });
   return {
     days: local.days,
@@ -146,14 +139,12 @@ export function breakdownOf(db: Db, runs: StatisticRuns, by: 'group' | 'channel'
       const id = ids.get(code)!;
       return { id, name: id === null ? `(no ${by})` : (names.get(id) ?? id), business: summariseGroup(business, code), calendar: summariseGroup(calendar, code) };
     })
+    // Ids last, so the order never depends on the order the groups were met in.
     .sort(
       (a, b) =>
-        Math.max(b.business.n, b.calendar.n) - Math.max(a.business.n, a.calendar.n) || a.name.localeCompare(b.name) || compareIds(a.id, b.id),
+        Math.max(b.business.n, b.calendar.n) - Math.max(a.business.n, a.calendar.n) || a.name.localeCompare(b.name) || compareTexts(a.id, b.id),
     );
 }
-
-/** A last tie-break, so the order never depends on the order groups were met in. */
-const compareIds = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
 export const getStatisticBreakdown = (db: Db, filters: Filters, statistic: Statistic, by: 'group' | 'channel') =>
   breakdownOf(db, readStatistics(db, filters, statistic), by);
@@ -174,20 +165,26 @@ export function getStatisticSummaries(db: Db, filters: Filters): StatisticSummar
 }
 
 /**
+ * Each day's rows of a statistic that the filters keep (keptRows), in ascending order of value:
+ * the day's own order (statisticOrder) and sum when it is kept whole, else the kept part of it.
+ */
+function keptInOrder(chunks: readonly ConversationColumns[], keeps: readonly (Uint8Array | null)[], key: StatisticKey): Omit<RunSource, 'group'>[] {
+  return chunks.map((chunk, c) => {
+    const keep = keeps[c];
+    const { order, sum } = statisticOrder(chunk, key);
+    return keep ? { values: chunk[key], order: keptOrder(order, keep) } : { values: chunk[key], order, sum };
+  });
+}
+
+/**
  * Summaries from each day's order (sorted-runs.ts): a day kept whole (keptRows: null) is its own
  * run, with nothing to read but the percentiles' ranks. At 1M a month, 15 ms → 2. The Overview's
  * medians too.
  */
 export const fromRuns =
   (chunks: readonly ConversationColumns[], keeps: readonly (Uint8Array | null)[], only: 'median' | 'all' = 'all') =>
-  (key: StatisticKey): Summary => {
-    const sources = chunks.map((chunk, c) => {
-      const keep = keeps[c];
-      const { order, sum } = statisticOrder(chunk, key);
-      return { values: chunk[key], order: keep ? keptOrder(order, keep) : order, group: 0, sum: keep ? undefined : sum };
-    });
-    return summariseGroup(sortedGroups(sources, 1), 0, only);
-  };
+  (key: StatisticKey): Summary =>
+    summariseGroup(sortedGroups(keptInOrder(chunks, keeps, key).map((source) => ({ ...source, group: 0 })), 1), 0, only);
 
 /**
  * Summaries from a scan of the kept rows, their values gathered and selected among (median.ts),
