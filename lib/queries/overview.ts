@@ -46,8 +46,10 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
   const present = new Int32Array(MEDIANS.length);
   let created = 0;
   let reopened = 0;
-  for (const chunk of chunks) {
-    const keep = matchingRows(chunk, filters, codes);
+  // keptRows: null for a day every row of which matches (the medians' runs take it whole).
+  const keeps = chunks.map((chunk) => keptRows(chunk, filters, codes));
+  for (const [c, chunk] of chunks.entries()) {
+    const keep = keeps[c] ?? matchingRows(chunk, filters, codes);
     const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
     const columns = scanned ? MEDIANS.map((key) => chunk[key]) : [];
     for (let i = 0; i < chunk.rows; i++) {
@@ -66,7 +68,7 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
   const volume: VolumeDay[] = local.days.map((day, d) => ({ day, new: at(d, 0), assigned: at(d, 1), resolved: at(d, 2) }));
   const total = (s: number) => volume.reduce((sum, _, d) => sum + at(d, s), 0);
   const byStatus = { new: total(0), assigned: total(1), resolved: total(2) };
-  const fromDays = scanned ? null : fromRuns(chunks, chunks.map((chunk) => keptRows(chunk, filters, codes)), 'median');
+  const fromDays = scanned ? null : fromRuns(chunks, keeps, 'median');
   const median = (k: number) => (fromDays ? fromDays(MEDIANS[k]!).median : medianInPlace(statistics[k]!.subarray(0, present[k]!)));
   return {
     tiles: {
