@@ -161,9 +161,18 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   const local = localDays(filters);
   const K = codes.size;
   const nDays = local.days.length;
-  // Per (from, to) code pair, its count per day (pair · days + day): codes are few (statuses,
-  // channels and sources share them), so a table of every pair costs less than finding slots.
-  const perDay = new Int32Array(K * K * nDays);
+  // The codes met as a status (`from` or `to`), numbered 0 … S − 1: channels and sources share the
+  // codes, and a team with hundreds of topics would otherwise make the table below hundreds of
+  // times larger than its statuses need (for a year, tens of MB).
+  const statusOf = new Int32Array(K).fill(-1);
+  const statusCodes: number[] = [];
+  for (const c of chunks) {
+    for (const code of statusCodesIn(c)) if (statusOf[code]! < 0) statusOf[code] = statusCodes.push(code) - 1;
+  }
+  const S = statusCodes.length;
+  // Per (from, to) status pair, its count per day (pair · days + day): a table of every pair of
+  // the few statuses costs less than finding a slot per pair met.
+  const perDay = new Int32Array(S * S * nDays);
   // Per status entered (code): completed stays and open ones; the completed ones' durations after.
   const completed = new Int32Array(K);
   const open = new Int32Array(K);
@@ -172,7 +181,7 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
     const keep = activityRowsKept(c, filters, codes);
     keeps.push(keep);
     const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
-    countTransitions(c, keep, days, K, nDays, perDay, completed, open);
+    countTransitions(c, keep, days, statusOf, S, nDays, perDay, completed, open);
   }
   const durations = [...completed].map((n) => new Float64Array(n));
   const filled = new Int32Array(K);
@@ -188,10 +197,11 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   });
 
   const entries: { cell: TransitionCell; perDay: Int32Array }[] = [];
-  for (let key = 0; key < K * K; key++) {
-    const days = perDay.subarray(key * nDays, (key + 1) * nDays);
+  for (let pair = 0; pair < S * S; pair++) {
+    const days = perDay.subarray(pair * nDays, (pair + 1) * nDays);
     const transitions = days.reduce((sum, n) => sum + n, 0);
-    if (transitions > 0) entries.push({ cell: { from: codes.text(Math.floor(key / K)), to: codes.text(key % K)!, transitions }, perDay: days });
+    const [from, to] = [statusCodes[Math.floor(pair / S)]!, statusCodes[pair % S]!];
+    if (transitions > 0) entries.push({ cell: { from: codes.text(from), to: codes.text(to)!, transitions }, perDay: days });
   }
   const matrix: TransitionCell[] = entries.map((e) => e.cell).sort((a, b) => compareTexts(a.from, b.from) || compareTexts(a.to, b.to));
   const statuses = orderStatuses(entries.map((e) => e.cell.to));
@@ -212,12 +222,38 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
 }
 
 /** The kept transitions of a day counted by (from, to) pair and day, and the stays by status entered, open or completed. */
-function countTransitions(c: TransitionColumns, keep: Uint8Array, days: Int32Array, K: number, nDays: number, perDay: Int32Array, completed: Int32Array, open: Int32Array): void {
+/** The codes a day's rows hold as `from` or `to`, found once per day (a cached day never changes; a changed one is read anew). */
+function statusCodesIn(c: TransitionColumns): number[] {
+  let found = statusCodesByDay.get(c);
+  if (!found) {
+    const met = new Set<number>();
+    for (let i = 0; i < c.rows; i++) {
+      met.add(c.from[i]!);
+      met.add(c.to[i]!);
+    }
+    found = [...met];
+    statusCodesByDay.set(c, found);
+  }
+  return found;
+}
+const statusCodesByDay = new WeakMap<TransitionColumns, number[]>();
+
+function countTransitions(
+  c: TransitionColumns,
+  keep: Uint8Array,
+  days: Int32Array,
+  statusOf: Int32Array,
+  S: number,
+  nDays: number,
+  perDay: Int32Array,
+  completed: Int32Array,
+  open: Int32Array,
+): void {
   const { from, to, stay } = c;
   for (let i = 0; i < c.rows; i++) {
     if (keep[i] === 0) continue;
     const status = to[i]!;
-    perDay[(from[i]! * K + status) * nDays + days[i]!]! += 1;
+    perDay[(statusOf[from[i]!]! * S + statusOf[status]!) * nDays + days[i]!]! += 1;
     if (stay[i]! !== stay[i]!) open[status]! += 1;
     else completed[status]! += 1;
   }
