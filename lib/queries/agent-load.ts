@@ -206,28 +206,24 @@ function tagged(codes: Codes, n: number): AgentEdges {
  * them, so the ends are sorted already.
  */
 function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filters, start: number, end: number): AgentEdges {
-  const agentCodes = codes.matching(filters.agents);
-  const channels = codes.matching(filters.channels);
-  const sources = codes.matching(filters.sources);
   // Room for every row, filled in one pass and cut to those kept: a second pass to count them first cost more.
   const edges = tagged(codes, chunks.reduce((sum, c) => sum + c.rows, 0));
   let e = 0;
   for (const c of chunks) {
+    // Overlapping the range, and of the agents, channels and sources filtered on.
+    const keep = new Uint8Array(c.rows);
+    for (let k = 0; k < c.rows; k++) keep[k] = (c.at[k]! !== c.at[k]! || c.at[k]! > start) && (c.from[k]! !== c.from[k]! || c.from[k]! < end) ? 1 : 0;
+    codes.keepMatching(keep, c.agent, filters.agents);
+    codes.keepMatching(keep, c.channel, filters.channels);
+    codes.keepMatching(keep, c.source, filters.sources);
     for (let k = 0; k < c.rows; k++) {
+      if (keep[k] === 0) continue;
       const from = c.from[k]!;
       const to = c.at[k]!;
-      if (
-        (to !== to || to > start) &&
-        (from !== from || from < end) &&
-        (agentCodes === null || agentCodes.has(c.agent[k]!)) &&
-        (channels === null || channels.has(c.channel[k]!)) &&
-        (sources === null || sources.has(c.source[k]!))
-      ) {
-        edges.starts[e] = Math.min(Math.max(from !== from ? start : from, start), end);
-        edges.ends[e] = Math.min(Math.max(to !== to ? end : to, start), end);
-        edges.startAgents[e] = c.agent[k]!;
-        edges.endAgents[e++] = c.agent[k]!;
-      }
+      edges.starts[e] = Math.min(Math.max(from !== from ? start : from, start), end);
+      edges.ends[e] = Math.min(Math.max(to !== to ? end : to, start), end);
+      edges.startAgents[e] = c.agent[k]!;
+      edges.endAgents[e++] = c.agent[k]!;
     }
   }
   return sortAgentEdges({
