@@ -12,8 +12,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpoint, openDatabase } from '../../db/client';
 
-/** At most one checkpoint every this many ms (each one flushes the disk twice), and one soon after a commit. */
-const MIN_INTERVAL_MS = 100;
+/**
+ * At most one checkpoint every this many ms (each one flushes the disk twice), and one soon after
+ * a commit. A page written by several commits in between is copied once: indexes' inner pages,
+ * the latest pages of the tables and time indexes, the counters. At 1,000-event batches, one
+ * batch leaves ~3,400 pages in the log and ten batches ~14,800 distinct ones. Measured with 2
+ * clients posting such batches: every 100 ms, this thread took 15–16 µs of CPU an event; every
+ * 300 ms, 5–7, and the log peaks at about 140 MB instead of 60.
+ */
+const MIN_INTERVAL_MS = 300;
 
 const { databasePath } = workerData as { databasePath: string };
 const db = openDatabase(databasePath, { migrate: false });

@@ -80,7 +80,7 @@ function applyInjectedFaults(connection: Db): void {
  * over after a checkpoint that copied all of it), or again as SQLite does by default if that
  * thread fails.
  */
-const CHECKPOINT_BACKSTOP_PAGES = 10_000;
+const CHECKPOINT_BACKSTOP_PAGES = 25_000;
 const DEFAULT_CHECKPOINT_PAGES = 1000;
 let checkpointer: Worker | null = null;
 
