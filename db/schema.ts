@@ -97,7 +97,11 @@ export const conversations = sqliteTable(
       ...STATISTIC_KEYS.map((key) => t[key]),
       t.statisticsPacked,
     ),
-    index('conversations_status_idx').on(t.status, t.assignedAgentId),
+    // The state now (Agent load, live tiles): open conversations by agent, waiting and open ones by
+    // group, with the channel and source filters, read from this index alone. With (status, agent)
+    // only, the per-group counts read a wide row for every open or waiting conversation: at 1M
+    // (3,284 of them), 3.1 ms of the Agent load page's main thread, against 1.0 now.
+    index('conversations_status_idx').on(t.status, t.assignedAgentId, t.assignedGroupId, t.channelId, t.source),
   ],
 );
 
