@@ -27,7 +27,8 @@ const GATHER_MS = 1;
  * a scavenge and was promoted, then marked and swept by V8's helper threads. Measured with NDJSON
  * batches of 1,000 by 2 clients: V8's helper threads 36–44 → 11–17 µs of CPU an event, the
  * server 195–226 → 168–198 µs, 7.3–8.4k → 8.2–9.5k events/s; the process's resident memory under
- * that load about 90 MB higher. Only while a body is being prepared does the space fill.
+ * that load about 100 MB higher (540–565 MB against 440–460). Only while a body is being prepared
+ * does the space fill.
  */
 const THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 192 };
 

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
+import { getLiveFigures } from '@/lib/queries/live';
 import { dayBucketsOf, hourBuckets, loadIntervals, peaksByAgent, peaksOfAgents, sortAgentEdges } from '@/lib/queries/load-timeline';
 import { edgesOfAgents, peaksOf } from '../helpers/load-reference';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
@@ -98,6 +99,50 @@ describe('open conversations per agent now', () => {
       { id: 'g1', name: 'Support', open: 1, unassigned: 0, capacity: 3, agents: 2 },
       { id: 'g2', name: 'Sales', open: 0, unassigned: 0, capacity: null, agents: 0 },
     ]);
+  });
+});
+
+describe('the state now, read from one index', () => {
+  /** Every statement `read` runs: its SQL and the parameters it ran with. */
+  function statementsOf(read: () => void): { source: string; params: unknown[] }[] {
+    const client = db.$client;
+    const prepare = client.prepare;
+    const seen: { source: string; params: unknown[] }[] = [];
+    client.prepare = ((source: string) => {
+      const statement = prepare.call(client, source);
+      for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+        const run = statement[method] as (...params: unknown[]) => unknown;
+        (statement as unknown as Record<string, unknown>)[method] = (...params: unknown[]) => {
+          seen.push({ source, params });
+          return run.apply(statement, params);
+        };
+      }
+      return statement;
+    }) as typeof prepare;
+    try {
+      read();
+    } finally {
+      client.prepare = prepare;
+    }
+    return seen;
+  }
+
+  it('counts open and waiting conversations by agent and by group from conversations_status_idx alone, filtered or not', () => {
+    // A wide row per open or waiting conversation was 3.1 ms of the Agent load page at 1M (README, "Storage").
+    for (const query of ['', 'channel=ch2', 'channel=ch1&source=WEB&group=g1&agent=agent-ada']) {
+      const statements = statementsOf(() => {
+        getAgentsNow(db, filters(query));
+        getGroupsNow(db, filters(query));
+        getLiveFigures(db, filters(query), NOW);
+      }).filter(({ source }) => /from "conversations"/.test(source) && /"status" (=|in)/.test(source));
+      expect(statements.length, query).toBeGreaterThanOrEqual(3);
+      for (const { source, params } of statements) {
+        const plan = (db.$client.prepare(`explain query plan ${source}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+        const reads = plan.filter((detail) => /^(SCAN|SEARCH) conversations\b/.test(detail));
+        expect(reads.length, source).toBeGreaterThan(0);
+        for (const detail of reads) expect(detail, source).toMatch(/USING COVERING INDEX conversations_status_idx/);
+      }
+    }
   });
 });
 
