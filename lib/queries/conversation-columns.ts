@@ -141,6 +141,9 @@ export function conversationColumns(db: Db, filters: Filters): { chunks: Convers
 export const narrowsRows = (filters: Filters): boolean =>
   [filters.channels, filters.groups, filters.agents, filters.sources, filters.statuses].some((chosen) => chosen.length > 0);
 
+/** keptRows' answer as a mask: every row of the day where it said null. */
+export const rowsKept = (chunk: ConversationColumns, keep: Uint8Array | null): Uint8Array => keep ?? new Uint8Array(chunk.rows).fill(1);
+
 /**
  * matchingRows, or null when every row of the day matches: no filter but the range is set, and the
  * range holds the whole UTC day (every day of a range in UTC but its edges in other zones).

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client';
 import type { Filters } from '../filters/parse-filters';
-import { conversationColumns, keptRows, matchingRows, narrowsRows } from './conversation-columns';
+import { conversationColumns, keptRows, narrowsRows, rowsKept } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { medianInPlace } from './median';
 import { fromRuns } from './statistics';
@@ -49,7 +49,7 @@ export function getOverview(db: Db, filters: Filters): { tiles: OverviewTiles; v
   // keptRows: null for a day every row of which matches (the medians' runs take it whole).
   const keeps = chunks.map((chunk) => keptRows(chunk, filters, codes));
   for (const [c, chunk] of chunks.entries()) {
-    const keep = keeps[c] ?? matchingRows(chunk, filters, codes);
+    const keep = rowsKept(chunk, keeps[c] ?? null);
     const days = dayIndexes(chunk.at, keep, local, new Int32Array(chunk.rows));
     const columns = scanned ? MEDIANS.map((key) => chunk[key]) : [];
     for (let i = 0; i < chunk.rows; i++) {

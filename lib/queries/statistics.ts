@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client';
 import { STATISTICS, type Statistic, type StatisticKey } from '../events/statistics';
 import type { Filters } from '../filters/parse-filters';
-import { conversationColumns, keptRows, matchingRows, narrowsRows, statisticOrder, type ConversationColumns } from './conversation-columns';
+import { conversationColumns, keptRows, matchingRows, narrowsRows, rowsKept, statisticOrder, type ConversationColumns } from './conversation-columns';
 import { dayIndexes, localDays } from './day-buckets';
 import { namesOf } from './entity-names';
 import { summarisePresent, type Summary } from './median';
@@ -53,7 +53,7 @@ export function readStatistics(db: Db, filters: Filters, statistic: Statistic): 
   // Each day's local day (in the filters' timezone): one for all its rows when the UTC day is also
   // a local one (UTC, or the range's middle days there), else a day index per row.
   const days = chunks.map((chunk, c) => {
-    const indexes = dayIndexes(chunk.at, keeps[c] ?? new Uint8Array(chunk.rows).fill(1), local, new Int32Array(chunk.rows));
+    const indexes = dayIndexes(chunk.at, rowsKept(chunk, keeps[c] ?? null), local, new Int32Array(chunk.rows));
     const kept = keeps[c] ? indexes.filter((_, i) => keeps[c]![i] === 1) : indexes;
     return kept.every((day) => day === kept[0]) ? (kept[0] ?? 0) : Uint16Array.from(indexes);
   });

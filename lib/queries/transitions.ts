@@ -221,7 +221,6 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   return { matrix, byDay: { statuses, days }, summary, timeInStatus };
 }
 
-/** The kept transitions of a day counted by (from, to) pair and day, and the stays by status entered, open or completed. */
 /** The codes a day's rows hold as `from` or `to`, found once per day (a cached day never changes; a changed one is read anew). */
 function statusCodesIn(c: TransitionColumns): number[] {
   let found = statusCodesByDay.get(c);
@@ -238,6 +237,7 @@ function statusCodesIn(c: TransitionColumns): number[] {
 }
 const statusCodesByDay = new WeakMap<TransitionColumns, number[]>();
 
+/** The kept transitions of a day counted by (from, to) pair and day, and the stays by status entered, open or completed. */
 function countTransitions(
   c: TransitionColumns,
   keep: Uint8Array,
