@@ -20,20 +20,43 @@ export type IntervalColumns = DayRows & {
   channel: Uint16Array;
   source: Uint16Array;
   conversation: Int32Array;
+  /**
+   * The rows in order of start (NaN first; withStartOrder), and where in that order the starts on
+   * the day the rows end begin (`rows` when not one day's rows): those starts lie within their
+   * day, so the days' in turn are in order, and the load chart sorts only the others (about a
+   * quarter: intervals across midnight), instead of every start of the range at each request.
+   */
+  byStart: Uint32Array;
+  sameDayStarts: number;
 };
 
 function ofSize(n: number): IntervalColumns {
   return {
     rows: n,
-    // 26 bytes of columns, and 4 for the sorted copy of the hashes (range-cache/id-hashes.ts).
-    bytes: n * 30,
+    // 30 bytes of columns, and 4 for the sorted copy of the hashes (range-cache/id-hashes.ts).
+    bytes: n * 34,
     at: new Float64Array(n),
     from: new Float64Array(n),
     agent: new Uint16Array(n),
     channel: new Uint16Array(n),
     source: new Uint16Array(n),
     conversation: new Int32Array(n),
+    byStart: new Uint32Array(n),
+    sameDayStarts: n,
   };
+}
+
+/** Fills `byStart` and `sameDayStarts` of rows that all end on the UTC day beginning at `dayStart` (Infinity: rows of any day). */
+function withStartOrder(columns: IntervalColumns, dayStart: number): IntervalColumns {
+  const { from, byStart, rows } = columns;
+  for (let k = 0; k < rows; k++) byStart[k] = k;
+  // NaN (counting since before anything recorded) first, as the earliest start.
+  const key = (k: number) => (from[k]! === from[k]! ? from[k]! : -Infinity);
+  byStart.sort((a, b) => key(a) - key(b));
+  let first = rows;
+  while (first > 0 && key(byStart[first - 1]!) >= dayStart) first--;
+  columns.sameDayStarts = first;
+  return columns;
 }
 
 const i = agentLoadIntervals;
@@ -65,7 +88,12 @@ function readColumns(db: Db, where: ReturnType<typeof and>, codes: Codes): Inter
 
 const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
   name: 'agent_load_intervals',
-  load: (db, fromDay, toDay, codes) => splitByDay(readColumns(db, and(gte(i.toAt, fromDay * DAY_MS), lt(i.toAt, toDay * DAY_MS)), codes), ofSize),
+  load: (db, fromDay, toDay, codes) => {
+    // splitByDay copies byStart too, unfilled: each day's is made after.
+    const days = splitByDay(readColumns(db, and(gte(i.toAt, fromDay * DAY_MS), lt(i.toAt, toDay * DAY_MS)), codes), ofSize);
+    for (const [day, columns] of days) withStartOrder(columns, day * DAY_MS);
+    return days;
+  },
   // A conversation's intervals are deleted and written again whenever it changes, and may end on
   // other days than before: the days they end on now, and any cached day that held one of them.
   daysOf: (db, ids, cached) => {
@@ -104,7 +132,7 @@ export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalC
   const { days, codes } = cachedUntil === null ? { days: [], codes: undefined } : cachedDays(db, ENDED_INTERVALS, start, cachedUntil);
   if (seen.rest?.from !== (cachedUntil ?? start) || (codes !== undefined && seen.rest.codes !== codes)) {
     const shared = codes ?? new Codes();
-    seen.rest = { from: cachedUntil ?? start, codes: shared, columns: readColumns(db, or(isNull(i.toAt), gte(i.toAt, cachedUntil ?? start)), shared) };
+    seen.rest = { from: cachedUntil ?? start, codes: shared, columns: withStartOrder(readColumns(db, or(isNull(i.toAt), gte(i.toAt, cachedUntil ?? start)), shared), Infinity) };
   }
   return { chunks: [...days, seen.rest.columns], codes: seen.rest.codes };
 }

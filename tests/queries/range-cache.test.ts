@@ -7,6 +7,9 @@ import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { computeFigure, FIGURES, type FigureName } from '@/lib/queries/figures';
 import { cacheLimits, cacheStats, readAhead } from '@/lib/queries/range-cache/day-partitions';
 import { reprojectAll } from '@/lib/projection/reproject';
+import { getLoadEdges } from '@/lib/queries/agent-load';
+import type { AgentEdges } from '@/lib/queries/load-timeline';
+import { edgesOfAgents } from '../helpers/load-reference';
 import { updateEvent } from '../helpers/envelopes';
 import { readFixture, FIXTURE_FILES } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
@@ -62,7 +65,30 @@ function expectCacheAgrees(db: Db, label: string) {
       const direct = withCache(false, () => computeFigure(db, name, f, args as never));
       expect(cached, `${label}: ${name} ${args.join()} of "${view}"`).toEqual(direct);
     }
+    expectSameEdges(db, f, `${label}: load edges of "${view}"`);
   }
+}
+
+/**
+ * The load chart's edges both ways: the cache puts each day's starts in order once and sorts only
+ * those begun on an earlier day (agent-load.ts, edgesOf), SQLite's are sorted whole. Each agent's
+ * starts and ends must be the same values, every edge in order. The figures alone would not show
+ * it: a start out of order by less than an hour seldom changes a peak.
+ */
+function expectSameEdges(db: Db, f: Filters, label: string) {
+  const [cached, direct] = [true, false].map((enabled) => withCache(enabled, () => getLoadEdges(db, f, NOW)));
+  const byAgent = (edges: AgentEdges) =>
+    Object.fromEntries(
+      edges.agentIds.flatMap((id) => {
+        const own = edgesOfAgents(edges, new Set([id]));
+        return own.starts.length ? [[id, { starts: [...own.starts], ends: [...own.ends] }]] : [];
+      }),
+    );
+  for (const edges of [cached!, direct!]) {
+    expect(edges.starts.every((at, k) => k === 0 || edges.starts[k - 1]! <= at), `${label}: starts in order`).toBe(true);
+    expect(edges.ends.every((at, k) => k === 0 || edges.ends[k - 1]! <= at), `${label}: ends in order`).toBe(true);
+  }
+  expect(byAgent(cached!), label).toEqual(byAgent(direct!));
 }
 
 const demo = (seed: number, accountId = 'acc-demo') => [...generateEvents({ seed, days: 45, conversationsPerDay: 30, end: NOW, accountId })];
@@ -158,6 +184,34 @@ describe('figures read through the range cache', () => {
     budget = cacheStats(db).bytes;
     cacheLimits.budgetBytes = budget;
     expect(readAhead(db)).toBe(false);
+  });
+
+  it('gives the load chart the same edges, in order, for intervals across and near midnight', () => {
+    const db = openDatabase(tempDatabasePath('range-cache-midnight'));
+    // Each night from 03-10 to 03-14, three agents each: one conversation from 23:00 to 01:00 the
+    // next day, one from 23:30 to 23:45, one from 00:10 to 00:20, and one from 22:00 for two days
+    // (the last night's still open). Cached, the 23:00 starts are sorted among the next day's
+    // starts begun on an earlier day, and merged in before the 23:30 ones of the day before.
+    const agents = ['a-one', 'a-two', 'a-three'];
+    const spans: [string, number, number | null][] = [];
+    for (let night = 10; night <= 14; night++) {
+      const at = (hours: number) => Date.parse(`2026-03-${night}T00:00:00Z`) + hours * 3_600_000;
+      spans.push([`long-${night}`, at(22), night === 14 ? null : at(70)], [`cross-${night}`, at(23), at(25)], [`late-${night}`, at(23.5), at(23.75)], [`early-${night}`, at(24 + 1 / 6), at(24 + 1 / 3)]);
+    }
+    const envelopes = agents.flatMap((agent) =>
+      spans.flatMap(([name, from, to]) => {
+        const id = `${name}-${agent}`;
+        const state = { createdAt: new Date(from - 60_000).toISOString(), status: 'assigned' as const, agent };
+        const assigned = updateEvent(id, new Date(from).toISOString(), state, { status: ['new', 'assigned'], assigned_agent_id: [null, agent] });
+        // Resolutions first: delivery order must not matter.
+        return to === null ? [assigned] : [updateEvent(id, new Date(to).toISOString(), { ...state, status: 'resolved' }, { status: ['assigned', 'resolved'] }), assigned];
+      }),
+    );
+    ingestEnvelopes(db, envelopes);
+    for (const view of ['from=2026-03-09&to=2026-03-20', 'from=2026-03-11&to=2026-03-12', 'from=2026-03-12&to=2026-03-12&tz=Asia/Kolkata']) {
+      expectSameEdges(db, filters(view), view);
+      expect(withCache(true, () => computeFigure(db, 'loadOverTime', filters(view), [] as never)), view).toEqual(withCache(false, () => computeFigure(db, 'loadOverTime', filters(view), [] as never)));
+    }
   });
 
   it('stays exact when its budget makes it drop days', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortAgentEdges } from '@/lib/queries/load-timeline';
+import { mergeSorted, sortAgentEdges } from '@/lib/queries/load-timeline';
 import type { Edges } from '../helpers/load-reference';
 
 /*
@@ -46,5 +46,23 @@ describe('sortEdges', () => {
       // One comparison, not toEqual's element by element report of 70,000 values.
       expect(starts.every((v, i) => v === expected[i]), `span ${span}`).toBe(true);
     }
+  });
+
+  it('merges two sorted runs into one, each value keeping its tag', () => {
+    const run = fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 9 })), { maxLength: 60 }).map((pairs) => pairs.sort((x, y) => x[0] - y[0]));
+    fc.assert(
+      fc.property(run, run, (a, b) => {
+        const into = new Float64Array(a.length + b.length);
+        const intoTags = new Uint16Array(into.length);
+        const values = (pairs: [number, number][]) => Float64Array.from(pairs, (p) => p[0]);
+        const tags = (pairs: [number, number][]) => Uint16Array.from(pairs, (p) => p[1]);
+        mergeSorted(values(a), tags(a), values(b), tags(b), into, intoTags);
+        const merged = [...into].map((v, i) => [v, intoTags[i]!]);
+        expect(merged.every(([v], i) => i === 0 || merged[i - 1]![0]! <= v!)).toBe(true);
+        const byPair = (pairs: number[][]) => pairs.map(([v, t]) => `${v}:${t}`).sort();
+        expect(byPair(merged)).toEqual(byPair([...a, ...b]));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
