@@ -3,6 +3,8 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getTimeInStatus, getTransitionMatrix, getTransitionsByDay, summarizeTransitions } from '@/lib/queries/transitions';
+import { generateEvents } from '@/lib/demo/generator';
+import { percentileOfSorted } from '@/lib/queries/median';
 import { marchStories } from '../helpers/conversation-story';
 import { tempDatabasePath } from '../helpers/server';
 
@@ -108,5 +110,48 @@ describe.each(['as written', 'shuffled, with a duplicate'] as const)('status tra
     expect(summarizeTransitions([])).toEqual({ transitions: 0, resolutions: 0, reopens: 0, reopenRate: null });
     expect(getTransitionsByDay(db, empty)).toEqual({ statuses: [], days: [{ day: '2025-01-01', counts: [] }, { day: '2025-01-02', counts: [] }] });
     expect(getTimeInStatus(db, empty)).toEqual([]);
+  });
+});
+
+describe('time in status on a month of generated conversations', () => {
+  // The medians come from each day's stays kept in order by status (transitions.ts, stayRunsOf):
+  // whole days as they are, days a filter thins walked. Against the definition applied plainly:
+  // the stays read with SQL, sorted, the middle taken (median.ts).
+  const now = Date.parse('2026-03-31T12:00:00Z');
+  const db = openDatabase(tempDatabasePath('transitions-generated'));
+  ingestEnvelopes(db, [...generateEvents({ seed: 21, days: 40, conversationsPerDay: 40, end: now })]);
+  const some = (column: string) => db.$client.prepare(`select ${column} from status_transitions where ${column} is not null group by 1 order by count(*) desc limit 1`).pluck().get() as string;
+  const views = ['from=2026-03-01&to=2026-03-31', `from=2026-03-01&to=2026-03-31&channel=${some('channel_id')}`, `from=2026-03-05&to=2026-03-20&source=${some('source')}&tz=Asia/Kolkata`];
+
+  it.each(views)('equal the median of the stays sorted, for %s', (view) => {
+    const f = parseFilters(new URLSearchParams(view), now);
+    if (!f.ok) throw new Error('filters');
+    const { startMs, endMs, channels, sources } = f.filters;
+    const rows = db.$client
+      .prepare(
+        `select to_status as status, next_at - at as stay from status_transitions where at >= ? and at < ?
+         and (? = '[]' or channel_id in (select value from json_each(?))) and (? = '[]' or source in (select value from json_each(?)))`,
+      )
+      .all(startMs, endMs, JSON.stringify(channels), JSON.stringify(channels), JSON.stringify(sources), JSON.stringify(sources)) as { status: string; stay: number | null }[];
+    const expected = new Map<string, { completed: number[]; open: number }>();
+    for (const { status, stay } of rows) {
+      const entry = expected.get(status) ?? { completed: [], open: 0 };
+      if (stay === null) entry.open += 1;
+      else entry.completed.push(stay);
+      expected.set(status, entry);
+    }
+    const got = getTimeInStatus(db, f.filters);
+    expect(got.map((s) => s.status).sort()).toEqual([...expected.keys()].sort());
+    expect(got.some((s) => s.completedStays > 100)).toBe(true);
+    for (const s of got) {
+      const { completed, open } = expected.get(s.status)!;
+      const median = percentileOfSorted(Float64Array.from(completed).sort(), 0.5);
+      expect({ status: s.status, completed: s.completedStays, open: s.openStays, median: s.medianHours }).toEqual({
+        status: s.status,
+        completed: completed.length,
+        open,
+        median: median === null ? null : median / 3_600_000,
+      });
+    }
   });
 });
