@@ -238,16 +238,20 @@ function stayRunsOf(c: TransitionColumns): { code: number; order: Order; sum: nu
   let runs = stayRunsByDay.get(c);
   if (!runs) {
     const order = ascendingOrder(c.stay);
-    const byStatus = new Map<number, number>();
-    for (let j = 0; j < order.length; j++) byStatus.set(c.to[order[j]!]!, (byStatus.get(c.to[order[j]!]!) ?? 0) + 1);
-    const made = [...byStatus].map(([code, n]) => ({ code, order: order instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n), filled: 0 }));
-    const runOf = new Map(made.map((run) => [run.code, run]));
+    const { to, stay } = c;
+    // Counted and split with arrays indexed by code, not maps: a year's first view makes 365 days of these.
+    const codes = statusCodesIn(c);
+    const size = codes.reduce((most, code) => Math.max(most, code + 1), 0);
+    const counts = new Int32Array(size);
+    for (let j = 0; j < order.length; j++) counts[to[order[j]!]!]! += 1;
+    const rows = Array.from(counts, (n) => (n === 0 ? null : order instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n)));
+    const filled = new Int32Array(size);
     // Each status's rows in the day's order: ascending.
     for (let j = 0; j < order.length; j++) {
-      const run = runOf.get(c.to[order[j]!]!)!;
-      run.order[run.filled++] = order[j]!;
+      const code = to[order[j]!]!;
+      rows[code]![filled[code]!++] = order[j]!;
     }
-    runs = made.map(({ code, order: rows }) => ({ code, order: rows, sum: sumInOrder(c.stay, rows) }));
+    runs = codes.filter((code) => rows[code]).map((code) => ({ code, order: rows[code]!, sum: sumInOrder(stay, rows[code]!) }));
     stayRunsByDay.set(c, runs);
   }
   return runs;
