@@ -178,23 +178,18 @@ export function transitionFiguresOf(chunks: readonly TransitionColumns[], codes:
   // Per status entered (code): completed stays and open ones; the completed ones' durations after.
   const completed = new Int32Array(K);
   const open = new Int32Array(K);
-  const keeps: Uint8Array[] = [];
-  for (const c of chunks) {
-    const keep = activityRowsKept(c, filters, codes);
-    keeps.push(keep);
-    const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
-    countTransitions(c, keep, days, statusOf, S, nDays, perDay, completed, open);
-  }
   // The completed stays of each status entered, as ascending runs (one per day and status), for
   // their medians: a day the filters keep whole gives its runs as they are.
   const sources: RunSource[] = [];
-  chunks.forEach((c, n) => {
-    const keep = keeps[n]!;
+  for (const c of chunks) {
+    const keep = activityRowsKept(c, filters, codes);
+    const days = dayIndexes(c.at, keep, local, new Int32Array(c.rows));
+    countTransitions(c, keep, days, statusOf, S, nDays, perDay, completed, open);
     const whole = keptWhole(keep);
     for (const run of stayRunsOf(c)) {
       sources.push(whole ? { values: c.stay, order: run.order, group: run.code, sum: run.sum } : { values: c.stay, order: keptOrder(run.order, keep), group: run.code });
     }
-  });
+  }
   const stays = sortedGroups(sources, K);
 
   const entries: { cell: TransitionCell; perDay: Int32Array }[] = [];
