@@ -3,6 +3,7 @@ import type { EventName } from '../events/schema';
 import { STATISTICS, type StatisticKey } from '../events/statistics';
 import { businessMsBetween, nextBusinessMoment } from '../time/business-hours';
 import { isValidTimeZone, offsetMs } from '../time/zoned';
+import { Occupancy, type Hold } from './occupancy';
 import { buildOrganisation, type DemoAgent, type DemoChannel, type DemoGroup, type Organisation } from './organisation';
 import { Random } from './random';
 
@@ -75,13 +76,15 @@ export function* generateEvents(input: GeneratorOptions = {}): Generator<DemoEnv
   const rng = new Random(options.seed);
   const org = buildOrganisation(rng, options);
   const delivery = new Delivery(rng, options);
+  const routing: Routing = { occupancy: new Occupancy(), agents: new Map(org.agents.map((a) => [a.id, a])) };
   const pending = new MinHeap<{ time: number; seq: number; envelope: DemoEnvelope }>((a, b) => a.time - b.time || a.seq - b.seq);
   let seq = 0;
   let n = 0;
   for (const createdAt of creationTimes(rng, options)) {
     // Everything due before this conversation starts can go out: later conversations start later still.
     while (pending.size > 0 && pending.peek()!.time <= createdAt) yield* delivery.send(pending.pop()!.envelope);
-    for (const { time, envelope } of conversationLife(rng, org, options, createdAt, n++)) pending.push({ time, seq: seq++, envelope });
+    routing.occupancy.forgetBefore(createdAt);
+    for (const { time, envelope } of conversationLife(rng, org, routing, options, createdAt, n++)) pending.push({ time, seq: seq++, envelope });
   }
   while (pending.size > 0) yield* delivery.send(pending.pop()!.envelope);
   yield* delivery.drain();
@@ -118,6 +121,9 @@ function localOffset(ms: number, timeZone: string): number {
 
 type Message = Record<string, unknown> & { created_time: string };
 
+/** What routing consults: who holds what when (every earlier conversation's life), and each agent's capacity. */
+type Routing = { occupancy: Occupancy; agents: Map<string, DemoAgent> };
+
 type State = {
   status: 'new' | 'assigned' | 'resolved';
   groupId: string | null;
@@ -133,13 +139,13 @@ type State = {
 };
 
 /** One conversation, from creation to its last resolution: the events that happened before `end`. */
-function conversationLife(rng: Random, org: Organisation, options: Options, t0: number, n: number): { time: number; envelope: DemoEnvelope }[] {
+function conversationLife(rng: Random, org: Organisation, routing: Routing, options: Options, t0: number, n: number): { time: number; envelope: DemoEnvelope }[] {
   const channel = rng.weighted(org.channels, (c) => c.weight);
   const source = rng.weighted(options.sources, (s) => SOURCE_WEIGHT[s] ?? 5);
   const conversationId = rng.uuid();
   const user = { id: rng.uuid(), first_name: rng.pick(['Sam', 'Alex', 'Renée', 'Kai', 'Noor', 'Zoë', 'Lin', 'Ada']), last_name: 'Customer', n };
   const groupOf = (id: string) => org.groups.find((g) => g.id === id)!;
-  const agentOf = (id: string) => org.agents.find((a) => a.id === id)!;
+  const agentOf = (id: string) => routing.agents.get(id)!;
   let group = groupOf(channel.groupId);
   const calendar = group.calendar;
   const events: { time: number; envelope: DemoEnvelope }[] = [];
@@ -179,9 +185,32 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     return { id: a.id, first_name: a.firstName, last_name: a.lastName, email: `${a.firstName.toLowerCase()}@demo-support.example`, type: 'agent' };
   };
   const userActor = { id: user.id, first_name: user.first_name, last_name: user.last_name, email: `user${n}@customer.test`, phone: `+1555${String(n).padStart(7, '0')}`, type: 'user' };
-  const pickAgent = (g: DemoGroup, not: string | null) => {
-    const candidates = g.agentIds.filter((id) => id !== not);
-    return candidates.length > 0 ? rng.pick(candidates) : (g.agentIds[0] ?? org.agents[0]!.id);
+  /**
+   * Automatic assignment: among the group's agents (but `not`), the one with room at `time`, the
+   * least loaded for their capacity first; when all are full, whoever has room first, and the
+   * conversation waits in the queue until then.
+   */
+  const route = (g: DemoGroup, not: string | null, time: number): { agentId: string; at: number } => {
+    const others = g.agentIds.filter((id) => id !== not);
+    const candidates = others.length > 0 ? others : [g.agentIds[0] ?? org.agents[0]!.id];
+    let best: string[] = [];
+    let bestAt = Infinity;
+    let bestLoad = Infinity;
+    for (const id of candidates) {
+      const capacity = agentOf(id).maxActiveConv;
+      const at = routing.occupancy.freeFrom(id, time, capacity);
+      const load = routing.occupancy.load(id, at) / capacity;
+      if (at < bestAt || (at === bestAt && load < bestLoad)) [best, bestAt, bestLoad] = [[id], at, load];
+      else if (at === bestAt && load === bestLoad) best.push(id);
+    }
+    return { agentId: rng.pick(best), at: bestAt };
+  };
+  // Who held this conversation from when to when: added to the occupancy once the life is complete.
+  const holds: Hold[] = [];
+  let heldSince: number | null = null;
+  const release = (time: number) => {
+    if (state.agentId !== null && heldSince !== null) holds.push({ agentId: state.agentId, from: heldSince, to: time });
+    heldSince = null;
   };
   const assignGroup = (time: number, g: DemoGroup) => {
     const before = state.groupId;
@@ -194,6 +223,8 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
   const assignAgent = (time: number, agentId: string, actor: Record<string, unknown>) => {
     const before = state.agentId;
     const beforeStatus = state.status;
+    release(time);
+    heldSince = time;
     state.agentId = agentId;
     state.status = 'assigned';
     state.firstAgentAt ??= time;
@@ -220,8 +251,9 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
 
   // 3. An agent picks it up once someone is at work.
   t = atWork(t + rng.exponential(12 * MINUTE)) + rng.exponential(8 * MINUTE);
-  const firstAgent = pickAgent(group, null);
-  assignAgent(t, firstAgent, rng.chance(0.7) ? system : agentActor(firstAgent));
+  const first = route(group, null, t);
+  t = first.at;
+  assignAgent(t, first.agentId, rng.chance(0.7) ? system : agentActor(first.agentId));
 
   // 4. The first response (a message: no event of its own; later events carry it).
   const firstResponseAt = atWork(t + rng.logNormal(10 * MINUTE, 0.9));
@@ -236,6 +268,7 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     groupReassignAt = t;
     const from = state.agentId;
     const next = rng.pick(org.groups.filter((g) => g.id !== group.id));
+    release(t);
     state.agentId = null;
     state.status = 'new';
     state.groupId = next.id;
@@ -243,35 +276,42 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     state.assignedAt = t;
     emit(t, 'onConversationUpdate', agentActor(from!), { assigned_group_id: [group.id, next.id], assigned_agent_id: [from, null], status: ['assigned', 'new'] });
     group = next;
-    t = atWork(t + rng.exponential(20 * MINUTE));
-    assignAgent(t, pickAgent(group, from), system);
+    const routed = route(group, from, atWork(t + rng.exponential(20 * MINUTE)));
+    t = routed.at;
+    assignAgent(t, routed.agentId, system);
   }
   if (rng.chance(options.reassignmentShare)) {
     // 5b. Handed over to a colleague in the same group.
     t = atWork(t + rng.exponential(50 * MINUTE));
-    agentReassignAt = t;
     const from = state.agentId!;
-    assignAgent(t, pickAgent(group, from), rng.chance(0.5) ? agentActor(from) : system);
+    // The colleague takes it over once they have room; until then it stays with its agent.
+    const routed = route(group, from, t);
+    t = routed.at;
+    agentReassignAt = t;
+    assignAgent(t, routed.agentId, rng.chance(0.5) ? agentActor(from) : system);
   }
   if (rng.chance(options.unassignmentShare)) {
     // 5c. Dropped back to the unassigned queue, then routed again.
     t = atWork(t + rng.exponential(60 * MINUTE));
     const from = state.agentId;
     const fromGroup = state.groupId;
+    release(t);
     state.agentId = null;
     state.groupId = null;
     state.status = 'new';
     emit(t, 'onConversationUpdate', agentActor(from!), { assigned_agent_id: [from, null], assigned_group_id: [fromGroup, null], status: ['assigned', 'new'] });
     t += rng.exponential(45 * MINUTE);
     assignGroup(t, group);
-    t = atWork(t + rng.exponential(20 * MINUTE));
-    assignAgent(t, pickAgent(group, from), system);
+    const routed = route(group, from, atWork(t + rng.exponential(20 * MINUTE)));
+    t = routed.at;
+    assignAgent(t, routed.agentId, system);
   }
 
   // 6. Resolution, and now and then a reopen and a second resolution.
   const resolve = (time: number) => {
     state.status = 'resolved';
     state.resolvedAt = time;
+    release(time);
     state.statistics = statistics(t0, firstResponseAt, time, state, groupReassignAt, agentReassignAt, calendar);
     emit(time, 'onConversationUpdate', agentActor(state.agentId!), { status: ['assigned', 'resolved'] });
   };
@@ -284,9 +324,12 @@ function conversationLife(rng: Random, org: Organisation, options: Options, t0: 
     state.status = 'assigned';
     state.reopenedAt = t;
     state.resolvedAt = null;
+    // Back to the agent who resolved it, whatever they hold now.
+    heldSince = t;
     emit(t, 'onConversationUpdate', userActor, { status: ['resolved', 'assigned'] });
     resolve(atWork(t + rng.logNormal(1.5 * HOUR, 1)));
   }
+  for (const hold of holds) routing.occupancy.add(hold);
   return events;
 }
 

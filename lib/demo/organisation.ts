@@ -37,7 +37,25 @@ const FIRST_NAMES = ['Amara', 'Bjørn', 'Chen', 'Dalia', 'Émile', 'Fatima', 'Gu
 const LAST_NAMES = ['Adeyemi', 'Larsen', 'Wei', 'Haddad', 'Dubois', 'Khan', 'Pereira', 'Sato', 'Ortiz', 'Becker', 'Iyer', 'Martin', 'García', 'Novak', 'Okafor', 'Sharma', 'Moreau', 'Rossi', 'Nielsen', 'Silva', 'Mehta', 'Petrov', 'Zhang', 'Demir', 'Müller'];
 const ROUTING: DemoGroup['routingType'][] = ['INTELLIASSIGN', 'OCR', 'INTELLIASSIGN', 'DISABLED'];
 
-export type OrganisationOptions = { agents: number; groups: number; channels: number; timezone: string };
+export type OrganisationOptions = { agents: number; groups: number; channels: number; timezone: string; conversationsPerDay: number };
+
+/**
+ * How long a conversation stays with an agent, on average, in days: measured on this generator's
+ * lives (from assignment to resolution, nights and weekends included: work that waits for opening
+ * time stays assigned meanwhile), about 0.43 of a day.
+ */
+const MEAN_HOLD_DAYS = 0.45;
+
+/**
+ * Capacities a team lead would set for this volume: an agent's share of what the team holds on
+ * average (Little's law: conversations a day × days held ÷ agents), times 1.5 to 2.5, so the team
+ * has room on an ordinary day and runs full on Monday mornings. Freshchat's own default is 5 or
+ * so; a team that gets 25 conversations a day each sets it higher, or queues all day.
+ */
+function capacityRange(options: OrganisationOptions): [number, number] {
+  const perAgent = (options.conversationsPerDay * MEAN_HOLD_DAYS) / Math.max(1, options.agents);
+  return [Math.max(3, Math.round(perAgent * 1.5)), Math.max(5, Math.round(perAgent * 2.5))];
+}
 
 export function buildOrganisation(rng: Random, options: OrganisationOptions): Organisation {
   const calendar: BusinessCalendar = { ...DEFAULT_BUSINESS_CALENDAR, timezone: options.timezone };
@@ -48,8 +66,10 @@ export function buildOrganisation(rng: Random, options: OrganisationOptions): Or
     calendar,
     agentIds: [],
   }));
+  const homes = homeGroups(options);
+  const [leastCapacity, mostCapacity] = capacityRange(options);
   const agents: DemoAgent[] = Array.from({ length: options.agents }, (_, i) => {
-    const home = groups[i % groups.length]!;
+    const home = groups[homes[i]!]!;
     const groupIds = [home.id];
     // About a third of the agents also help out in a second group.
     if (groups.length > 1 && rng.chance(0.3)) groupIds.push(groups[(i + 1 + rng.int(0, groups.length - 2)) % groups.length]!.id);
@@ -57,7 +77,7 @@ export function buildOrganisation(rng: Random, options: OrganisationOptions): Or
       id: rng.uuid(),
       firstName: FIRST_NAMES[i % FIRST_NAMES.length]!,
       lastName: LAST_NAMES[(i * 7) % LAST_NAMES.length]! + (i >= FIRST_NAMES.length ? ` ${Math.floor(i / FIRST_NAMES.length) + 1}` : ''),
-      maxActiveConv: rng.int(3, 8),
+      maxActiveConv: rng.int(leastCapacity, mostCapacity),
       available: rng.chance(0.85),
       groupIds: [...new Set(groupIds)],
       timezone: options.timezone,
@@ -71,9 +91,31 @@ export function buildOrganisation(rng: Random, options: OrganisationOptions): Or
       name,
       tag: name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''),
       groupId: groups[i % groups.length]!.id,
-      // A few topics carry most of the traffic.
-      weight: 1 / (i + 1),
+      weight: channelWeight(i),
     };
   });
   return { appId: rng.uuid(), groups, agents, channels };
+}
+
+/** A few topics carry most of the traffic. */
+const channelWeight = (i: number) => 1 / (i + 1);
+
+/**
+ * Each agent's home group (an index), staffed as the traffic routed to it asks: topic i goes to
+ * group i mod groups, so the first group gets far more conversations than the last. Every group
+ * has someone (when there are enough agents), the rest are shared in proportion to traffic
+ * (largest remainders); one agent per group in turn would leave the busiest group's few agents
+ * holding several times their capacity.
+ */
+function homeGroups(options: OrganisationOptions): number[] {
+  if (options.agents < options.groups) return Array.from({ length: options.agents }, (_, i) => i);
+  const traffic = new Array<number>(options.groups).fill(0);
+  for (let i = 0; i < options.channels; i++) traffic[i % options.groups]! += channelWeight(i);
+  const total = traffic.reduce((a, b) => a + b, 0);
+  const spare = options.agents - options.groups;
+  const shares = traffic.map((t) => (t / total) * spare);
+  const staff = shares.map((share) => 1 + Math.floor(share));
+  const byRemainder = shares.map((share, g) => ({ g, rest: share - Math.floor(share) })).sort((a, b) => b.rest - a.rest || a.g - b.g);
+  for (let k = 0, left = options.agents - staff.reduce((a, b) => a + b, 0); k < left; k++) staff[byRemainder[k]!.g]! += 1;
+  return staff.flatMap((count, g) => new Array<number>(count).fill(g));
 }

@@ -52,7 +52,7 @@ function datasetKey(conversations: number): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ version: DATASET_VERSION, options: datasetOptions(conversations) }));
   // A change to the generator makes new events, hence a new dataset.
-  for (const file of ['generator.ts', 'organisation.ts', 'random.ts']) hash.update(fs.readFileSync(path.join(ROOT, 'lib', 'demo', file)));
+  for (const file of ['generator.ts', 'occupancy.ts', 'organisation.ts', 'random.ts']) hash.update(fs.readFileSync(path.join(ROOT, 'lib', 'demo', file)));
   return hash.digest('hex').slice(0, 12);
 }
 

@@ -6,7 +6,8 @@ import { MergedSource, openWindow } from '@/lib/simulate/source';
 import { TEAM_SEED, teamRewriter } from '@/lib/simulate/team';
 
 const END = Date.parse('2026-11-25T12:00:00Z');
-const sample = (seed: number) => [...generateEvents({ seed, days: 3, conversationsPerDay: 200, end: END })];
+// The default volume: the team's capacities follow it (organisation.ts), and demoOrganisation({ seed }) is the team at that volume.
+const sample = (seed: number) => [...generateEvents({ seed, days: 3, end: END })];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const orgIds = (seed: number) => {
   const org = demoOrganisation({ seed });
