@@ -1,6 +1,7 @@
 import type { Filters } from '@/lib/filters/parse-filters';
 import { addDays, STATUSES } from '@/lib/filters/parse-filters';
 import type { Option } from '@/lib/queries/dimensions';
+import { OptionSearch } from './option-search';
 
 const PRESETS = [
   { label: 'Today', days: 1 },
@@ -8,6 +9,8 @@ const PRESETS = [
   { label: '30 days', days: 30 },
   { label: '90 days', days: 90 },
 ];
+/** Lists longer than this get a search box (option-search.tsx): four rows at a time do not show a large team. */
+const SEARCHABLE_FROM = 8;
 const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
 
 /**
@@ -32,18 +35,27 @@ export function FilterBar({
     const params = new URLSearchParams({ from: addDays(today, -(days - 1)), to: today, tz: filters.tz });
     return `${path}?${params}`;
   };
-  const select = (name: string, label: string, items: Option[], chosen: string[]) => (
-    <label>
-      {label}
-      <select name={name} multiple size={Math.min(4, Math.max(2, items.length))} defaultValue={chosen}>
-        {items.map((item) => (
-          <option key={item.id} value={item.id}>
-            {item.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  const select = (name: string, label: string, plural: string, items: Option[], chosen: string[]) => {
+    const list = (
+      <label>
+        {label}
+        <select name={name} multiple size={Math.min(4, Math.max(2, items.length))} defaultValue={chosen}>
+          {items.map((item) => (
+            <option key={item.id} value={item.id}>
+              {item.name}
+            </option>
+          ))}
+        </select>
+      </label>
+    );
+    if (items.length <= SEARCHABLE_FROM) return list;
+    return (
+      <div className="searchable">
+        {list}
+        <OptionSearch placeholder={`Find among ${items.length} ${plural}`} label={plural} />
+      </div>
+    );
+  };
   return (
     <form className="filters" method="get" action={path}>
       {Object.entries(keep).map(([name, value]) => (
@@ -72,11 +84,11 @@ export function FilterBar({
           ))}
         </select>
       </label>
-      {select('channel', 'Channel', options.channels, filters.channels)}
-      {select('group', 'Group', options.groups, filters.groups)}
-      {select('agent', 'Agent', options.agents, filters.agents)}
-      {select('source', 'Source', options.sources.map((s) => ({ id: s, name: s })), filters.sources)}
-      {select('status', 'Status', STATUSES.map((s) => ({ id: s, name: s })), filters.statuses)}
+      {select('channel', 'Channel', 'channels', options.channels, filters.channels)}
+      {select('group', 'Group', 'groups', options.groups, filters.groups)}
+      {select('agent', 'Agent', 'agents', options.agents, filters.agents)}
+      {select('source', 'Source', 'sources', options.sources.map((s) => ({ id: s, name: s })), filters.sources)}
+      {select('status', 'Status', 'statuses', STATUSES.map((s) => ({ id: s, name: s })), filters.statuses)}
       <button type="submit">Apply</button>
       <a href={path}>Reset</a>
     </form>

@@ -112,4 +112,30 @@ describe('agent load page of a large team', () => {
     expect(await listedNow()).toHaveLength(20);
     expect(new URL(page.url()).searchParams.get('from')).toBe('2026-10-05');
   });
+
+  it('finds agents in a long filter list by name, keeps the chosen ones in view, and filters by them', async () => {
+    const page = await team.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31`);
+    const search = page.getByRole('searchbox', { name: 'Find agents' });
+    expect(await search.getAttribute('placeholder')).toBe('Find among 25 agents');
+    // Short lists (5 statuses, the stream's few channels) get no search box.
+    expect(await page.getByRole('searchbox').count()).toBe(1);
+    const visible = () => page.locator('select[name=agent] option').evaluateAll((options) => options.filter((o) => !(o as HTMLOptionElement).hidden).map((o) => o.textContent));
+    expect(await visible()).toHaveLength(25);
+
+    await search.fill('agent 1');
+    expect(await visible()).toEqual(Array.from({ length: 10 }, (_, i) => agentName(10 + i)));
+    await page.selectOption('select[name=agent]', ['agent-12', 'agent-17']);
+    expect(await page.getByText('2 chosen').isVisible()).toBe(true);
+    // Another search hides the others but not the two chosen.
+    await search.fill('AGENT 2');
+    expect(await visible()).toEqual([agentName(12), agentName(17), ...Array.from({ length: 6 }, (_, i) => agentName(20 + i))]);
+    await page.screenshot({ path: screenshotPath('agents-filter-search-1280'), clip: { x: 0, y: 0, width: 1280, height: 400 } });
+
+    await Promise.all([page.waitForURL(/agent=/), page.getByRole('button', { name: 'Apply' }).click()]);
+    const url = new URL(page.url());
+    expect(url.searchParams.getAll('agent')).toEqual(['agent-12', 'agent-17']);
+    expect([...url.searchParams.keys()]).not.toContain('');
+    expect(await tile(page, 'Open now')).toBe(String(12 + 17));
+  });
 });
