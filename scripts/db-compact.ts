@@ -1,0 +1,44 @@
+/**
+ * `npm run db:compact`: rewrites DATABASE_URL's file with its tables and indexes each in one run
+ * of pages (db/client.ts: compactDatabase), so that the first view of a long range after a restart
+ * reads them from disk in long runs instead of page by page. Run it with the dashboard stopped:
+ * while anything else has the database open it says so and changes nothing (exit 1).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { compactDatabase, openDatabase, setBusyTimeout } from '../db/client';
+import { config } from '../lib/config';
+
+const { databasePath } = config();
+if (!fs.existsSync(databasePath)) {
+  console.error(`no database at ${databasePath} (DATABASE_URL)`);
+  process.exit(1);
+}
+const sizeOf = () => ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(databasePath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
+const before = sizeOf();
+// VACUUM writes a compacted copy to the temporary folder, then copies it back under a rollback
+// journal: up to twice the database's size on disk meanwhile.
+const temporary = process.env.SQLITE_TMPDIR ?? process.env.TMPDIR ?? '/tmp';
+for (const folder of new Set([path.dirname(databasePath), temporary])) {
+  const { bavail, bsize } = fs.statfsSync(folder);
+  if (bavail * bsize < before) {
+    console.error(`not enough free space in ${folder}: ${mb(bavail * bsize)} free, the database takes ${mb(before)}; compacting needs about that much there (twice in all if the folders are the same)`);
+    process.exit(1);
+  }
+}
+const db = openDatabase(databasePath);
+// Fail at once rather than after the usual 5 s when the dashboard holds the database.
+setBusyTimeout(db, 100);
+const started = performance.now();
+console.log(`compacting ${databasePath} (${mb(before)})…`);
+const done = compactDatabase(db);
+db.$client.close();
+if (!done) {
+  console.error('the database is open elsewhere (is the dashboard running?): stop it, then run this again; nothing was changed');
+  process.exit(1);
+}
+console.log(`compacted in ${((performance.now() - started) / 1000).toFixed(1)} s: ${mb(before)} → ${mb(sizeOf())}`);
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toLocaleString('en', { maximumFractionDigits: 0 })} MB`;
+}
