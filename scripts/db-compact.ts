@@ -17,12 +17,17 @@ if (!fs.existsSync(databasePath)) {
 const sizeOf = () => ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(databasePath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
 const before = sizeOf();
 // VACUUM writes a compacted copy to the temporary folder, then copies it back under a rollback
-// journal: up to twice the database's size on disk meanwhile.
+// journal beside the database: up to the database's size in each, twice that on one disk.
 const temporary = process.env.SQLITE_TMPDIR ?? process.env.TMPDIR ?? '/tmp';
-for (const folder of new Set([path.dirname(databasePath), temporary])) {
+const needs = new Map<number, { folder: string; bytes: number }>();
+for (const folder of [path.dirname(databasePath), temporary]) {
+  const device = fs.statSync(folder).dev;
+  needs.set(device, { folder, bytes: (needs.get(device)?.bytes ?? 0) + before });
+}
+for (const { folder, bytes } of needs.values()) {
   const { bavail, bsize } = fs.statfsSync(folder);
-  if (bavail * bsize < before) {
-    console.error(`not enough free space in ${folder}: ${mb(bavail * bsize)} free, the database takes ${mb(before)}; compacting needs about that much there (twice in all if the folders are the same)`);
+  if (bavail * bsize < bytes) {
+    console.error(`not enough free space for ${folder}: ${mb(bavail * bsize)} free, compacting a database of ${mb(before)} needs about ${mb(bytes)} there (a copy in the temporary folder, a journal beside the database); nothing was changed`);
     process.exit(1);
   }
 }
