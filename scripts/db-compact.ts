@@ -45,5 +45,6 @@ if (!done) {
 console.log(`compacted in ${((performance.now() - started) / 1000).toFixed(1)} s: ${mb(before)} → ${mb(sizeOf())}`);
 
 function mb(bytes: number): string {
+  if (bytes < 1e6) return `${Math.ceil(bytes / 1e3).toLocaleString('en')} kB`;
   return `${(bytes / 1e6).toLocaleString('en', { maximumFractionDigits: 0 })} MB`;
 }
