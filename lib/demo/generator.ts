@@ -198,8 +198,8 @@ function conversationLife(rng: Random, org: Organisation, routing: Routing, opti
     let bestLoad = Infinity;
     for (const id of candidates) {
       const capacity = agentOf(id).maxActiveConv;
-      const at = routing.occupancy.freeFrom(id, time, capacity);
-      const load = routing.occupancy.load(id, at) / capacity;
+      const free = routing.occupancy.freeFrom(id, time, capacity);
+      const [at, load] = [free.at, free.load / capacity];
       if (at < bestAt || (at === bestAt && load < bestLoad)) [best, bestAt, bestLoad] = [[id], at, load];
       else if (at === bestAt && load === bestLoad) best.push(id);
     }

@@ -45,18 +45,22 @@ export class Occupancy {
   }
 
   /**
-   * The first moment at or after `time` when `agentId`'s load is below `capacity`: `time`
-   * itself, or the end of one of their holds (only an end can lower it).
+   * The first moment at or after `time` when `agentId`'s load is below `capacity` (`time` itself,
+   * or the end of one of their holds: only an end can lower it), and the load then.
    */
-  freeFrom(agentId: string, time: number, capacity: number): number {
-    if (this.load(agentId, time) < capacity) return time;
+  freeFrom(agentId: string, time: number, capacity: number): { at: number; load: number } {
+    const now = this.load(agentId, time);
+    if (now < capacity) return { at: time, load: now };
     const ends = this.current(agentId)
       .map((hold) => hold.to)
       .filter((end) => end > time)
       .sort((a, b) => a - b);
-    for (const end of ends) if (this.load(agentId, end) < capacity) return end;
-    // After the last end nothing is held.
-    return ends.at(-1) ?? time;
+    for (const end of ends) {
+      const load = this.load(agentId, end);
+      if (load < capacity) return { at: end, load };
+    }
+    // Unreachable: after the last end nothing is held, and capacities are at least 1.
+    return { at: ends.at(-1) ?? time, load: 0 };
   }
 
   private current(agentId: string): Hold[] {

@@ -26,13 +26,13 @@ describe('demo routing occupancy', () => {
 
   it('finds when an agent has room: now, else the first end of a hold that brings the load below capacity', () => {
     const o = occupancy();
-    expect(o.freeFrom('b', 10 * H, 1)).toBe(10 * H);
-    expect(o.freeFrom('a', 10 * H, 3)).toBe(10 * H);
-    expect(o.freeFrom('a', 10 * H, 2)).toBe(11 * H); // 10:00–11:00 ends
+    expect(o.freeFrom('b', 10 * H, 1)).toEqual({ at: 10 * H, load: 0 });
+    expect(o.freeFrom('a', 10 * H, 3)).toEqual({ at: 10 * H, load: 2 });
+    expect(o.freeFrom('a', 10 * H, 2)).toEqual({ at: 11 * H, load: 1 }); // 10:00–11:00 ends
     // Capacity 1: at 11:00 the 09:00–12:00 hold remains; at 12:00 the 13:30 one is not within the hour.
-    expect(o.freeFrom('a', 10 * H, 1)).toBe(12 * H);
+    expect(o.freeFrom('a', 10 * H, 1)).toEqual({ at: 12 * H, load: 0 });
     // From 13:00 the 13:30–15:00 hold counts: free at its end.
-    expect(o.freeFrom('a', 13 * H, 1)).toBe(15 * H);
+    expect(o.freeFrom('a', 13 * H, 1)).toEqual({ at: 15 * H, load: 0 });
   });
 
   it('gives the same answers after forgetting what ended before the time asked about', () => {
@@ -40,7 +40,7 @@ describe('demo routing occupancy', () => {
     o.forgetBefore(11.5 * H);
     expect(o.load('a', 11.5 * H)).toBe(1);
     expect(o.load('a', 12.75 * H)).toBe(1);
-    expect(o.freeFrom('a', 11.5 * H, 1)).toBe(12 * H);
+    expect(o.freeFrom('a', 11.5 * H, 1)).toEqual({ at: 12 * H, load: 0 });
   });
 
   it('ignores empty holds', () => {
