@@ -143,6 +143,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
   );
 }
 
+/** "6 agents with the highest peak are drawn", or "1 agent … is drawn" when a filter leaves one. */
+const drawnAgents = (n: number) => (n === 1 ? '1 agent with the highest peak is drawn' : `${n} agents with the highest peak are drawn`);
+
 /** The load chart and the agents' peaks over the range. */
 function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filters: Filters; rows: Rows }) {
   return (
@@ -153,8 +156,8 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
         unassigned or resolved; a reopen while still assigned counts again. Each point is the highest number of conversations open with the
         agent at the same moment during that {load.resolution}
         {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
-        {Math.min(TOP_AGENTS, load.agents.length)} agents with the highest peak are drawn
-        {load.othersCount > 0 ? `; the other ${load.othersCount} are combined into one line` : ''}.
+        {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
+        {load.othersCount > 0 ? `; the other ${load.othersCount} ${load.othersCount === 1 ? 'is' : 'are'} combined into one line` : ''}.
       </p>
       {load.agents.length === 0 ? (
         <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>

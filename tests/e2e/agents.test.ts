@@ -137,5 +137,9 @@ describe('agent load page of a large team', () => {
     expect(url.searchParams.getAll('agent')).toEqual(['agent-12', 'agent-17']);
     expect([...url.searchParams.keys()]).not.toContain('');
     expect(await tile(page, 'Open now')).toBe(String(12 + 17));
+    const drawn = page.locator('p.range', { hasText: 'highest peak' });
+    expect(await drawn.textContent()).toContain('The 2 agents with the highest peak are drawn.');
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
+    expect(await drawn.textContent()).toContain('The 1 agent with the highest peak is drawn.');
   });
 });
