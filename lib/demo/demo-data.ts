@@ -21,21 +21,32 @@ export function loadDemoData(db: Db, options: GeneratorOptions = {}, onProgress?
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   const conversationIds = new Set<string>();
   let batch: unknown[] = [];
+  let receipts: number[] = [];
   const flush = () => {
-    const summary = ingestEnvelopes(db, batch);
+    const summary = ingestEnvelopes(db, batch, receipts);
     totals.accepted += summary.accepted;
     totals.duplicates += summary.duplicates;
     totals.rejected += summary.rejected.length;
     batch = [];
+    receipts = [];
     onProgress?.(totals.accepted + totals.duplicates);
   };
+  // Each event is received when it is delivered: at its time, or, delivered late, at the time of
+  // the latest event delivered before it (so receipt times grow with event ids, as a live server's
+  // do). Never after the load: history generated up to a later end is received now. Stamping every
+  // event with the moment of loading instead made the first screen count the whole demo as
+  // "events, last 5 min" and every raw event "received" at one instant.
+  const loadedAt = Date.now();
+  let received = -Infinity;
   for (const envelope of generateEvents(settings)) {
     conversationIds.add(envelope.data.conversation.conversation_id);
+    received = Math.max(received, Math.min(Math.floor(envelope.timestamp), loadedAt));
     batch.push(envelope);
+    receipts.push(received);
     if (batch.length === 1000) flush();
   }
   if (batch.length > 0) flush();
-  const status: DemoStatus = { loadedAt: new Date().toISOString(), accountId: settings.accountId, days: settings.days, conversations: conversationIds.size };
+  const status: DemoStatus = { loadedAt: new Date(loadedAt).toISOString(), accountId: settings.accountId, days: settings.days, conversations: conversationIds.size };
   setSetting(db, SETTING.demoData, JSON.stringify(status));
   return { ...totals, conversations: conversationIds.size };
 }

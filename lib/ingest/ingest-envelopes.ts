@@ -27,17 +27,24 @@ export type PreparedBatch = { rows: { row: NewEvent; projection: EventProjection
  * projections) commits in one transaction, so a crash leaves either all of it or none, and the
  * caller acknowledges only after the commit.
  */
-export function ingestEnvelopes(db: Db, items: readonly unknown[], receivedAt = Date.now()): IngestSummary {
+export function ingestEnvelopes(db: Db, items: readonly unknown[], receivedAt: ReceivedAt = Date.now()): IngestSummary {
   return storeBatches(db, [prepareBatch(items, receivedAt)])[0]!;
 }
 
-export function prepareBatch(items: readonly unknown[], receivedAt = Date.now()): PreparedBatch {
+/**
+ * When the items were received: one time for all (a request), or one per item (the demo loader,
+ * whose generated history is received as it happens rather than all at the moment it is loaded).
+ */
+export type ReceivedAt = number | readonly number[];
+
+export function prepareBatch(items: readonly unknown[], receivedAt: ReceivedAt = Date.now()): PreparedBatch {
   const batch: PreparedBatch = { rows: [], rejected: [] };
   items.forEach((item, index) => {
     const result = validateEnvelope(item);
     if (!result.ok) batch.rejected.push({ index, issues: result.issues });
     else {
-      const row = toStoredEvent(item as Record<string, unknown>, result.envelope, receivedAt);
+      const at = typeof receivedAt === 'number' ? receivedAt : receivedAt[index]!;
+      const row = toStoredEvent(item as Record<string, unknown>, result.envelope, at);
       batch.rows.push({ row, projection: projectEvent(row, result.envelope) });
     }
   });
