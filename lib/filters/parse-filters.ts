@@ -81,20 +81,21 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
     status: values(params, 'status'),
   });
   if (!result.success) {
-    return {
-      ok: false,
-      errors: result.error.issues.map((issue) => ({
-        param: String(issue.path[0]),
-        message: `${String(issue.path[0])}${typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ''} ${issue.message}`,
-      })),
-    };
+    const errors = result.error.issues.map((issue) => ({
+      param: String(issue.path[0]),
+      message: `${String(issue.path[0])}${typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ''} ${issue.message}`,
+    }));
+    // Both ends given and valid: their order and span are checked too, so every problem of the
+    // URL is listed at once, not the next one only after the first is fixed.
+    const from = date.safeParse(single(params, 'from'));
+    const to = date.safeParse(single(params, 'to'));
+    if (from.success && to.success) errors.push(...rangeErrors(from.data, to.data));
+    return { ok: false, errors };
   }
   const { from: givenFrom, to: givenTo, tz = 'UTC', channel, group, agent, source, status } = result.data;
   const to = givenTo ?? todayIn(tz, now);
   const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  const errors: FilterError[] = [];
-  if (from > to) errors.push({ param: 'from', message: `from (${from}) is after to (${to})` });
-  else if (rangeDays({ from, to }) > MAX_RANGE_DAYS) errors.push({ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` });
+  const errors = rangeErrors(from, to);
   if (errors.length > 0) return { ok: false, errors };
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
@@ -113,6 +114,12 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
       statuses: unique(status),
     },
   };
+}
+
+function rangeErrors(from: string, to: string): FilterError[] {
+  if (from > to) return [{ param: 'from', message: `from (${from}) is after to (${to})` }];
+  if (rangeDays({ from, to }) > MAX_RANGE_DAYS) return [{ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` }];
+  return [];
 }
 
 /** The filters back as URL parameters (defaults included), for links, exports and live refreshes. */

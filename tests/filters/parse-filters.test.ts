@@ -55,6 +55,25 @@ describe('parseFilters', () => {
     expect(parse(query)).toEqual({ ok: false, errors: [{ param, message }] });
   });
 
+  it('lists every problem of the URL at once: a bad parameter does not hide an inverted range', () => {
+    expect(parse('from=2026-11-30&to=2026-11-01&tz=Mars/Olympus&status=open')).toEqual({
+      ok: false,
+      errors: [
+        { param: 'tz', message: 'tz is not an IANA timezone (e.g. Europe/Berlin)' },
+        { param: 'status', message: 'status (value 1) expected one of new, assigned, resolved' },
+        { param: 'from', message: 'from (2026-11-30) is after to (2026-11-01)' },
+      ],
+    });
+    // An end that is itself wrong is reported once, not again as a range problem.
+    expect(parse('from=2026-11-30&to=2026-02-30&tz=Mars/Olympus')).toEqual({
+      ok: false,
+      errors: [
+        { param: 'to', message: 'to is not a calendar date' },
+        { param: 'tz', message: 'tz is not an IANA timezone (e.g. Europe/Berlin)' },
+      ],
+    });
+  });
+
   it('round-trips through URL parameters', () => {
     const first = parse('from=2026-11-01&to=2026-11-07&tz=Asia/Tokyo&group=g1,g2&status=new');
     expect(first.ok).toBe(true);
