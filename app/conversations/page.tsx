@@ -1,8 +1,11 @@
+import { redirect } from 'next/navigation';
 import { ConversationTable } from '@/components/conversations/conversation-table';
+import { FindConversation } from '@/components/conversations/find-conversation';
 import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
 import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
 import { count } from '@/lib/format';
 import { getConversationList } from '@/lib/queries/conversation-list';
+import { findConversations } from '@/lib/queries/find-conversation';
 import { listParamsToEntries, parseListParams, type ListParams } from '@/lib/queries/conversation-list-params';
 import './conversations.css';
 
@@ -10,12 +13,18 @@ export const dynamic = 'force-dynamic';
 
 /** Conversations created in the range, one row each, sortable and paginated (50 a page). */
 export default async function ConversationsPage({ searchParams }: { searchParams: SearchParams }) {
-  const parsed = parseListParams(await searchParams);
+  const params = await searchParams;
+  const parsed = parseListParams(params);
   const keep: Record<string, string> = parsed.ok ? { sort: parsed.params.sort, dir: parsed.params.dir } : {};
+  const find = [params.find ?? []].flat()[0];
   return (
     <DashboardPage title="Conversations" path="/conversations" searchParams={searchParams} reports={['conversations']} keep={keep}>
       {({ db, filters }) => {
         const filterQuery = filtersToSearchParams(filters);
+        // `find`: an id, or its beginning. One match opens it; otherwise the page says what matched.
+        const found = find === undefined ? null : findConversations(db, find);
+        if (found?.ids.length === 1) redirect(detailLink(found.ids[0]!, filters));
+        const search = <FindConversation filters={filters} keep={keep} found={found} detailHref={(id) => detailLink(id, filters)} />;
         if (!parsed.ok) {
           return (
             <div className="error" role="alert">
@@ -34,6 +43,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         const current = parsed.params;
         return (
           <>
+            {search}
             <p className="range">
               Conversations created {filters.from} – {filters.to} ({filters.tz}); times in {filters.tz}; first response and resolution in business / calendar hours.
             </p>

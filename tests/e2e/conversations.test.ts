@@ -70,6 +70,36 @@ describe('conversations in the browser', () => {
     await page.screenshot({ path: screenshotPath('conversation-detail-390'), fullPage: true });
   });
 
+  it('opens a conversation from its id or the beginning of it, keeping the range and timezone', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}&tz=Europe/Berlin&sort=created&dir=asc`);
+    const search = page.getByRole('searchbox', { name: 'Open a conversation by id' });
+    // The beginning of an id, as the table shows it: one match opens it.
+    await search.fill(FIRST.slice(0, 8));
+    await Promise.all([page.waitForURL(new RegExp(`/conversations/${FIRST}\\?`)), page.getByRole('button', { name: 'Open' }).click()]);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', to: '2026-10-31', tz: 'Europe/Berlin' });
+    expect(await page.locator('h1').textContent()).toBe(`Conversation ${FIRST}`);
+
+    // Nothing matches: the list stays, with a note, and the text stays in the box.
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}`);
+    await search.fill('0000dead');
+    await Promise.all([page.waitForURL(/find=0000dead/), search.press('Enter')]);
+    expect(await page.locator('.find-result').textContent()).toContain('No conversation has the id 0000dead or an id beginning with it');
+    expect(await search.inputValue()).toBe('0000dead');
+    expect(await rowsText(page)).toBe('rows 1–50 of 58');
+
+    // Several match: each is a link, outside the range too.
+    for (const id of ['find-me-1', 'find-me-2']) {
+      const created = { event: 'onConversationCreate', data: { conversation: { conversation_id: id, created_time: '2025-03-01T10:00:00Z', status: 'new' } } };
+      expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
+    }
+    await search.fill('find-me');
+    await Promise.all([page.waitForURL(/find=find-me/), search.press('Enter')]);
+    expect(await page.locator('.find-result').locator('p').textContent()).toBe('2 conversations have an id beginning with find-me:');
+    await Promise.all([page.waitForURL(/\/conversations\/find-me-2\?/), page.getByRole('link', { name: 'find-me-2' }).click()]);
+    await page.locator('h1', { hasText: 'Conversation find-me-2' }).waitFor({ timeout: 10_000 });
+  });
+
   it('answers an unknown or hostile id with a 404 page, and bad table parameters with a message', async () => {
     const page = await live.browser.newPage();
     let dialogs = 0;

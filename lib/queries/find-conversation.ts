@@ -1,0 +1,41 @@
+import { and, asc, eq, gte, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { conversations } from '../../db/schema';
+
+/** The shortest beginning of an id looked up by prefix: the table shows ids cut to 8 characters. */
+export const MIN_PREFIX = 6;
+/** Matches listed when a beginning fits several conversations. */
+export const MAX_MATCHES = 10;
+
+export type FoundConversations = { query: string; ids: string[]; more: boolean };
+
+/**
+ * Conversations whose id is `text` or, from MIN_PREFIX characters on, begins with it, whatever the
+ * date range and filters: someone holding an id from Freshchat (or the start of one, as the
+ * conversations table shows it) wants that conversation. A range on the primary key, so a lookup
+ * reads a few index pages at any size. Ids are compared as stored (Freshchat's are lowercase UUIDs).
+ */
+export function findConversations(db: Db, text: string): FoundConversations {
+  const query = text.trim();
+  if (query === '') return { query, ids: [], more: false };
+  const id = conversations.conversationId;
+  // The range [query, next) holds exactly the ids beginning with query when byte order (SQLite's)
+  // and UTF-16 order (JavaScript's) agree: for printable ASCII, as ids are. Anything else: exact only.
+  const prefix = query.length >= MIN_PREFIX && /^[\x20-\x7e]+$/.test(query) ? and(gte(id, query), lt(id, nextPrefix(query))) : undefined;
+  const rows = db
+    .select({ id })
+    .from(conversations)
+    .where(prefix ? or(eq(id, query), prefix) : eq(id, query))
+    .orderBy(asc(id))
+    .limit(MAX_MATCHES + 1)
+    .all();
+  const exact = rows.find((row) => row.id === query);
+  // An exact id wins over the longer ids it is the beginning of.
+  if (exact) return { query, ids: [exact.id], more: false };
+  return { query, ids: rows.slice(0, MAX_MATCHES).map((row) => row.id), more: rows.length > MAX_MATCHES };
+}
+
+/** The smallest string greater than every string that begins with `prefix` (printable ASCII: its last character plus one). */
+function nextPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
