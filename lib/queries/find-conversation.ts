@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, or } from 'drizzle-orm';
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { conversations } from '../../db/schema';
 
@@ -19,19 +19,19 @@ export function findConversations(db: Db, text: string): FoundConversations {
   const query = text.trim();
   if (query === '') return { query, ids: [], more: false };
   const id = conversations.conversationId;
-  // The range [query, next) holds exactly the ids beginning with query when byte order (SQLite's)
-  // and UTF-16 order (JavaScript's) agree: for printable ASCII, as ids are. Anything else: exact only.
-  const prefix = query.length >= MIN_PREFIX && /^[\x20-\x7e]+$/.test(query) ? and(gte(id, query), lt(id, nextPrefix(query))) : undefined;
+  // The range [query, next) holds exactly the ids beginning with query (the id equal to it first)
+  // when byte order (SQLite's) and UTF-16 order (JavaScript's) agree: for printable ASCII, as ids
+  // are. Anything else: exact only.
+  const prefix = query.length >= MIN_PREFIX && /^[\x20-\x7e]+$/.test(query);
   const rows = db
     .select({ id })
     .from(conversations)
-    .where(prefix ? or(eq(id, query), prefix) : eq(id, query))
+    .where(prefix ? and(gte(id, query), lt(id, nextPrefix(query))) : eq(id, query))
     .orderBy(asc(id))
     .limit(MAX_MATCHES + 1)
     .all();
-  const exact = rows.find((row) => row.id === query);
   // An exact id wins over the longer ids it is the beginning of.
-  if (exact) return { query, ids: [exact.id], more: false };
+  if (rows[0]?.id === query) return { query, ids: [query], more: false };
   return { query, ids: rows.slice(0, MAX_MATCHES).map((row) => row.id), more: rows.length > MAX_MATCHES };
 }
 
