@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { compactDatabase, openDatabase } from '@/db/client';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { openReadOnly, projectionSnapshot } from '../helpers/db';
+import { npmScript } from '../helpers/npm-script';
 import { streamLines } from '../helpers/fixtures';
 import { tempDir } from '../helpers/temp';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const COMPACT = npmScript('db:compact');
 
 /** A database holding the fixture stream, stored in small batches (as ingest grows a file). */
 function filledDatabase(): string {
@@ -95,7 +96,7 @@ describe('compacting the database (npm run db:compact)', () => {
 
   it('as a command: says what it did, or refuses while the database is in use', () => {
     const file = filledDatabase();
-    const run = () => spawnSync(TSX, ['scripts/db-compact.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${file}` }, encoding: 'utf8' });
+    const run = () => spawnSync(COMPACT.command, COMPACT.args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${file}` }, encoding: 'utf8' });
     const done = run();
     expect(done.status, done.stderr).toBe(0);
     expect(done.stdout).toMatch(/^compacted in \d+\.\d s: [\d,]+ [kM]B → [\d,]+ [kM]B$/m);
@@ -108,7 +109,7 @@ describe('compacting the database (npm run db:compact)', () => {
     expect(refused.stderr).toContain('the database is open elsewhere (is the dashboard running?)');
     expect(rawEvents(file)).toHaveLength(239);
 
-    const missing = spawnSync(TSX, ['scripts/db-compact.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${path.join(path.dirname(file), 'none.db')}` }, encoding: 'utf8' });
+    const missing = spawnSync(COMPACT.command, COMPACT.args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${path.join(path.dirname(file), 'none.db')}` }, encoding: 'utf8' });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('no database at');
   });

@@ -1,21 +1,21 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { fixtureText } from '../helpers/fixtures';
+import { npmScript } from '../helpers/npm-script';
 import { freePort, ROOT, tempDatabasePath } from '../helpers/server';
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 type Started = { child: ChildProcess; url: string; output: () => string };
 const running: ChildProcess[] = [];
 
 /** `npm start` as a user runs it (scripts/start.ts), on its own port and database, without INGEST_TOKEN. */
 async function npmStart(databasePath: string, env: Record<string, string> = {}): Promise<Started> {
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${databasePath}`, PORT: String(port), ...env };
+  const start = npmScript('start');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...start.env, DATABASE_URL: `file:${databasePath}`, PORT: String(port), ...env };
   delete childEnv.INGEST_TOKEN;
   if (!('DEMO_DATA' in env)) delete childEnv.DEMO_DATA;
-  const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(start.command, start.args, { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -66,7 +66,8 @@ describe('first run (npm start on an empty database)', () => {
     await stop(first.child);
 
     // Clearing the demo keeps the real event.
-    const cleared = spawnSync(TSX, ['scripts/demo-clear.ts'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${databasePath}` }, encoding: 'utf8' });
+    const clear = npmScript('demo:clear');
+    const cleared = spawnSync(clear.command, clear.args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: `file:${databasePath}` }, encoding: 'utf8' });
     expect(cleared.status, cleared.stderr).toBe(0);
     expect(cleared.stdout).toMatch(/removed [\d,]+ demo events .*; 1 events remain/);
     expect(rowCount(databasePath, 'events')).toBe(1);

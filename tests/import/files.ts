@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { EnvelopeFactory } from '../../scripts/bench/events';
 import { readFixture, streamLines } from '../helpers/fixtures';
+import { npmScript } from '../helpers/npm-script';
 import { ROOT } from '../helpers/server';
 import { tempDir } from '../helpers/temp';
 
@@ -93,11 +94,12 @@ export async function generateLargeFile(file: string, count: number, options: { 
 
 export type CliRun = { code: number | null; stdout: string; stderr: string };
 
-/** Runs `tsx scripts/import.ts ARGS` as `npm run import` would, in its own process. */
+/** Runs `npm run import -- ARGS`'s command in its own process. */
 export function runImport(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  const merged: Record<string, string | undefined> = { ...process.env, INGEST_TOKEN: undefined, ...env };
+  const run = npmScript('import', args);
+  const merged: Record<string, string | undefined> = { ...process.env, INGEST_TOKEN: undefined, ...run.env, ...env };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/import.ts', ...args], {
+  const child = spawn(run.command, run.args, {
     cwd: ROOT,
     env: merged as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

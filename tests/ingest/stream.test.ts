@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadOnly, projectionSnapshot, rowCount } from '../helpers/db';
 import { streamLines } from '../helpers/fixtures';
+import { npmScript } from '../helpers/npm-script';
 import { postEvents, ROOT, startServer, type TestServer } from '../helpers/server';
 
 // The out-of-order stream: 250 lines, 239 distinct events (11 exact duplicates), 60 conversations,
@@ -82,7 +82,8 @@ describe('the out-of-order stream with duplicates', () => {
 
   it('db:reproject rebuilds identical tables from the raw events', () => {
     const live = projectionSnapshot(server.databasePath);
-    const output = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/db-reproject.ts'], {
+    const reproject = npmScript('db:reproject');
+    const output = execFileSync(reproject.command, reproject.args, {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: `file:${server.databasePath}` },
       encoding: 'utf8',

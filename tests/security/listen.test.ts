@@ -6,11 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { npmScript } from '../helpers/npm-script';
 import { freePort, ROOT, TEST_PASSWORD, tempDatabasePath } from '../helpers/server';
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const running: ChildProcess[] = [];
 afterEach(async () => {
   for (const child of running.splice(0)) {
@@ -28,9 +27,10 @@ const externalAddress = Object.values(os.networkInterfaces())
 
 async function npmStart(env: Record<string, string>): Promise<{ port: number; output: () => string }> {
   const port = await freePort();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${tempDatabasePath('listen')}`, PORT: String(port), DEMO_DATA: '0', ...env };
+  const start = npmScript('start');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...start.env, DATABASE_URL: `file:${tempDatabasePath('listen')}`, PORT: String(port), DEMO_DATA: '0', ...env };
   for (const key of ['DASHBOARD_PASSWORD', 'AUTH_PROXY_HEADER', 'HOST']) if (!(key in env)) delete childEnv[key];
-  const child = spawn(TSX, ['scripts/start.ts'], { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(start.command, start.args, { cwd: ROOT, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadOnly, rowCount } from '../helpers/db';
+import { npmScript } from '../helpers/npm-script';
 import { ROOT, startServer, TEST_TOKEN, type TestServer } from '../helpers/server';
 
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
-/** Starts `npm run simulate`'s script as a child process (no npm in between, so signals reach it). */
+/** Starts `npm run simulate`'s command as a child process (no npm in between, so signals reach it). */
 function simulate(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(TSX, ['scripts/simulate.ts', ...args], { cwd: ROOT, env: { ...process.env, INGEST_TOKEN: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = npmScript('simulate', args);
+  const child = spawn(run.command, run.args, { cwd: ROOT, env: { ...process.env, INGEST_TOKEN: '', ...run.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
