@@ -11,6 +11,21 @@ export type CsvSource = {
   close: () => void;
 };
 
+const encoder = new TextEncoder();
+
+/**
+ * The next piece of a CSV file: up to ROWS_PER_CHUNK rows as UTF-8 (after the BOM and the header
+ * when `first`), and whether the source has no rows left. Where a download's CPU goes: reading the
+ * rows and writing them, on whichever thread calls this (csv-thread.ts: not the server's main one).
+ */
+export function csvChunk(source: CsvSource, first: boolean): { bytes: Uint8Array; last: boolean } {
+  const rows: Cell[][] = [];
+  let row: Cell[] | undefined;
+  while (rows.length < ROWS_PER_CHUNK && (row = source.next()) !== undefined) rows.push(row);
+  const text = (first ? UTF8_BOM + csvLines([source.header as Cell[]]) : '') + csvLines(rows);
+  return { bytes: encoder.encode(text), last: row === undefined };
+}
+
 /**
  * A CSV file as a pull-based byte stream: rows are read only when the consumer asks for more, so
  * memory stays flat whatever the row count (backpressure), and the header leaves at once. The
@@ -18,7 +33,6 @@ export type CsvSource = {
  * client went away).
  */
 export function csvStream(source: CsvSource, signal?: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let closed = false;
   const finish = () => {
     if (closed) return;
@@ -38,13 +52,10 @@ export function csvStream(source: CsvSource, signal?: AbortSignal): ReadableStre
           return;
         }
         try {
-          const rows: Cell[][] = [];
-          let row: Cell[] | undefined;
-          while (rows.length < ROWS_PER_CHUNK && (row = source.next()) !== undefined) rows.push(row);
-          const text = (first ? UTF8_BOM + csvLines([source.header as Cell[]]) : '') + csvLines(rows);
+          const chunk = csvChunk(source, first);
           first = false;
-          if (text !== '') controller.enqueue(encoder.encode(text));
-          if (row === undefined) {
+          if (chunk.bytes.length > 0) controller.enqueue(chunk.bytes);
+          if (chunk.last) {
             finish();
             controller.close();
           }

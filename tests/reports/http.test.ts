@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@/db/client';
@@ -71,6 +72,22 @@ async function eventually(check: () => boolean): Promise<boolean> {
  * dead connection and fail with "other side closed".
  */
 const get = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), connection: 'close' } });
+
+/**
+ * A GET through node:http, which says whether the whole HTTP message arrived (`complete`): fetch
+ * reads a response that the server cut off before its last chunk as if it had ended.
+ */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { ...headers, connection: 'close' } }, (response) => {
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('close', () => resolve({ status: response.statusCode!, bytes, complete: response.complete }));
+      })
+      .on('error', reject);
+  });
+}
 
 const bytes = async (response: Response) => Buffer.from(await response.arrayBuffer());
 const csvRows = (body: Buffer) => parse(body, { columns: true, bom: true }) as Record<string, string>[];
@@ -154,6 +171,35 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(after).toHaveLength(before + 1);
   });
 
+  it('answers other requests during an uncompressed download read as fast as it comes (curl without --compressed)', async () => {
+    // Writing rows on the main thread kept it busy from the first byte to the last when nothing
+    // made it wait (no gzip, a quick reader): every other request waited for the whole download
+    // (10–11 s at a million rows). The rows are written on the download's own thread now.
+    const order: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      http
+        .get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`, { headers: { 'accept-encoding': 'identity', connection: 'close' } }, (response) => {
+          let asked = false;
+          response.on('data', () => {
+            if (asked) return;
+            asked = true;
+            void get(`${server.url}/api/health`).then(
+              (health) => order.push(`health ${health.status}`),
+              (error: Error) => order.push(`health failed: ${error.message}`),
+            );
+          });
+          response.on('end', () => {
+            order.push('download complete');
+            resolve();
+          });
+          response.on('error', reject);
+        })
+        .on('error', reject);
+    });
+    await eventually(() => order.length === 2);
+    expect(order).toEqual(['health 200', 'download complete']);
+  });
+
   it('computes agents.csv off the main thread: health, pages and ingest answer while a report takes seconds', async () => {
     // The figure thread computing it stays busy 5 s first, as a year of a million conversations keeps it.
     fs.writeFileSync(`${databasePath}.slow-teamReport`, '5000');
@@ -202,5 +248,28 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(rows).toEqual((await readReport(databasePath, 'conversations', OCTOBER)).rows);
     expect(rows.length).toBeGreaterThan(58 * (COPIES + 1) - 1);
     expect(server.output()).not.toMatch(/connection is busy|unhandled|uncaught/i);
+  });
+
+  it('ends a download that fails midway as incomplete, never as a shorter whole file, and goes on serving', async () => {
+    const idle = connectionsOpen();
+    // The download's thread fails on its third chunk (rows 1,001–1,500), as a disk error would.
+    fs.writeFileSync(`${databasePath}.fail-csv`, '');
+    try {
+      for (const encoding of ['gzip', 'identity']) {
+      const download = await rawGet(`${server.url}/api/reports/conversations.csv?${OCTOBER}`, { 'accept-encoding': encoding });
+      expect(download.status).toBe(200);
+      // The first two chunks arrived: the failure came midway, not before the first byte...
+      expect(download.bytes).toBeGreaterThan(0);
+      // ...and the response ended without its last chunk, which clients report as a failed
+      // download (curl: "transfer closed with outstanding read data remaining").
+      expect(download.complete).toBe(false);
+      expect(await eventually(() => connectionsOpen() === idle)).toBe(true);
+    }
+    } finally {
+      fs.rmSync(`${databasePath}.fail-csv`, { force: true });
+    }
+    expect((await get(`${server.url}/api/health`)).status).toBe(200);
+    const rows = csvRows(await bytes(await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`)));
+    expect(rows).toEqual((await readReport(databasePath, 'conversations', OCTOBER)).rows);
   });
 });
