@@ -5,7 +5,7 @@ import { Suspense, type ReactNode } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { getDb, type Db } from '@/db/client';
-import { filtersToSearchParams, parseFilters, rangeDays, todayIn, type Filters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters, rangeDays, todayIn, withoutInvalidFilters, type Filters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { hasEvents } from '@/lib/queries/health';
 import type { ReportName } from '@/lib/reports/names';
@@ -68,6 +68,7 @@ export async function DashboardPage({
   const params = await searchParams;
   const parsed = parseFilters(params);
   if (!parsed.ok) {
+    const kept = withoutInvalidFilters(toSearchParams(params));
     return (
       <main>
         <h1>{title}</h1>
@@ -78,7 +79,10 @@ export async function DashboardPage({
               <li key={e.message}>{e.message}</li>
             ))}
           </ul>
-          <a href={path}>Reset the filters</a>
+          <p className="error-actions">
+            {kept && <a href={`${path}?${kept}`}>Apply the other filters</a>}
+            <a href={path}>Reset the filters</a>
+          </p>
         </div>
       </main>
     );
@@ -161,4 +165,9 @@ function FiguresLoading({ filters }: { filters: Filters }) {
       Computing the figures for {filters.from} – {filters.to}…
     </p>
   );
+}
+
+/** A page's search parameters (repeated ones as arrays) as URLSearchParams, in their order. */
+function toSearchParams(params: Record<string, string | string[] | undefined>): URLSearchParams {
+  return new URLSearchParams(Object.entries(params).flatMap(([name, value]) => ([] as string[]).concat(value ?? []).map((v) => [name, v])));
 }

@@ -116,6 +116,21 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
   };
 }
 
+/**
+ * The URL's parameters without the filters that cannot be applied, for a link that keeps the rest
+ * (a colleague's link with one bad date keeps its groups and agents). The range is one thing: when
+ * either end is wrong, or the two together are, both go and the default range applies. Null when
+ * nothing valid is left to keep. Parameters that are not filters (a page's sort order) stay.
+ */
+export function withoutInvalidFilters(params: URLSearchParams, now = Date.now()): URLSearchParams | null {
+  const parsed = parseFilters(params, now);
+  if (parsed.ok) return params;
+  const drop = new Set(parsed.errors.map((e) => e.param));
+  if (drop.has('from') || drop.has('to')) drop.add('from').add('to');
+  const kept = new URLSearchParams([...params].filter(([name]) => !drop.has(name)));
+  return kept.size > 0 && parseFilters(kept, now).ok ? kept : null;
+}
+
 function rangeErrors(from: string, to: string): FilterError[] {
   if (from > to) return [{ param: 'from', message: `from (${from}) is after to (${to})` }];
   if (rangeDays({ from, to }) > MAX_RANGE_DAYS) return [{ param: 'from', message: `the range spans more than ${MAX_RANGE_DAYS} days` }];

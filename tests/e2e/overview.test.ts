@@ -43,6 +43,22 @@ describe('overview page in the browser', () => {
     await page.screenshot({ path: screenshotPath('overview-390'), fullPage: true });
   });
 
+  it('a link with filters that cannot be applied says why, and applies the others in one click', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-32&source=WHATSAPP&tz=Mars/Olympus`);
+    const alert = page.getByRole('alert');
+    expect(await alert.locator('li').allTextContents()).toEqual(['to is not a calendar date', 'tz is not an IANA timezone (e.g. Europe/Berlin)']);
+    await page.screenshot({ path: screenshotPath('overview-invalid-filters'), fullPage: true });
+    await Promise.all([page.waitForURL((url) => url.search === '?source=WHATSAPP'), alert.getByRole('link', { name: 'Apply the other filters' }).click()]);
+    // The default range (the 30 days to today) with the source kept.
+    expect(await page.locator('select[name=source] option:checked').allTextContents()).toEqual(['WHATSAPP']);
+    await page.locator('.tile', { has: page.getByText('Created') }).waitFor();
+
+    // Nothing valid to keep: only the way back to no filters.
+    await page.goto(`${live.server.url}/?from=2026-10-31&to=2026-10-01`);
+    expect(await page.getByRole('alert').getByRole('link').allTextContents()).toEqual(['Reset the filters']);
+  });
+
   it('the page links carry the filters from one view to the next', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&source=WHATSAPP`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToSearchParams, parseFilters, rangeDays } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, parseFilters, rangeDays, withoutInvalidFilters } from '@/lib/filters/parse-filters';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const parse = (query: string) => parseFilters(new URLSearchParams(query), NOW);
@@ -79,6 +79,26 @@ describe('parseFilters', () => {
     expect(first.ok).toBe(true);
     const again = parseFilters(filtersToSearchParams((first as { filters: any }).filters), NOW);
     expect(again).toEqual(first);
+  });
+});
+
+describe('withoutInvalidFilters', () => {
+  const kept = (query: string) => withoutInvalidFilters(new URLSearchParams(query), NOW)?.toString() ?? null;
+
+  it('drops the parameters that cannot be applied and keeps the others, page parameters included', () => {
+    expect(kept('group=g1&agent=a1,a2&tz=Mars/Olympus&status=open&sort=name')).toBe('group=g1&agent=a1%2Ca2&sort=name');
+  });
+
+  it('drops both ends of the range when either is wrong, or the two together are', () => {
+    expect(kept('from=2026-11-01&to=2026-02-30&source=WEB')).toBe('source=WEB');
+    expect(kept('from=2026-11-30&to=2026-11-01&group=g1')).toBe('group=g1');
+    expect(kept('from=2020-01-01&to=2026-11-01&group=g1&tz=Asia/Tokyo')).toBe('group=g1&tz=Asia%2FTokyo');
+  });
+
+  it('is null when nothing valid is left, and the parameters themselves when all are valid', () => {
+    expect(kept('tz=Nowhere/Else')).toBeNull();
+    expect(kept('from=2026-11-30&to=2026-11-01')).toBeNull();
+    expect(kept('from=2026-11-01&group=g1')).toBe('from=2026-11-01&group=g1');
   });
 });
 
