@@ -157,7 +157,8 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
         agent at the same moment during that {load.resolution}
         {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
         {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
-        {load.othersCount > 0 ? `; the other ${load.othersCount} ${load.othersCount === 1 ? 'is' : 'are'} combined into one line` : ''}.
+        {load.othersCount === 1 ? '; the other one is drawn dashed' : ''}
+        {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}.
       </p>
       {load.agents.length === 0 ? (
         <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>

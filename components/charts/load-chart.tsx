@@ -6,17 +6,24 @@ import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 export type LoadChartData = {
   resolution: 'hour' | 'day';
   buckets: { label: string }[];
-  series: { key: string; name: string; values: (number | null)[] }[];
+  /** `combined`: the other agents' joint load, shown beside their average (`values`) in the tooltip. */
+  series: { key: string; name: string; values: (number | null)[]; combined?: (number | null)[] }[];
 };
+
+const COMBINED = (key: string) => `${key}:combined`;
 
 /**
  * Peak concurrent open conversations per agent, per hour or per day: one step line per agent (the
- * most loaded), the rest combined in a dashed line. Plain data in, nothing fetched.
+ * most loaded), the rest as a dashed line of their load per agent (their joint load in its
+ * tooltip). Plain data in, nothing fetched.
  */
 export function LoadChart({ data }: { data: LoadChartData }) {
   const rows = data.buckets.map((bucket, i) => {
     const row: Record<string, string | number | null> = { bucket: bucket.label };
-    for (const s of data.series) row[s.key] = s.values[i] ?? null;
+    for (const s of data.series) {
+      row[s.key] = s.values[i] ?? null;
+      if (s.combined) row[COMBINED(s.key)] = s.combined[i] ?? null;
+    }
     return row;
   });
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
@@ -32,7 +39,13 @@ export function LoadChart({ data }: { data: LoadChartData }) {
             label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
           />
           <YAxis allowDecimals={false} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value) => (value === null || value === undefined ? '–' : `${value} conversations`)} />
+          <Tooltip
+            formatter={(value, _name, item) => {
+              if (value === null || value === undefined) return '–';
+              const combined = item.payload?.[COMBINED(String(item.dataKey))];
+              return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
+            }}
+          />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           {data.series.map((s, i) => (
             <Line

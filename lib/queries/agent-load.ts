@@ -266,13 +266,27 @@ function edgesOf(chunks: readonly IntervalColumns[], codes: Codes, filters: Filt
 
 export const TOP_AGENTS = 6;
 
-export type LoadSeries = { key: string; agentId: string | null; name: string; capacity: number | null; peak: number; values: (number | null)[] };
+export type LoadSeries = {
+  key: string;
+  agentId: string | null;
+  name: string;
+  capacity: number | null;
+  peak: number;
+  values: (number | null)[];
+  /** The other agents' line only: their joint load, of which `values` is the average per agent. */
+  combined?: (number | null)[];
+};
 export type AgentPeak = { agentId: string; name: string; capacity: number | null; peak: number; hoursOverCapacity: number; conversationHours: number };
 export type LoadOverTime = {
   /** `hour`: each hour's peak; `day`: each day's peak (the highest of its hourly values). */
   resolution: 'hour' | 'day';
   buckets: { label: string; start: number }[];
-  /** The TOP_AGENTS agents with the highest peak, then the rest combined (their joint load). */
+  /**
+   * The TOP_AGENTS agents with the highest peak, then the rest as one line: their joint load per
+   * agent (each bucket's peak of the joint load divided by their number, to one decimal), which
+   * stays on the scale of the agents drawn; drawn as the joint load itself, it set the chart's scale
+   * (60 against the top agents' 13 in the demo) and flattened them. The joint load is kept too.
+   */
   series: LoadSeries[];
   /** Every agent with load in the range: peak, hours over capacity, conversation-hours. */
   agents: AgentPeak[];
@@ -370,7 +384,9 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   });
   if (rest.length > 0) {
     const values = peaksOfAgents(edges, new Set(rest.map((a) => a.agentId)), buckets);
-    series.push({ key: 'others', agentId: null, name: `${rest.length} other agent${rest.length === 1 ? '' : 's'} combined`, capacity: null, peak: Math.max(0, ...values), values: future(values) });
+    const average = values.map((v) => Math.round((v * 10) / rest.length) / 10);
+    const name = rest.length === 1 ? '1 other agent' : `${rest.length} other agents, average`;
+    series.push({ key: 'others', agentId: null, name, capacity: null, peak: Math.max(0, ...average), values: future(average), combined: future(values) });
   }
   return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks.map(({ code: _code, ...peak }) => peak), othersCount: rest.length };
 }

@@ -35,10 +35,19 @@ describe('agent load page in the browser', () => {
     expect(await page.locator('table.groups-now tbody tr').count()).toBeGreaterThanOrEqual(4);
 
     await page.locator('.recharts-line-curve').first().waitFor();
-    expect(await page.locator('.recharts-line-curve').count()).toBe(7); // the 6 most loaded agents + the others combined
+    expect(await page.locator('.recharts-line-curve').count()).toBe(7); // the 6 most loaded agents + the others' line
     const legend = await page.locator('.recharts-legend-item-text').allTextContents();
     expect(legend).toHaveLength(7);
-    expect(legend.at(-1)).toMatch(/^\d+ other agents? combined$/);
+    expect(legend.at(-1)).toMatch(/^\d+ other agents, average$/);
+    // Pointing at a day: the other agents' line gives their load per agent and together.
+    const chart = page.locator('.chart .recharts-wrapper').first();
+    const size = (await chart.boundingBox())!;
+    await chart.hover({ position: { x: size.width * 0.5, y: size.height * 0.5 } });
+    const others = page.locator('.recharts-tooltip-item', { hasText: 'other agents, average' });
+    await others.waitFor();
+    expect(await others.textContent()).toMatch(/other agents, average\s*:\s*\d+(\.\d)? conversations each \(\d+ together\)/);
+    await page.mouse.move(0, 0); // no tooltip in the screenshot
+    await page.waitForFunction(() => [...document.querySelectorAll('.recharts-tooltip-wrapper')].every((el) => getComputedStyle(el).visibility === 'hidden'));
     expect(await page.getByText("ranges over 7 days show each day's peak").isVisible()).toBe(true);
     await page.screenshot({ path: screenshotPath('agents-1280'), fullPage: true });
 

@@ -281,9 +281,21 @@ describe('the fixture stream', () => {
       expect(load.resolution).toBe('day');
       expect(load.series.length).toBeGreaterThan(2);
       for (const line of load.series) {
-        const own = edgesOfAgents(edges, new Set(line.agentId ? [line.agentId] : load.agents.slice(6).map((a) => a.agentId)));
-        expect(line.values, `${tz} ${line.name}`).toEqual(peaksOf(own, days).map((v, i) => (days[i]!.start >= now ? null : v)));
+        const others = load.agents.slice(6).map((a) => a.agentId);
+        const own = edgesOfAgents(edges, new Set(line.agentId ? [line.agentId] : others));
+        const peaks = peaksOf(own, days).map((v, i) => (days[i]!.start >= now ? null : v));
+        if (line.agentId) {
+          expect(line.values, `${tz} ${line.name}`).toEqual(peaks);
+          expect(line.combined).toBeUndefined();
+        } else {
+          // The other agents: their joint load, and drawn, that load per agent to one decimal.
+          expect(line.name).toBe(`${others.length} other agents, average`);
+          expect(line.combined, `${tz} ${line.name}`).toEqual(peaks);
+          expect(line.values).toEqual(peaks.map((v) => (v === null ? null : Math.round((10 * v) / others.length) / 10)));
+          expect(line.values.some((v) => v !== null && !Number.isInteger(v))).toBe(true);
+        }
       }
+      expect(load.series.at(-1)!.agentId).toBeNull();
       for (const agent of load.agents) {
         const hourly = peaksOf(edgesOfAgents(edges, new Set([agent.agentId])), hours);
         expect(agent.peak, `${tz} ${agent.name}`).toBe(Math.max(0, ...hourly));
