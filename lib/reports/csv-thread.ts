@@ -20,9 +20,68 @@ type Chunk = { bytes: Uint8Array; last: boolean };
  * download ends incomplete, never cut short as if it were whole). When the stream ends, fails, is
  * cancelled or `signal` aborts, the thread closes its connection and ends.
  */
-export function csvThreadBody(name: RowReportName, filters: Filters, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+export async function csvThreadBody(name: RowReportName, filters: Filters, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const release = await threadSlot(signal);
+  try {
+    return await startThread(name, filters, signal, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/**
+ * Downloads written at once, each on its thread; more wait, in order, for one to end. Two: on the
+ * two-core machines this targets, a third thread would only share their cores, and each costs its
+ * own heap (45–85 MB at a million rows).
+ */
+export const CSV_THREADS = 2;
+
+type Slots = { busy: number; waiting: (() => void)[] };
+const globalForCsv = globalThis as typeof globalThis & { __csvThreadSlots?: Slots };
+
+/**
+ * Waits for one of the CSV_THREADS slots; resolves to its release (safe to call more than once).
+ * Rejects if `signal` aborts while waiting (the client went away).
+ */
+function threadSlot(signal?: AbortSignal): Promise<() => void> {
+  const slots = (globalForCsv.__csvThreadSlots ??= { busy: 0, waiting: [] });
+  const releaser = () => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // The slot passes to the next download waiting, if any.
+      const next = slots.waiting.shift();
+      if (next) next();
+      else slots.busy -= 1;
+    };
+  };
+  if (signal?.aborted) return Promise.reject(new Error('the client went away'));
+  if (slots.busy < CSV_THREADS) {
+    slots.busy += 1;
+    return Promise.resolve(releaser());
+  }
+  return new Promise((resolve, reject) => {
+    const wake = () => {
+      signal?.removeEventListener('abort', gone);
+      resolve(releaser());
+    };
+    const gone = () => {
+      const at = slots.waiting.indexOf(wake);
+      if (at >= 0) slots.waiting.splice(at, 1);
+      reject(new Error('the client went away while the download waited for a thread'));
+    };
+    slots.waiting.push(wake);
+    signal?.addEventListener('abort', gone, { once: true });
+  });
+}
+
+function startThread(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {
   const data: CsvThreadData = { databasePath: config().databasePath, name, filters };
   const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: data });
+  // The slot is free once the thread has ended (its connection closed, its heap gone).
+  worker.once('exit', release);
   let waiting: { resolve: (chunk: Chunk) => void; reject: (error: Error) => void } | null = null;
   /** The last chunk was received, or the download was stopped. */
   let ended = false;

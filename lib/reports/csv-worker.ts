@@ -23,8 +23,11 @@ const { databasePath, name, filters } = workerData as CsvThreadData;
 const port = parentPort!;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 // Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.fail-csv` exists, the third chunk fails,
-// as a disk error in the middle of a download would.
-const failThirdChunk = process.env.DASHBOARD_FAULT_INJECTION === '1' && fs.existsSync(`${databasePath}.fail-csv`);
+// as a disk error in the middle of a download would; `<database>.slow-csv` holds milliseconds each
+// chunk takes, as a slow disk would make it.
+const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
+const failThirdChunk = faultInjection && fs.existsSync(`${databasePath}.fail-csv`);
+const slowChunkMs = faultInjection && fs.existsSync(`${databasePath}.slow-csv`) ? Number(fs.readFileSync(`${databasePath}.slow-csv`, 'utf8')) : 0;
 let chunks = 0;
 
 let source: CsvSource | null = null;
@@ -40,6 +43,7 @@ let first = true;
 let ready: { bytes: Uint8Array; last: boolean } | null = null;
 const next = (): { bytes: Uint8Array; last: boolean } => {
   if (failThirdChunk && ++chunks === 3) throw new Error('injected failure (<database>.fail-csv)');
+  if (slowChunkMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowChunkMs);
   const chunk = csvChunk(source!, first);
   first = false;
   return chunk;

@@ -250,6 +250,42 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(server.output()).not.toMatch(/connection is busy|unhandled|uncaught/i);
   });
 
+  it('writes at most two downloads at once; a third waits for a thread, then arrives whole', async () => {
+    const idle = connectionsOpen();
+    // Each chunk of 500 rows takes 40 ms: a download of October's ~24,000 rows lasts about 2 s.
+    fs.writeFileSync(`${databasePath}.slow-csv`, '40');
+    try {
+      let most = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          most = Math.max(most, connectionsOpen() - idle);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const started = Date.now();
+      const downloads = await Promise.all([0, 1, 2].map(async () => {
+        const response = await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`);
+        return { status: response.status, headersAfter: Date.now() - started, rows: csvRows(await bytes(response)) };
+      }));
+      sampling = false;
+      await sampler;
+      const expected = (await readReport(databasePath, 'conversations', OCTOBER)).rows;
+      for (const download of downloads) {
+        expect(download.status).toBe(200);
+        expect(download.rows).toEqual(expected);
+      }
+      // Two export connections at most at any moment, and the two were used.
+      expect(most).toBe(2);
+      // The last to start began only after one of the first two had ended (~2 s each).
+      const [first, second, third] = downloads.map((d) => d.headersAfter).sort((a, b) => a - b);
+      expect(third! - Math.max(first!, second!)).toBeGreaterThan(1_000);
+      expect(await eventually(() => connectionsOpen() === idle)).toBe(true);
+    } finally {
+      fs.rmSync(`${databasePath}.slow-csv`, { force: true });
+    }
+  });
+
   it('ends a download that fails midway as incomplete, never as a shorter whole file, and goes on serving', async () => {
     const idle = connectionsOpen();
     // The download's thread fails on its third chunk (rows 1,001–1,500), as a disk error would.
