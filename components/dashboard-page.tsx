@@ -68,7 +68,7 @@ export async function DashboardPage({
   const params = await searchParams;
   const parsed = parseFilters(params);
   if (!parsed.ok) {
-    const kept = withoutInvalidFilters(toSearchParams(params));
+    const kept = withoutInvalidFilters(params);
     return (
       <main>
         <h1>{title}</h1>
@@ -165,9 +165,4 @@ function FiguresLoading({ filters }: { filters: Filters }) {
       Computing the figures for {filters.from} – {filters.to}…
     </p>
   );
-}
-
-/** A page's search parameters (repeated ones as arrays) as URLSearchParams, in their order. */
-function toSearchParams(params: Record<string, string | string[] | undefined>): URLSearchParams {
-  return new URLSearchParams(Object.entries(params).flatMap(([name, value]) => ([] as string[]).concat(value ?? []).map((v) => [name, v])));
 }

@@ -122,12 +122,15 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
  * either end is wrong, or the two together are, both go and the default range applies. Null when
  * nothing valid is left to keep. Parameters that are not filters (a page's sort order) stay.
  */
-export function withoutInvalidFilters(params: URLSearchParams, now = Date.now()): URLSearchParams | null {
-  const parsed = parseFilters(params, now);
-  if (parsed.ok) return params;
+export function withoutInvalidFilters(params: SearchParams, now = Date.now()): URLSearchParams | null {
+  // As given (repeated values as arrays), not split on commas as `values` reads them.
+  const all =
+    params instanceof URLSearchParams ? params : new URLSearchParams(Object.entries(params).flatMap(([name, given]) => ([] as string[]).concat(given ?? []).map((value) => [name, value])));
+  const parsed = parseFilters(all, now);
+  if (parsed.ok) return all;
   const drop = new Set(parsed.errors.map((e) => e.param));
   if (drop.has('from') || drop.has('to')) drop.add('from').add('to');
-  const kept = new URLSearchParams([...params].filter(([name]) => !drop.has(name)));
+  const kept = new URLSearchParams([...all].filter(([name]) => !drop.has(name)));
   return kept.size > 0 && parseFilters(kept, now).ok ? kept : null;
 }
 

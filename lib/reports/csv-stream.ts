@@ -13,12 +13,15 @@ export type CsvSource = {
 
 const encoder = new TextEncoder();
 
+/** A piece of a CSV file as UTF-8, and whether it is the file's last. */
+export type CsvChunk = { bytes: Uint8Array; last: boolean };
+
 /**
  * The next piece of a CSV file: up to ROWS_PER_CHUNK rows as UTF-8 (after the BOM and the header
  * when `first`), and whether the source has no rows left. Where a download's CPU goes: reading the
  * rows and writing them, on whichever thread calls this (csv-thread.ts: not the server's main one).
  */
-export function csvChunk(source: CsvSource, first: boolean): { bytes: Uint8Array; last: boolean } {
+export function csvChunk(source: CsvSource, first: boolean): CsvChunk {
   const rows: Cell[][] = [];
   let row: Cell[] | undefined;
   while (rows.length < ROWS_PER_CHUNK && (row = source.next()) !== undefined) rows.push(row);

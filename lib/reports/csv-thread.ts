@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
+import type { CsvChunk } from './csv-stream';
 import type { CsvThreadData, CsvThreadMessage, CsvThreadRequest } from './csv-worker';
 import type { RowReportName } from './row-source';
-
-type Chunk = { bytes: Uint8Array; last: boolean };
 
 /**
  * A row report's CSV as a byte stream written on a thread of the download's own (csv-worker.ts).
@@ -82,7 +81,7 @@ function startThread(name: RowReportName, filters: Filters, signal: AbortSignal 
   const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: data });
   // The slot is free once the thread has ended (its connection closed, its heap gone).
   worker.once('exit', release);
-  let waiting: { resolve: (chunk: Chunk) => void; reject: (error: Error) => void } | null = null;
+  let waiting: { resolve: (chunk: CsvChunk) => void; reject: (error: Error) => void } | null = null;
   /** The last chunk was received, or the download was stopped. */
   let ended = false;
   let failure: Error | null = null;
@@ -128,7 +127,7 @@ function startThread(name: RowReportName, filters: Filters, signal: AbortSignal 
         async pull(controller) {
           if (failure) throw failure;
           if (ended) return closeQuietly(controller);
-          const chunk = await new Promise<Chunk>((resolve, reject) => {
+          const chunk = await new Promise<CsvChunk>((resolve, reject) => {
             waiting = { resolve, reject };
             worker.postMessage('next' satisfies CsvThreadRequest);
           });

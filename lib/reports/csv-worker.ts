@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Filters } from '../filters/parse-filters';
-import { csvChunk, type CsvSource } from './csv-stream';
+import { csvChunk, type CsvChunk, type CsvSource } from './csv-stream';
 import { openRowSource, type RowReportName } from './row-source';
 
 export type CsvThreadData = { databasePath: string; name: RowReportName; filters: Filters };
@@ -16,7 +16,7 @@ export type CsvThreadRequest = 'next' | 'stop';
 export type CsvThreadMessage =
   | { kind: 'opened' }
   | { kind: 'failed'; error: string }
-  | { kind: 'chunk'; bytes: Uint8Array; last: boolean }
+  | ({ kind: 'chunk' } & CsvChunk)
   | { kind: 'error'; error: string };
 
 const { databasePath, name, filters } = workerData as CsvThreadData;
@@ -40,8 +40,8 @@ try {
 }
 
 let first = true;
-let ready: { bytes: Uint8Array; last: boolean } | null = null;
-const next = (): { bytes: Uint8Array; last: boolean } => {
+let ready: CsvChunk | null = null;
+const next = (): CsvChunk => {
   if (failThirdChunk && ++chunks === 3) throw new Error('injected failure (<database>.fail-csv)');
   if (slowChunkMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowChunkMs);
   const chunk = csvChunk(source!, first);

@@ -5,10 +5,10 @@ import { compactDatabase, openDatabase } from '@/db/client';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { openReadOnly, projectionSnapshot } from '../helpers/db';
 import { npmScript } from '../helpers/npm-script';
+import { ROOT } from '../helpers/server';
 import { streamLines } from '../helpers/fixtures';
 import { tempDir } from '../helpers/temp';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const COMPACT = npmScript('db:compact');
 
 /** A database holding the fixture stream, stored in small batches (as ingest grows a file). */

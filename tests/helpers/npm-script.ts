@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { ROOT } from './server';
 
 export type ScriptCommand = { command: string; args: string[]; env: Record<string, string> };
 
