@@ -386,7 +386,9 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     const values = peaksOfAgents(edges, new Set(rest.map((a) => a.agentId)), buckets);
     const average = values.map((v) => Math.round((v * 10) / rest.length) / 10);
     const name = rest.length === 1 ? '1 other agent' : `${rest.length} other agents, average`;
-    series.push({ key: 'others', agentId: null, name, capacity: null, peak: Math.max(0, ...average), values: future(average), combined: future(values) });
+    // One other agent: its own load, with no joint load to add.
+    const combined = rest.length > 1 ? { combined: future(values) } : {};
+    series.push({ key: 'others', agentId: null, name, capacity: null, peak: Math.max(0, ...average), values: future(average), ...combined });
   }
   return { resolution, buckets: buckets.map(({ label, start }) => ({ label, start })), series, agents: peaks.map(({ code: _code, ...peak }) => peak), othersCount: rest.length };
 }

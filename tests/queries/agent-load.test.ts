@@ -296,6 +296,15 @@ describe('the fixture stream', () => {
         }
       }
       expect(load.series.at(-1)!.agentId).toBeNull();
+      // Seven agents chosen: one other agent, drawn as its own load, with no joint load in its tooltip.
+      const seven = load.agents.slice(0, 7).map((a) => a.agentId);
+      const chosen = filters(`from=2026-10-01&to=2026-10-31&tz=${tz}&agent=${seven.join(',')}`);
+      const one = getLoadOverTime(db2, chosen, now);
+      expect(one.othersCount).toBe(1);
+      const other = one.series.at(-1)!;
+      expect([other.name, other.combined]).toEqual(['1 other agent', undefined]);
+      const alone = edgesOfAgents(getLoadEdges(db2, chosen, now), new Set([one.agents[6]!.agentId]));
+      expect(other.values).toEqual(peaksOf(alone, days).map((v, i) => (days[i]!.start >= now ? null : v)));
       for (const agent of load.agents) {
         const hourly = peaksOf(edgesOfAgents(edges, new Set([agent.agentId])), hours);
         expect(agent.peak, `${tz} ${agent.name}`).toBe(Math.max(0, ...hourly));
