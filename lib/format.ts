@@ -29,3 +29,32 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 
 /** A count on a chart axis, short enough not to run into the axis title: 950, 12K, 1.2M. */
 export const axisCount = (value: number) => compact.format(value);
+
+/** At most this many intervals between a value axis's ticks (Recharts draws four by default). */
+const MAX_AXIS_INTERVALS = 5;
+
+/**
+ * A value axis from zero to the first tick at or above `max`, its ticks `step` apart, where `step`
+ * is 1, 2 or 5 times a power of ten (at least 1 for counts): the smallest such step that needs
+ * at most five intervals. Recharts' own steps are any multiple of 0.05 of a power of ten, which
+ * put 650, 1.3K and "2K" (at 1,950) on a histogram's count axis, and 0.055 and 0.165 on hours.
+ * These ticks read exactly as `axisCount` writes them (at most one decimal of K or M).
+ */
+export function niceAxis(max: number, { integer = false }: { integer?: boolean } = {}): { domain: [number, number]; ticks: number[] } {
+  if (!Number.isFinite(max) || max <= 0) return { domain: [0, 1], ticks: [0, 1] };
+  const magnitude = 10 ** Math.floor(Math.log10(max / MAX_AXIS_INTERVALS));
+  let step = 10 * magnitude;
+  for (const digit of [1, 2, 5]) {
+    const candidate = digit * magnitude;
+    // A whisker of tolerance: 0.2 / 0.05 is 4.000000000000001 in floating point.
+    if ((!integer || candidate >= 1) && Math.ceil(max / candidate - 1e-9) <= MAX_AXIS_INTERVALS) {
+      step = candidate;
+      break;
+    }
+  }
+  if (integer) step = Math.max(1, step);
+  const intervals = Math.ceil(max / step - 1e-9);
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const ticks = Array.from({ length: intervals + 1 }, (_, i) => Number((i * step).toFixed(decimals)));
+  return { domain: [0, ticks[ticks.length - 1]!], ticks };
+}

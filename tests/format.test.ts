@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisCount, count, hours, percent } from '@/lib/format';
+import { axisCount, count, hours, niceAxis, percent } from '@/lib/format';
 
 describe('how figures read', () => {
   it('writes counts on chart axes short enough to stay clear of the axis title', () => {
@@ -14,4 +15,42 @@ describe('how figures read', () => {
     expect(percent(10, 42)).toBe('23.8 %');
     expect(percent(1, 0)).toBe('–');
   });
+
+  it('puts value axes on steps of 1, 2 or 5 times a power of ten, from zero to just above the data', () => {
+    // Recharts' own steps for the histogram in the demo: 0, 650, 1.3K, 2K (at 1,950), 2.6K.
+    expect(niceAxis(2_450, { integer: true }).ticks.map(axisCount)).toEqual(['0', '500', '1K', '1.5K', '2K', '2.5K']);
+    // …and for a trend of medians in hours: 0, 0.055, 0.11, 0.165, 0.22.
+    expect(niceAxis(0.21)).toEqual({ domain: [0, 0.25], ticks: [0, 0.05, 0.1, 0.15, 0.2, 0.25] });
+    expect(niceAxis(3, { integer: true }).ticks).toEqual([0, 1, 2, 3]);
+    expect(niceAxis(0.3, { integer: true }).ticks).toEqual([0, 1]);
+    expect(niceAxis(0, { integer: true })).toEqual({ domain: [0, 1], ticks: [0, 1] });
+  });
+
+  it('chooses the finest such step that needs at most five intervals, for any maximum', () => {
+    const decades = (x: number) => 10 ** Math.floor(Math.log10(x) + 1e-9);
+    const check = (max: number, integer: boolean) => {
+      const { domain, ticks } = niceAxis(max, { integer });
+      const step = ticks[1]! - ticks[0]!;
+      expect(ticks[0]).toBe(0);
+      expect(domain).toEqual([0, ticks.at(-1)]);
+      // Up to a rounding error: 0.3 / 0.1 is 2.9999999999999996.
+      expect(ticks.at(-1)!).toBeGreaterThanOrEqual(max - 1e-9 * step);
+      expect(ticks.at(-2)!).toBeLessThan(max);
+      expect(ticks.length - 1).toBeLessThanOrEqual(5);
+      ticks.forEach((tick, i) => expect(tick).toBeCloseTo(i * step, 9));
+      expect([1, 2, 5]).toContain(Math.round(step / decades(step)));
+      // The next finer step would need more than five intervals (or, on a count axis, be under 1).
+      const finer = { 1: 0.5, 2: 0.5, 5: 0.4 }[Math.round(step / decades(step)) as 1 | 2 | 5] * step;
+      if (!integer || finer >= 1) expect(Math.ceil(max / finer - 1e-9)).toBeGreaterThan(5);
+      if (integer) {
+        expect(ticks.every(Number.isInteger)).toBe(true);
+        // Read back from the axis as written, each tick is itself: "1.5K" is 1,500.
+        const read = (text: string) => Number(text.replace(/[KMB]$/, '')) * ({ K: 1e3, M: 1e6, B: 1e9 }[text.at(-1)!] ?? 1);
+        for (const tick of ticks) expect(read(axisCount(tick))).toBeCloseTo(tick, 6);
+      }
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2_000_000_000 }), (max) => check(max, true)), { numRuns: 2_000 });
+    fc.assert(fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), (max) => check(max, false)), { numRuns: 2_000 });
+  });
 });
+

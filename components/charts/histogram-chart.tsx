@@ -1,20 +1,21 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { axisCount, count } from '@/lib/format';
+import { axisCount, count, niceAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
 /** Conversations per hour bin, business hours beside calendar hours. Plain data in, nothing fetched. */
 export function HistogramChart({ data, statistic }: { data: HistogramData; statistic: string }) {
+  const axis = niceAxis(data.reduce((max, bin) => Math.max(max, bin.business, bin.calendar), 0), { integer: true });
   return (
     <div className="chart" role="img" aria-label={`Distribution of ${statistic} times, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'hours', position: 'insideBottom', offset: -16 }} />
-          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />

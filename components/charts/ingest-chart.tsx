@@ -1,20 +1,21 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { axisCount } from '@/lib/format';
+import { axisCount, niceAxis } from '@/lib/format';
 import { INGEST_COLORS } from './palette';
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
 
 /** Events received per minute, stacked by what became of them. Plain data in, nothing fetched. */
 export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string }) {
+  const axis = niceAxis(data.reduce((max, minute) => Math.max(max, minute.accepted + minute.duplicates + minute.rejected), 0), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
-          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
           <Legend verticalAlign="top" height={32} />
           <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { niceAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 
 export type LoadChartData = {
@@ -27,6 +28,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
     return row;
   });
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
+  const axis = niceAxis(data.series.reduce((max, s) => s.values.reduce<number>((m, value) => Math.max(m, value ?? 0), max), 0), { integer: true });
   return (
     <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
       <ResponsiveContainer width="100%" height={320}>
@@ -38,7 +40,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
             minTickGap={24}
             label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
           />
-          <YAxis allowDecimals={false} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip
             formatter={(value, _name, item) => {
               if (value === null || value === undefined) return '–';

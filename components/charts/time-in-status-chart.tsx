@@ -2,19 +2,21 @@
 
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TimeInStatus } from '@/lib/queries/transitions';
-import { hours } from '@/lib/format';
+import { hours, niceAxis } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Median calendar hours spent in each status (completed stays), one bar per status. */
 export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
   const withMedian = data.filter((row) => row.medianHours !== null);
   const colors = statusColors(withMedian.map((row) => row.status));
+  const medians = withMedian.map((row) => row.medianHours!);
+  const axis = medians.every((value) => value >= 0) ? niceAxis(medians.reduce((max, value) => Math.max(max, value), 0)) : {};
   return (
     <div className="chart" role="img" aria-label="Median hours spent in each status">
       <ResponsiveContainer width="100%" height={60 + withMedian.length * 48}>
         <BarChart data={withMedian} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" label={{ value: 'median hours (calendar)', position: 'insideBottom', offset: -8 }} />
+          <XAxis type="number" {...axis} label={{ value: 'median hours (calendar)', position: 'insideBottom', offset: -8 }} />
           <YAxis type="category" dataKey="status" width={80} />
           <Tooltip
             formatter={(value, _name, item) => [`${hours(Number(value))} (${(item.payload as TimeInStatus).completedStays} completed stays)`, 'median']}

@@ -2,20 +2,21 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TransitionsByDay } from '@/lib/queries/transitions';
-import { axisCount } from '@/lib/format';
+import { axisCount, niceAxis } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
 export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByDay; timezone: string }) {
   const colors = statusColors(data.statuses);
   const names = data.statuses.map((status) => `→ ${status}`);
+  const axis = niceAxis(data.days.reduce((max, day) => Math.max(max, day.counts.reduce((sum, n) => sum + n, 0)), 0), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
-          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           {/* Top of the stack first, as the bars read. */}
           <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
           <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />

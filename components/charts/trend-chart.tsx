@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { niceAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type TrendData = { day: string; business: number | null; calendar: number | null }[];
@@ -11,13 +12,16 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   // blots, so they shrink (a long range with few days of values keeps them large: they are its points).
   const daysWithValues = data.filter((day) => day.business !== null || day.calendar !== null).length;
   const dotRadius = daysWithValues > 62 ? 1 : 3;
+  const values = data.flatMap((day) => [day.business, day.calendar]).filter((value) => value !== null);
+  // Statistics are durations; should a negative one ever arrive, Recharts' own axis shows it.
+  const axis = values.every((value) => value >= 0) ? niceAxis(values.reduce((max, value) => Math.max(max, value), 0)) : {};
   return (
     <div className="chart" role="img" aria-label={`Daily median ${statistic} time, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={280}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
-          <YAxis label={{ value: 'median, hours', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} label={{ value: 'median, hours', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => (typeof value === 'number' ? `${value.toFixed(1)} h` : '–')} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />

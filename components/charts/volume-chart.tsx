@@ -2,18 +2,19 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { VolumeDay } from '@/lib/queries/overview';
-import { axisCount } from '@/lib/format';
+import { axisCount, niceAxis } from '@/lib/format';
 import { STATUS_COLORS } from './palette';
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
 export function VolumeChart({ data }: { data: VolumeDay[] }) {
+  const axis = niceAxis(data.reduce((max, day) => Math.max(max, day.new + day.assigned + day.resolved), 0), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Conversations created per day, by current status">
       <ResponsiveContainer width="100%" height={280}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
-          <YAxis allowDecimals={false} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />

@@ -7,6 +7,25 @@ import { postStream } from '../helpers/server';
 const row = async (page: Page, statistic: string) =>
   (await page.locator(`table.statistics-summary tr[data-statistic="${statistic}"] td`).allTextContents()).map((t) => t.trim());
 
+/** Each chart's value-axis labels, read as numbers ("1.5K" is 1,500), bottom up. */
+const valueAxes = (page: Page) =>
+  page.locator('.recharts-yAxis-tick-labels').evaluateAll((axes) =>
+    axes.map((axis) =>
+      [...axis.querySelectorAll('.recharts-cartesian-axis-tick-value')]
+        .map((tick) => tick.textContent!.trim())
+        .map((text) => Number(text.replace(/K$/, '')) * (text.endsWith('K') ? 1000 : 1))
+        .sort((a, b) => a - b),
+    ),
+  );
+
+/** From zero, evenly, 1, 2 or 5 times a power of ten apart (lib/format.ts, niceAxis). */
+function expectNiceTicks(ticks: number[]) {
+  expect(ticks[0]).toBe(0);
+  const step = ticks[1]! - ticks[0]!;
+  ticks.forEach((tick, i) => expect(tick).toBeCloseTo(i * step, 9));
+  expect([1, 2, 5]).toContain(Number((step / 10 ** Math.floor(Math.log10(step) + 1e-9)).toFixed(6)));
+}
+
 describe('statistics page in the browser', () => {
   const live = serverAndBrowser(async (server) => {
     expect((await postStream(server)).status).toBe(200);
@@ -27,6 +46,10 @@ describe('statistics page in the browser', () => {
     const legends = await page.locator('.recharts-legend-item-text').allTextContents();
     expect(legends).toEqual(expect.arrayContaining(['business hours', 'calendar hours', 'business hours (median)', 'calendar hours (median)']));
     expect(await page.locator('table.breakdown').first().locator('tbody tr').count()).toBe(4); // four groups answered in October
+    // Both value axes (conversations per bin, median hours) read on round steps.
+    const axes = await valueAxes(page);
+    expect(axes).toHaveLength(2);
+    for (const ticks of axes) expectNiceTicks(ticks);
     await page.screenshot({ path: screenshotPath('statistics-1280'), fullPage: true });
 
     // Another statistic in detail, then a filter: the choice of statistic survives Apply.
