@@ -4,6 +4,7 @@
  * or one envelope a line (`application/x-ndjson`).
  */
 import { isUtf8 } from 'node:buffer';
+import { jsonErrorOffset } from './json-error-offset';
 
 /** Largest accepted body. 10,000 envelopes of ~5 KB (with `associations`) fit with room to spare. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -175,14 +176,14 @@ function parseNdjson(bytes: Buffer, firstLine: number): ParsedItems {
 }
 
 /**
- * Line and column (1-based) of a JSON.parse failure, from the position V8 reports. Some V8
- * messages carry no position but quote the text around the mistake instead; that quote stays
- * in the message.
+ * Line and column (1-based) of a JSON.parse failure: at the position V8 reports, or, for the
+ * messages that quote the text around the mistake instead ("Unexpected token 'o', ..."), or
+ * say only that the input ended, where jsonErrorOffset finds it (the same place, where V8 says).
  */
 function locate(text: string, error: unknown): { line?: number; column?: number } {
   const match = /position (\d+)/.exec(error instanceof Error ? error.message : '');
-  if (!match) return {};
-  const position = Number(match[1]);
+  const position = match ? Number(match[1]) : jsonErrorOffset(text);
+  if (position === null) return {};
   const before = text.slice(0, position);
   const line = before.split('\n').length;
   return { line, column: position - before.lastIndexOf('\n') };

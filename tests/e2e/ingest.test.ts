@@ -42,7 +42,7 @@ describe('ingest health in the browser', () => {
 
     const rows = page.locator('table.rejections tbody tr');
     expect(await rows.count()).toBe(3);
-    expect(await rows.nth(0).textContent()).toContain("malformed JSON: Unexpected token '}'");
+    expect(await rows.nth(0).textContent()).toContain("malformed JSON at line 1, column 12: Unexpected token '}'");
     expect(await rows.nth(1).textContent()).toContain('invalid bearer token');
     expect(await rows.nth(2).textContent()).toContain('item 0: data.conversation.conversation_id expected string, got number');
     expect(await page.locator('ul.refused').textContent()).toContain('401 token missing or wrong: 1 request');

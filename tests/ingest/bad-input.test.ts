@@ -302,6 +302,14 @@ const requestCases: RequestCase[] = [
     json: { line: 1, column: json(BASE).length + 1 },
   },
   {
+    // V8's message names the token but not where it is: the place is found by jsonErrorOffset.
+    name: 'malformed JSON: a bare word where a value belongs, in an array over several lines',
+    body: () => `[\n${json(BASE)},\n{"event": onConversationUpdate}\n]`,
+    status: 400,
+    error: /^malformed JSON at line 3, column 11: Unexpected token 'o'/,
+    json: { line: 3, column: 11 },
+  },
+  {
     name: 'malformed JSON: a trailing comma in an array',
     body: () => `[${json(BASE)},]`,
     status: 400,

@@ -25,6 +25,17 @@ describe('parseEventsBody, NDJSON (decoded line by line)', () => {
     });
   });
 
+  it('says where a line broke even when V8 does not (a bare word, a line cut short)', () => {
+    // V8's messages for these quote the text ("Unexpected token 'o', ...") or say only that the input ended.
+    expect(ndjson('{"a":1}\n{"event": onConversationUpdate}\n{"a":')).toMatchObject({
+      status: 400,
+      error: expect.stringMatching(/^malformed JSON on line 2, column 11: Unexpected token 'o'/),
+      line: 2,
+      column: 11,
+    });
+    expect(ndjson('{"a":1}\n{"a":')).toMatchObject({ status: 400, error: expect.stringMatching(/^malformed JSON on line 2, column 6: Unexpected end of JSON input/), line: 2, column: 6 });
+  });
+
   it('answers an all-blank body as empty', () => {
     expect(ndjson('')).toMatchObject({ ok: false, status: 400, error: 'empty body: send at least one event' });
     expect(ndjson('\n \r\n\t')).toMatchObject({ ok: false, status: 400, error: 'empty body: send at least one event' });
@@ -61,5 +72,17 @@ describe('parseEventsBody, NDJSON (decoded line by line)', () => {
       { a: 1 },
       { b: 2 },
     ]);
+  });
+});
+
+describe('parseEventsBody, JSON', () => {
+  const json = (body: string): ReadBody => parseEventsBody({ format: 'json', bytes: Buffer.from(body) });
+
+  it('says at which line and column a body broke, wherever V8 says it or not', () => {
+    const array = ['[', '  {"event": "onConversationCreate"},', '  {"event": "onConversationUpdate"},', '  {"event": "onConversationUpdate"},', '  {"event": onConversationUpdate}', ']'].join('\n');
+    expect(json(array)).toMatchObject({ status: 400, error: expect.stringMatching(/^malformed JSON at line 5, column 13: Unexpected token 'o'/), line: 5, column: 13 });
+    expect(json('{\n  "event": "onConversationCreate",\n  "data": {')).toMatchObject({ status: 400, error: expect.stringMatching(/^malformed JSON at line 3, column 12: /), line: 3, column: 12 });
+    expect(json('{"event":')).toMatchObject({ status: 400, error: 'malformed JSON at line 1, column 10: Unexpected end of JSON input', line: 1, column: 10 });
+    expect(json('{"a": 1,\n "b": }')).toMatchObject({ status: 400, line: 2, column: 7 });
   });
 });
