@@ -253,7 +253,8 @@ export const sources = sqliteTable('sources', {
 /**
  * Message metadata only: no text, no contact details. A message's metadata does not change, and
  * every later event repeats it; so the *earliest* version wins here, which in the usual in-order
- * delivery means one write per message rather than one per event.
+ * delivery means one write per message rather than one per event. Its flags are merged from every
+ * copy instead: only updates' copies carry them (write-projections.ts, upsertMessageStatement).
  */
 export const messages = sqliteTable(
   'messages',

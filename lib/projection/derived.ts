@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, lt, max, min, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { inJsonArray, prepareDirect, writeTransaction, type Db } from '../../db/client';
-import { agentLoadIntervals, assignmentChanges, conversations, statusTransitions } from '../../db/schema';
+import { agentLoadIntervals, assignmentChanges, conversations, events, statusTransitions } from '../../db/schema';
 import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '../events/statistics';
 import { loadIntervals, type HistoryChange } from '../queries/load-timeline';
 import { countProjectionRebuild } from '../events/stored-counts';
@@ -73,9 +73,17 @@ function staysStatement(db: Db, scope: Scope) {
 }
 
 /**
+ * Where an event stands among events of the same time, as snapshot versions order them
+ * (version.ts: a create before an update, then the event's hash): the order of changes made at
+ * the same millisecond, the same whatever order they arrived in (event ids follow arrival).
+ */
+const eventOrder = (eventId: SQLiteColumn): SQL =>
+  sql`(select (case when ${events.event} = 'onConversationCreate' then '0' else '1' end) || ${events.dedupeKey} from ${events} where ${events.id} = ${eventId})`;
+
+/**
  * `previous_assigned_at` and `previous_reassigned_at` of every assignment change of these
  * conversations: the time of the latest earlier change of the same kind (in at, then event
- * order) that assigned (`to_id` set), resp. reassigned (`from_id` and `to_id` set).
+ * order: eventOrder) that assigned (`to_id` set), resp. reassigned (`from_id` and `to_id` set).
  */
 function previousAssignmentsStatement(db: Db, scope: Scope) {
   const earlier = alias(assignmentChanges, 'earlier');
@@ -88,7 +96,7 @@ function previousAssignmentsStatement(db: Db, scope: Scope) {
         and(
           eq(earlier.conversationId, a.conversationId),
           eq(earlier.kind, a.kind),
-          or(lt(earlier.at, a.at), and(eq(earlier.at, a.at), lt(earlier.eventId, a.eventId))),
+          or(lt(earlier.at, a.at), and(eq(earlier.at, a.at), sql`${eventOrder(earlier.eventId)} < ${eventOrder(a.eventId)}`)),
           condition,
         ),
       )})`;
@@ -132,7 +140,7 @@ function buildStatements(db: Db) {
     agentChanges: prepareDirect<Ids>(
       db,
       db
-        .select({ id: assignmentChanges.conversationId, eventId: assignmentChanges.eventId, at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
+        .select({ id: assignmentChanges.conversationId, order: eventOrder(assignmentChanges.eventId), at: assignmentChanges.at, fromId: assignmentChanges.fromId, toId: assignmentChanges.toId })
         .from(assignmentChanges)
         .where(and(forIds(assignmentChanges.conversationId), eq(assignmentChanges.kind, 'agent'))),
     ),
@@ -188,11 +196,15 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
     if (list) list.push(change);
     else history.set(id, [change]);
   };
+  // Each conversation's agent changes in time order, those of the same millisecond in event order
+  // (loadIntervals applies them in the order given: the last one stands).
+  const agentChanges = (s.agentChanges.rows(ids) as [string, string, number, string | null, string | null][]).sort(
+    (a, b) => a[2] - b[2] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0),
+  );
   // Who held a conversation before its first recorded agent change: that change's `from`.
-  const first = new Map<string, { at: number; eventId: number; fromId: string | null }>();
-  for (const [id, eventId, at, fromId, toId] of s.agentChanges.rows(ids) as [string, number, number, string | null, string | null][]) {
-    const earliest = first.get(id);
-    if (!earliest || at < earliest.at || (at === earliest.at && eventId < earliest.eventId)) first.set(id, { at, eventId, fromId });
+  const first = new Map<string, string | null>();
+  for (const [id, , at, fromId, toId] of agentChanges) {
+    if (!first.has(id)) first.set(id, fromId);
     add(id, { at, agentId: toId });
   }
   for (const [id, at, toStatus] of s.statusChanges.rows(ids) as [string, number, string][]) add(id, { at, resolved: toStatus === 'resolved' });
@@ -201,7 +213,7 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
   for (const [id, createdAt, agentId, channelId, source] of snapshots) {
     // A conversation created already assigned counts from its creation; without a recorded
     // creation (its create has not arrived), from before anything recorded.
-    const initialAgentId = first.has(id) ? first.get(id)!.fromId : agentId;
+    const initialAgentId = first.has(id) ? (first.get(id) ?? null) : agentId;
     const since = createdAt ?? -Infinity;
     for (const i of loadIntervals(id, history.get(id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, since })) {
       s.insertInterval.run({

@@ -87,7 +87,8 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
     if (!current) {
       merged.conversations.set(id, { snapshot: p.conversation, counters: { ...p.counters }, createSeen: p.createSeen, statistics: p.statistics });
     } else {
-      if (p.conversation.version > current.snapshot.version) current.snapshot = p.conversation;
+      current.snapshot =
+        p.conversation.version > current.snapshot.version ? withFacts(p.conversation, current.snapshot) : withFacts(current.snapshot, p.conversation);
       current.counters.reopenCount += p.counters.reopenCount;
       current.counters.agentReassignmentCount += p.counters.agentReassignmentCount;
       current.counters.groupReassignmentCount += p.counters.groupReassignmentCount;
@@ -101,9 +102,35 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
     for (const row of p.agents) keepLatest(merged.agents, row.id, row);
     for (const row of p.groups) keepLatest(merged.groups, row.id, row);
     for (const row of p.channels) keepLatest(merged.channels, row.id, row);
-    for (const row of p.messages) keepEarliest(merged.messages, row.id, row);
+    for (const row of p.messages) mergeMessage(merged.messages, row);
   }
   return merged;
+}
+
+/**
+ * What a conversation is, as opposed to where it stands: facts Freshchat never changes once set
+ * (its channel, source, user, account and app; when it was created and first given to a group
+ * and an agent). An event that leaves one out, or sends null, says nothing about it: the
+ * payload reference's fields may be omitted. So a known fact is never erased by a later
+ * snapshot; the times are the earliest any event gave (so "first" stays first), the other facts
+ * the latest snapshot's when it has one, else an earlier event's. With facts that do not change,
+ * as Freshchat's do not, the result is the same in any order of arrival.
+ */
+export const FILLED_FACTS = ['accountId', 'appId', 'channelId', 'userId', 'source'] as const satisfies readonly (keyof ConversationSnapshot)[];
+export const EARLIEST_FACTS = ['createdAt', 'firstGroupAssignedAt', 'firstAgentAssignedAt'] as const satisfies readonly (keyof ConversationSnapshot)[];
+
+/** `latest`, the snapshot of the greater version, with the facts `other` knows and it does not (a copy only when they differ). */
+function withFacts(latest: ConversationSnapshot, other: ConversationSnapshot): ConversationSnapshot {
+  let merged: ConversationSnapshot | null = null;
+  for (const key of FILLED_FACTS) {
+    if (latest[key] == null && other[key] != null) (merged ??= { ...latest })[key] = other[key];
+  }
+  for (const key of EARLIEST_FACTS) {
+    const mine = latest[key];
+    const theirs = other[key];
+    if (theirs != null && (mine == null || theirs < mine)) (merged ??= { ...latest })[key] = theirs;
+  }
+  return merged ?? latest;
 }
 
 function keepLatest<T extends { version: string }>(map: Map<string, T>, id: string, row: T): void {
@@ -111,9 +138,31 @@ function keepLatest<T extends { version: string }>(map: Map<string, T>, id: stri
   if (!current || row.version > current.version) map.set(id, row);
 }
 
-function keepEarliest<T extends { version: string }>(map: Map<string, T>, id: string, row: T): void {
-  const current = map.get(id);
-  if (!current || row.version < current.version) map.set(id, row);
+/**
+ * A message's flags, which only some copies carry: the payload reference lists them for the
+ * messages of onConversationUpdate, not of onConversationCreate, so the earliest copy of a
+ * conversation's first message (its create's) has none.
+ */
+export const MESSAGE_FLAGS = ['isFirstMessage', 'isAgentFirstResponse', 'isAgentInterimFirstResponse'] as const satisfies readonly (keyof NewMessage)[];
+
+/**
+ * A flag from two copies of a message: true if either says true, else false if either says
+ * false, else unknown. The same whichever copy comes first, so merging stays order independent.
+ */
+export function mergedFlag(a: boolean | null | undefined, b: boolean | null | undefined): boolean | null {
+  if (a === true || b === true) return true;
+  if (a === false || b === false) return false;
+  return null;
+}
+
+/** The earliest copy of a message (its metadata never changes), with the flags of all its copies. */
+function mergeMessage(map: Map<string, NewMessage>, row: NewMessage): void {
+  const current = map.get(row.id);
+  if (!current) return void map.set(row.id, row);
+  const [earliest, other] = row.version < current.version ? [row, current] : [current, row];
+  const merged = { ...earliest };
+  for (const flag of MESSAGE_FLAGS) merged[flag] = mergedFlag(earliest[flag], other[flag]);
+  map.set(row.id, merged);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,10 +178,9 @@ function placeholdersFor(table: SQLiteTable): Record<string, Placeholder> {
 
 /**
  * `ON CONFLICT DO UPDATE` that replaces every column only when the incoming version is greater
- * (`latest`, for what changes: agents, groups, channels) or smaller (`earliest`, for what never
- * changes once said: message metadata). A losing upsert writes nothing.
+ * (for what changes: agents, groups, channels). A losing upsert writes nothing.
  */
-function upsertVersioned<Row>(db: Db, table: typeof agents | typeof groups | typeof channels | typeof messages, wins: 'latest' | 'earliest') {
+function upsertLatest<Row>(db: Db, table: typeof agents | typeof groups | typeof channels) {
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
   const set = Object.fromEntries(
     Object.entries(columns)
@@ -142,12 +190,34 @@ function upsertVersioned<Row>(db: Db, table: typeof agents | typeof groups | typ
   const query = db
     .insert(table)
     .values(placeholdersFor(table) as never)
-    .onConflictDoUpdate({
-      target: columns.id as SQLiteColumn,
-      set,
-      setWhere: wins === 'latest' ? sql`${excluded(table.version)} > ${table.version}` : sql`${excluded(table.version)} < ${table.version}`,
-    });
+    .onConflictDoUpdate({ target: columns.id as SQLiteColumn, set, setWhere: sql`${excluded(table.version)} > ${table.version}` });
   return prepareDirect<Row>(db, query);
+}
+
+/**
+ * The message upsert: the earliest copy's metadata (it never changes once said), each flag merged
+ * from every copy (mergedFlag, in SQL). A copy that is not earlier and brings no flag writes
+ * nothing: in the usual in-order delivery, one write per message rather than one per event.
+ */
+function upsertMessageStatement(db: Db) {
+  const columns = getTableColumns(messages) as Record<string, SQLiteColumn>;
+  const flags = new Set<string>(MESSAGE_FLAGS);
+  const earlier = sql`${excluded(messages.version)} < ${messages.version}`;
+  const set: Record<string, SQL> = {};
+  const bringsFlag: SQL[] = [];
+  for (const [key, column] of Object.entries(columns)) {
+    if (column.primary) continue;
+    if (flags.has(key)) {
+      // Booleans are 0 and 1 in SQLite and true > false in PostgreSQL: the greater known value.
+      set[key] = sql`case when ${column} is null then ${excluded(column)} when ${excluded(column)} is null or ${column} >= ${excluded(column)} then ${column} else ${excluded(column)} end`;
+      bringsFlag.push(sql`(${excluded(column)} is not null and (${column} is null or ${excluded(column)} > ${column}))`);
+    } else set[key] = sql`case when ${earlier} then ${excluded(column)} else ${column} end`;
+  }
+  const query = db
+    .insert(messages)
+    .values(placeholdersFor(messages) as never)
+    .onConflictDoUpdate({ target: messages.id, set, setWhere: sql`${earlier} or ${sql.join(bringsFlag, sql` or `)}` });
+  return prepareDirect<NewMessage>(db, query);
 }
 
 const COUNTER_KEYS = new Set<string>(['reopenCount', 'agentReassignmentCount', 'groupReassignmentCount', 'unassignmentCount'] satisfies (keyof ConversationCounters)[]);
@@ -155,7 +225,8 @@ const STATISTIC_KEY_SET = new Set<string>(STATISTIC_KEYS);
 
 /**
  * The conversation upsert, in one statement:
- * - snapshot columns take the incoming values only when its version is greater (latest `updated_time`);
+ * - snapshot columns take the incoming values only when its version is greater (latest `updated_time`),
+ *   except the facts (withFacts): never erased, the times the earliest known;
  * - statistics take the incoming values only when its statistics version is greater;
  * - counters add up; `create_seen` stays true once true.
  */
@@ -164,10 +235,14 @@ function upsertConversationStatement(db: Db) {
   const statisticKeys = new Set<string>([...STATISTIC_KEYS, 'statisticsVersion', 'statisticsPacked']);
   const newer = sql`${excluded(conversations.version)} > ${conversations.version}`;
   const newerStatistics = sql`${excluded(conversations.statisticsVersion)} > coalesce(${conversations.statisticsVersion}, '')`;
+  const filled = new Set<string>(FILLED_FACTS);
+  const earliest = new Set<string>(EARLIEST_FACTS);
   const set: Record<string, SQL> = {};
   for (const [key, column] of Object.entries(columns)) {
     if (column.primary) continue;
     if (COUNTER_KEYS.has(key)) set[key] = sql`${column} + ${excluded(column)}`;
+    else if (filled.has(key)) set[key] = sql`case when ${newer} then coalesce(${excluded(column)}, ${column}) else coalesce(${column}, ${excluded(column)}) end`;
+    else if (earliest.has(key)) set[key] = sql`case when ${column} is null or ${excluded(column)} < ${column} then coalesce(${excluded(column)}, ${column}) else ${column} end`;
     else if (key === 'createSeen') set[key] = sql`(${column} or ${excluded(column)})`;
     else if (statisticKeys.has(key)) set[key] = sql`case when ${newerStatistics} then ${excluded(column)} else ${column} end`;
     else set[key] = sql`case when ${newer} then ${excluded(column)} else ${column} end`;
@@ -208,10 +283,10 @@ function buildStatements(db: Db) {
       db.insert(assignmentChanges).values(placeholdersFor(assignmentChanges) as never).onConflictDoNothing(),
       withEventId<EventProjection['assignmentChanges'][number]>,
     ),
-    upsertAgent: upsertVersioned<NewAgent>(db, agents, 'latest'),
-    upsertGroup: upsertVersioned<NewGroup>(db, groups, 'latest'),
-    upsertChannel: upsertVersioned<NewChannel>(db, channels, 'latest'),
-    upsertMessage: upsertVersioned<NewMessage>(db, messages, 'earliest'),
+    upsertAgent: upsertLatest<NewAgent>(db, agents),
+    upsertGroup: upsertLatest<NewGroup>(db, groups),
+    upsertChannel: upsertLatest<NewChannel>(db, channels),
+    upsertMessage: upsertMessageStatement(db),
     insertSource: prepareDirect<{ name: string }>(db, db.insert(sources).values({ name: sql.placeholder('name') }).onConflictDoNothing()),
   };
 }

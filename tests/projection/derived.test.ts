@@ -54,7 +54,10 @@ function expectedIntervals(db: Db): Interval[] {
   const intervals: Interval[] = [];
   for (const c of conversations) {
     const agentChanges = db.$client
-      .prepare("select at, event_id, from_id, to_id from assignment_changes where kind = 'agent' and conversation_id = ? order by at, event_id")
+      // Changes of the same millisecond in the order of their events' versions (a create first, then by hash), not of arrival.
+      .prepare(
+        "select a.at, a.from_id, a.to_id from assignment_changes a join events e on e.id = a.event_id where a.kind = 'agent' and a.conversation_id = ? order by a.at, e.event = 'onConversationUpdate', e.dedupe_key",
+      )
       .all(c.id) as { at: number; from_id: string | null; to_id: string | null }[];
     const statusChanges = db.$client
       .prepare("select at, to_status from status_transitions where conversation_id = ? and (to_status = 'resolved' or from_status = 'resolved')")
