@@ -3,7 +3,7 @@ import { LiveTiles } from '@/components/live-tiles';
 import { Tile } from '@/components/tile';
 import { VolumeChart } from '@/components/charts/volume-chart';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
-import { hours } from '@/lib/format';
+import { dateTime, hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
 import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
 import { figure } from '@/lib/server/figure-threads';
@@ -16,10 +16,11 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
     <DashboardPage streamed title="Overview" path="/" searchParams={searchParams} reports={['conversations']}>
       {async ({ db, filters }) => {
         const { tiles, volume } = await figure('overview', filters);
+        const lastEventAt = lastEventReceivedAt(db);
         return (
           <>
             <h2>Right now</h2>
-            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={getLiveFigures(db, filters)} windowMinutes={LIVE_WINDOW_MINUTES} />
+            <LiveTiles query={filtersToSearchParams(filters).toString()} initial={getLiveFigures(db, filters)} windowMinutes={LIVE_WINDOW_MINUTES} tz={filters.tz} />
             <h2>In the range</h2>
             <p className="range">
               Conversations created {filters.from} – {filters.to} ({filters.tz})
@@ -36,7 +37,8 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
             <h2>Volume by day</h2>
             {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} />}
             <p className="footnote">
-              Last event received {lastEventReceivedAt(db) ?? 'never'} · all events: <a href="/ingest">ingest health</a>
+              Last event received {lastEventAt === null ? 'never' : `${dateTime(lastEventAt, filters.tz)} (${filters.tz})`} · all events:{' '}
+              <a href="/ingest">ingest health</a>
             </p>
           </>
         );

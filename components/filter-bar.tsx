@@ -1,5 +1,5 @@
 import type { Filters } from '@/lib/filters/parse-filters';
-import { addDays, STATUSES } from '@/lib/filters/parse-filters';
+import { addDays, filtersToSearchParams, STATUSES } from '@/lib/filters/parse-filters';
 import type { Option } from '@/lib/queries/dimensions';
 import { OptionSearch } from './option-search';
 
@@ -31,11 +31,19 @@ export function FilterBar({
   /** Page parameters (such as a sort order) to submit along with the filters. */
   keep?: Record<string, string>;
 }) {
+  // Another range, the rest as it is: the other filters and the page's own parameters (a
+  // statistic, a sort order), as Apply would submit them.
   const preset = (days: number) => {
-    const params = new URLSearchParams({ from: addDays(today, -(days - 1)), to: today, tz: filters.tz });
+    const params = filtersToSearchParams({ ...filters, from: addDays(today, -(days - 1)), to: today });
+    for (const [name, value] of Object.entries(keep)) params.set(name, value);
     return `${path}?${params}`;
   };
-  const select = (name: string, label: string, plural: string, items: Option[], chosen: string[]) => {
+  const select = (name: string, label: string, plural: string, known: Option[], chosen: string[]) => {
+    // A chosen id no event has described (a link from before the data, an agent never seen): listed,
+    // and chosen, so the page does not look empty for no visible reason and Apply keeps it.
+    const knownIds = new Set(known.map((item) => item.id));
+    const unknown = chosen.filter((id) => !knownIds.has(id)).map((id) => ({ id, name: `${id} (not in the data)` }));
+    const items = [...unknown, ...known];
     const list = (
       <label>
         {label}

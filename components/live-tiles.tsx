@@ -9,7 +9,7 @@ export const LIVE_REFRESH_MS = 5_000;
  * Tiles that refresh on their own (every 5 s) without reloading the page: the state right now,
  * under the page's filters (except the date range, which does not apply to "now").
  */
-export function LiveTiles({ query, initial, windowMinutes }: { query: string; initial: LiveFigures; windowMinutes: number }) {
+export function LiveTiles({ query, initial, windowMinutes, tz }: { query: string; initial: LiveFigures; windowMinutes: number; tz: string }) {
   const { data, isError } = useQuery({
     queryKey: ['live', query],
     queryFn: async (): Promise<LiveFigures> => {
@@ -27,8 +27,9 @@ export function LiveTiles({ query, initial, windowMinutes }: { query: string; in
       <LiveTile label={`Events, last ${windowMinutes} min`} value={data.eventsLastMinutes} unit="received (all channels)" />
       <div className="tile">
         <div className="label">Updated</div>
-        <div className="value small">{new Date(data.at).toLocaleTimeString('en-GB')}</div>
-        <div className="unit">{isError ? 'refresh failing: retrying' : `every ${LIVE_REFRESH_MS / 1000} s`}</div>
+        {/* On the page's clock (its timezone filter), not the browser's, like every other time on the page. */}
+        <div className="value small">{new Date(data.at).toLocaleTimeString('en-GB', { timeZone: tz })}</div>
+        <div className="unit">{isError ? 'refresh failing: retrying' : `${tz} · every ${LIVE_REFRESH_MS / 1000} s`}</div>
       </div>
     </div>
   );

@@ -11,6 +11,9 @@ const folded = (text: string) => text.normalize('NFD').replace(/\p{Diacritic}/gu
  * options stay visible, so a choice is never hidden from the one who made it. It also says how
  * many are chosen, which a list scrolled four rows at a time does not show.
  *
+ * Enter chooses the first option the text finds (and clears the box) instead of submitting the
+ * form with a half-typed search.
+ *
  * Drawn only once JavaScript runs (before, or without it, the plain select works as it always
  * did), and not a form field (no name), so the URL still holds only the choices.
  */
@@ -35,11 +38,32 @@ export function OptionSearch({ placeholder, label }: { placeholder: string; labe
     for (const option of select()?.options ?? []) option.hidden = wanted !== '' && !option.selected && !folded(option.text).includes(wanted);
   };
 
+  const chooseFirst = (input: HTMLInputElement) => {
+    const wanted = folded(input.value.trim());
+    const element = select();
+    const match = wanted === '' ? undefined : [...(element?.options ?? [])].find((option) => !option.selected && folded(option.text).includes(wanted));
+    if (!element || !match) return;
+    match.selected = true;
+    element.dispatchEvent(new Event('change', { bubbles: true }));
+    input.value = '';
+    filter('');
+  };
+
   return (
     <span ref={box} className="option-search">
       {ready && (
         <>
-          <input type="search" placeholder={placeholder} aria-label={`Find ${label}`} onChange={(e) => filter(e.target.value)} />
+          <input
+            type="search"
+            placeholder={placeholder}
+            aria-label={`Find ${label}`}
+            onChange={(e) => filter(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter') return;
+              e.preventDefault();
+              chooseFirst(e.currentTarget);
+            }}
+          />
           {chosen > 0 && <span aria-live="polite">{chosen} chosen</span>}
         </>
       )}

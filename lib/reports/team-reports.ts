@@ -31,8 +31,13 @@ export function teamReportHeader(kind: TeamKind): string[] {
   return [`${kind}_id`, `${kind}_name`, ...FIGURE_COLUMNS.map(([name]) => name)];
 }
 
+/**
+ * The status filter does not apply, as on the Agent load page these reports are exported from:
+ * `open_now` is itself defined by status, and a link from that page carries whatever status its
+ * filter bar holds (with `status=resolved`, every agent's `open_now` was 0).
+ */
 export function teamReportRows(db: Db, kind: TeamKind, filters: Filters): Cell[][] {
-  return getTeamFigures(db, kind, filters).map((row) => [row.id, row.name, ...FIGURE_COLUMNS.map(([, figure]) => figure(row))]);
+  return getTeamFigures(db, kind, { ...filters, statuses: [] }).map((row) => [row.id, row.name, ...FIGURE_COLUMNS.map(([, figure]) => figure(row))]);
 }
 
 /** The same, on a read-only connection of its own to the database at `databasePath` (the configured one by default), closed after. */

@@ -150,5 +150,30 @@ describe('agent load page of a large team', () => {
     expect(await drawn.textContent()).toContain('The 2 agents with the highest peak are drawn.');
     await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
     expect(await drawn.textContent()).toContain('The 1 agent with the highest peak is drawn.');
+
+    // Enter in the search box chooses the first match instead of submitting a half-typed search.
+    const before = page.url();
+    await search.fill('agent 19');
+    await search.press('Enter');
+    await page.waitForTimeout(300);
+    expect(page.url()).toBe(before);
+    expect(await search.inputValue()).toBe('');
+    expect(await page.locator('select[name=agent]').evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.value))).toEqual(['agent-12', 'agent-19']);
+    expect(await page.getByText('2 chosen').isVisible()).toBe(true);
+
+    // The range presets change the range only: the agents chosen and the page's own parameters stay.
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12&source=WHATSAPP&rows=all`);
+    const preset = new URL((await page.getByRole('link', { name: '7 days', exact: true }).getAttribute('href'))!, team.server.url);
+    expect(preset.searchParams.get('agent')).toBe('agent-12');
+    expect(preset.searchParams.get('source')).toBe('WHATSAPP');
+    expect(preset.searchParams.get('rows')).toBe('all');
+    expect(preset.searchParams.get('from')).not.toBe('2026-10-01');
+
+    // An agent id no event described (an old link): shown chosen in the list, not silently dropped.
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12&agent=gone-agent`);
+    const chosen = await page.locator('select[name=agent]').evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.textContent));
+    expect(chosen).toEqual(['gone-agent (not in the data)', agentName(12)]);
+    await Promise.all([page.waitForURL(/from=2026-10-02/), page.fill('input[name=from]', '2026-10-02').then(() => page.getByRole('button', { name: 'Apply' }).click())]);
+    expect(new URL(page.url()).searchParams.getAll('agent')).toEqual(['gone-agent', 'agent-12']);
   });
 });

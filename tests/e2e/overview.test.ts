@@ -91,6 +91,21 @@ describe('overview page in the browser', () => {
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // same page, not reloaded
   });
 
+  it("shows the times of now on the page's clock, not the browser's or UTC's", async () => {
+    // A browser in Los Angeles looking at a page set to Kolkata: the page's timezone wins.
+    const context = await live.browser.newContext({ timezoneId: 'America/Los_Angeles' });
+    const page = await context.newPage();
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&tz=Asia/Kolkata`);
+    const updated = page.locator('.tile', { hasText: 'Updated' });
+    expect(await updated.locator('.unit').textContent()).toBe('Asia/Kolkata · every 5 s');
+    const shown = (await updated.locator('.value').textContent())!;
+    const kolkata = await page.evaluate(() => new Date().toLocaleTimeString('en-GB', { timeZone: 'Asia/Kolkata' }).slice(0, 5));
+    expect(shown.slice(0, 2)).toBe(kolkata.slice(0, 2)); // the hour, seconds apart at most
+    // The footnote's last event: the page's clock too, named, not an ISO string in UTC.
+    expect(await page.locator('p.footnote').textContent()).toMatch(/^Last event received \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Kolkata\) · all events: ingest health$/);
+    await context.close();
+  });
+
   it('explains filters it cannot apply instead of failing', async () => {
     const page = await live.browser.newPage();
     const response = await page.goto(`${live.server.url}/?from=2026-13-01&status=open`);
