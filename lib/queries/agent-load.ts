@@ -73,13 +73,20 @@ export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
     .from(agents)
     .where(filters.agents.length ? inArray(agents.id, filters.agents) : undefined)
     .all();
+  // An agent's groups: the groups that list them among their agents (`associations.group.agents`),
+  // and the ids of the agent's own `freshid_group_ids`. The reference calls the latter master-record
+  // UUIDs, which need not be the group ids the filter chooses from; the former are those ids.
+  const membership = new Map<string, string[]>();
+  for (const group of db.select({ id: groups.id, agentIds: groups.agentIds }).from(groups).all()) {
+    for (const agentId of parseIds(group.agentIds)) membership.set(agentId, [...(membership.get(agentId) ?? []), group.id]);
+  }
   const inChosenGroups = (groupIds: string[]) => filters.groups.length === 0 || groupIds.some((g) => filters.groups.includes(g));
   const rows: AgentNow[] = [];
   const seen = new Set<string>();
   // Two agents of one name are told apart by their id, as everywhere else (entity-names.ts).
   const shared = sharedNames(db, 'agent');
   for (const agent of known) {
-    const groupIds = parseIds(agent.groupIds);
+    const groupIds = [...new Set([...(membership.get(agent.id) ?? []), ...parseIds(agent.groupIds)])];
     const open = openByAgent.get(agent.id) ?? 0;
     if (agent.isDeleted && open === 0) continue;
     if (open === 0 && !inChosenGroups(groupIds)) continue;

@@ -74,6 +74,15 @@ beforeAll(() => {
 });
 
 describe('open conversations per agent now', () => {
+  it("lists a group's agents by the group's own list of them, holding nothing open or not", () => {
+    // Ben holds nothing now and his agent record names no groups (freshid_group_ids are
+    // master-record ids, not the group ids the filter uses): G1's agents list has him.
+    expect(getAgentsNow(db, filters('group=g1')).map((a) => [a.name, a.open])).toEqual([
+      ['Ada', 2],
+      ['Ben', 0],
+    ]);
+  });
+
   it('counts assigned conversations against capacity and marks the overloaded agent', () => {
     const agents = getAgentsNow(db, filters('from=2026-03-02&to=2026-03-02'));
     expect(agents.map(({ name, open, capacity, overloaded }) => ({ name, open, capacity, overloaded }))).toEqual([
