@@ -23,8 +23,9 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         const filterQuery = filtersToSearchParams(filters);
         // `find`: an id, or its beginning. One match opens it; otherwise the page says what matched.
         const found = find === undefined ? null : findConversations(db, find);
-        if (found?.ids.length === 1) redirect(detailLink(found.ids[0]!, filters));
-        const search = <FindConversation filters={filters} keep={keep} found={found} detailHref={(id) => detailLink(id, filters)} />;
+        const listed = parsed.ok ? parsed.params : null;
+        if (found?.ids.length === 1) redirect(detailLink(found.ids[0]!, filters, listed));
+        const search = <FindConversation filters={filters} keep={keep} found={found} detailHref={(id) => detailLink(id, filters, listed)} />;
         if (!parsed.ok) {
           return (
             <div className="error" role="alert">
@@ -62,7 +63,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
                   tz={filters.tz}
                   current={current}
                   sortHref={(sort, dir) => link({ sort, dir, page: 1 })}
-                  detailHref={(id) => detailLink(id, filters)}
+                  detailHref={(id) => detailLink(id, filters, current)}
                 />
                 <Pager total={list.total} first={list.firstRow} last={list.lastRow} page={list.page} pageCount={list.pageCount} href={(page) => link({ ...current, page })} />
               </>
@@ -74,8 +75,10 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   );
 }
 
-function detailLink(conversationId: string, filters: Filters): string {
-  return `/conversations/${encodeURIComponent(conversationId)}?${filtersToSearchParams(filters)}`;
+/** One conversation, with the filters and the table's order and page, for its way back (app/conversations/[id]). */
+function detailLink(conversationId: string, filters: Filters, listed: ListParams | null): string {
+  const params = new URLSearchParams([...filtersToSearchParams(filters), ...Object.entries(listed ? listParamsToEntries(listed) : {})]);
+  return `/conversations/${encodeURIComponent(conversationId)}?${params}`;
 }
 
 function Pager({ total, first, last, page, pageCount, href }: { total: number; first: number; last: number; page: number; pageCount: number; href: (page: number) => string }) {

@@ -68,6 +68,15 @@ describe('conversations in the browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await noSideways(page)).toBe(true);
     await page.screenshot({ path: screenshotPath('conversation-detail-390'), fullPage: true });
+
+    // The way back returns to the same order and page of the table, not to its default first page.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${live.server.url}/conversations?${OCTOBER}&sort=created&dir=asc&page=2`);
+    const second = (await rowIds(page))[0]!;
+    await Promise.all([page.waitForURL(new RegExp(`/conversations/${second}\\?`)), page.locator(`a[title="${second}"]`).click()]);
+    await Promise.all([page.waitForURL(/\/conversations\?/), page.getByRole('link', { name: '← Back to the conversations' }).click()]);
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', sort: 'created', dir: 'asc', page: '2' });
+    expect((await rowIds(page))[0]).toBe(second);
   });
 
   it('opens a conversation from its id or the beginning of it, keeping the range and timezone', async () => {

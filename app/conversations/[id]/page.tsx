@@ -2,9 +2,10 @@ import { notFound } from 'next/navigation';
 import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
 import { Timeline } from '@/components/conversations/timeline';
 import { STATISTIC_UNIT } from '@/lib/events/statistics';
-import { filtersToSearchParams } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
 import { count, dateTime, hours } from '@/lib/format';
 import { getConversationHistory, MAX_TIMELINE_EVENTS, type NamedRef } from '@/lib/queries/conversation-history';
+import { listParamsToEntries, parseListParams } from '@/lib/queries/conversation-list-params';
 import '../conversations.css';
 
 export const dynamic = 'force-dynamic';
@@ -16,6 +17,7 @@ const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./,
 /** One conversation: where it stands, its statistics, and its whole stored history. */
 export default async function ConversationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const id = decodeSegment((await params).id);
+  const query = await searchParams;
   return (
     <DashboardPage title={`Conversation ${id ?? ''}`} path={`/conversations/${encodeURIComponent(id ?? '')}`} searchParams={searchParams}>
       {({ db, filters }) => {
@@ -26,7 +28,7 @@ export default async function ConversationPage({ params, searchParams }: { param
         return (
           <>
             <p>
-              <a href={`/conversations?${filtersToSearchParams(filters)}`}>← Back to the conversations</a>
+              <a href={backLink(filters, query)}>← Back to the conversations</a>
             </p>
             <dl className="detail-head">
               <Item label="Status" value={c.status ?? '–'} />
@@ -103,4 +105,11 @@ function decodeSegment(segment: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** The table this conversation was opened from: its filters, and its order and page when the link carried them. */
+function backLink(filters: Filters, params: Awaited<SearchParams>): string {
+  const listed = params.sort || params.dir || params.page ? parseListParams(params) : null;
+  const entries = listed?.ok ? Object.entries(listParamsToEntries(listed.params)) : [];
+  return `/conversations?${new URLSearchParams([...filtersToSearchParams(filters), ...entries])}`;
 }
