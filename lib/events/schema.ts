@@ -188,7 +188,8 @@ const changes = z.looseObject({
 });
 
 const conversation = z.looseObject({
-  conversation_id: z.string({ error: 'required: expected string' }).min(1, 'must not be empty'),
+  // Blank ("   ") says no more than empty: a row keyed by spaces would be a conversation nobody can name.
+  conversation_id: z.string({ error: 'required: expected string' }).min(1, 'must not be empty').regex(/^$|\S/, 'must not be blank'),
   app_id: text,
   assigned_agent_id: text,
   assigned_group_id: text,

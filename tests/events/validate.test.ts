@@ -20,6 +20,7 @@ describe('validateEnvelope', () => {
     ['a wrong type', (e: any) => (e.data.conversation.status = 5), 'data.conversation.status', 'expected string, got number'],
     ['a missing conversation id', (e: any) => delete e.data.conversation.conversation_id, 'data.conversation.conversation_id', 'required: expected string'],
     ['an empty conversation id', (e: any) => (e.data.conversation.conversation_id = ''), 'data.conversation.conversation_id', 'must not be empty'],
+    ['a blank conversation id', (e: any) => (e.data.conversation.conversation_id = ' \t '), 'data.conversation.conversation_id', 'must not be blank, got " \\t "'],
     ['an unknown event', (e: any) => (e.event = 'onTicketCreate'), 'event', 'expected one of "onConversationCreate", "onConversationUpdate", got "onTicketCreate"'],
     ['an event that is an object', (e: any) => (e.event = { name: 'onConversationCreate' }), 'event', 'expected one of "onConversationCreate", "onConversationUpdate", got object'],
     ['a hostile nesting depth', (e: any) => (e.data.conversation.custom = JSON.parse('{"a":'.repeat(70) + '1' + '}'.repeat(70))), 'data.conversation.custom', 'nested deeper than 64 levels'],
