@@ -73,6 +73,18 @@ export function jsonErrorOffset(text: string): number | null {
     }
     return null;
   };
+  /** An object's key and its colon, from `i` (white space before it skipped by the caller). */
+  const key = (): number | null => {
+    if (i >= end) return end;
+    if (text[i] !== '"') return i;
+    const mistake = string();
+    if (mistake !== null) return mistake;
+    skipSpace();
+    if (i >= end) return end;
+    if (text[i] !== ':') return i;
+    i++;
+    return null;
+  };
   const literal = (word: string): number | null => {
     for (let k = 0; k < word.length; k++) {
       if (i + k >= end) return end;
@@ -101,12 +113,7 @@ export function jsonErrorOffset(text: string): number | null {
           open.pop();
           i++;
         } else {
-          if (text[i] !== '"') return i;
-          if ((mistake = string()) !== null) return mistake;
-          skipSpace();
-          if (i >= end) return end;
-          if (text[i] !== ':') return i;
-          i++;
+          if ((mistake = key()) !== null) return mistake;
           continue;
         }
       } else continue;
@@ -129,13 +136,7 @@ export function jsonErrorOffset(text: string): number | null {
         i++;
         if (container === '{') {
           skipSpace();
-          if (i >= end) return end;
-          if (text[i] !== '"') return i;
-          if ((mistake = string()) !== null) return mistake;
-          skipSpace();
-          if (i >= end) return end;
-          if (text[i] !== ':') return i;
-          i++;
+          if ((mistake = key()) !== null) return mistake;
         }
         break;
       }
