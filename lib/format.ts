@@ -58,3 +58,18 @@ export function niceAxis(max: number, { integer = false }: { integer?: boolean }
   const ticks = Array.from({ length: intervals + 1 }, (_, i) => Number((i * step).toFixed(decimals)));
   return { domain: [0, ticks[ticks.length - 1]!], ticks };
 }
+
+/**
+ * The value axis of a chart whose points are `values` (nulls, gaps, ignored): niceAxis up to the
+ * greatest, or no props (Recharts' own axis) if one is negative, which niceAxis, from zero, would
+ * cut off. Statistics are durations and counts are counts, so that should never be needed.
+ */
+export function valueAxis(values: Iterable<number | null>, options: { integer?: boolean } = {}): ReturnType<typeof niceAxis> | Record<string, never> {
+  let max = 0;
+  for (const value of values) {
+    if (value === null) continue;
+    if (value < 0) return {};
+    max = Math.max(max, value);
+  }
+  return niceAxis(max, options);
+}

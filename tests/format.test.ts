@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisCount, count, hours, niceAxis, percent } from '@/lib/format';
+import { axisCount, count, hours, niceAxis, percent, valueAxis } from '@/lib/format';
 
 describe('how figures read', () => {
   it('writes counts on chart axes short enough to stay clear of the axis title', () => {
@@ -52,5 +52,11 @@ describe('how figures read', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 2_000_000_000 }), (max) => check(max, true)), { numRuns: 2_000 });
     fc.assert(fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), (max) => check(max, false)), { numRuns: 2_000 });
   });
-});
 
+  it("sets a chart's value axis from its points: gaps ignored, Recharts' own axis for a negative value", () => {
+    expect(valueAxis([3, null, 192, 40], { integer: true })).toEqual(niceAxis(192, { integer: true }));
+    expect(valueAxis([null, 0.21])).toEqual(niceAxis(0.21));
+    expect(valueAxis([])).toEqual(niceAxis(0));
+    expect(valueAxis([5, -0.5, 12])).toEqual({});
+  });
+});

@@ -1,14 +1,14 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { axisCount, count, niceAxis } from '@/lib/format';
+import { axisCount, count, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
 /** Conversations per hour bin, business hours beside calendar hours. Plain data in, nothing fetched. */
 export function HistogramChart({ data, statistic }: { data: HistogramData; statistic: string }) {
-  const axis = niceAxis(data.reduce((max, bin) => Math.max(max, bin.business, bin.calendar), 0), { integer: true });
+  const axis = valueAxis(data.flatMap((bin) => [bin.business, bin.calendar]), { integer: true });
   return (
     <div className="chart" role="img" aria-label={`Distribution of ${statistic} times, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={300}>

@@ -1,14 +1,14 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { axisCount, niceAxis } from '@/lib/format';
+import { axisCount, valueAxis } from '@/lib/format';
 import { INGEST_COLORS } from './palette';
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
 
 /** Events received per minute, stacked by what became of them. Plain data in, nothing fetched. */
 export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string }) {
-  const axis = niceAxis(data.reduce((max, minute) => Math.max(max, minute.accepted + minute.duplicates + minute.rejected), 0), { integer: true });
+  const axis = valueAxis(data.map((minute) => minute.accepted + minute.duplicates + minute.rejected), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
       <ResponsiveContainer width="100%" height={260}>

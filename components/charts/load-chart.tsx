@@ -1,7 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { niceAxis } from '@/lib/format';
+import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 
 export type LoadChartData = {
@@ -28,7 +28,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
     return row;
   });
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
-  const axis = niceAxis(data.series.reduce((max, s) => s.values.reduce<number>((m, value) => Math.max(m, value ?? 0), max), 0), { integer: true });
+  const axis = valueAxis(data.series.flatMap((s) => s.values), { integer: true });
   return (
     <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
       <ResponsiveContainer width="100%" height={320}>

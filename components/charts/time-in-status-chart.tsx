@@ -2,15 +2,14 @@
 
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TimeInStatus } from '@/lib/queries/transitions';
-import { hours, niceAxis } from '@/lib/format';
+import { hours, valueAxis } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Median calendar hours spent in each status (completed stays), one bar per status. */
 export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
   const withMedian = data.filter((row) => row.medianHours !== null);
   const colors = statusColors(withMedian.map((row) => row.status));
-  const medians = withMedian.map((row) => row.medianHours!);
-  const axis = medians.every((value) => value >= 0) ? niceAxis(medians.reduce((max, value) => Math.max(max, value), 0)) : {};
+  const axis = valueAxis(withMedian.map((row) => row.medianHours));
   return (
     <div className="chart" role="img" aria-label="Median hours spent in each status">
       <ResponsiveContainer width="100%" height={60 + withMedian.length * 48}>

@@ -2,14 +2,14 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TransitionsByDay } from '@/lib/queries/transitions';
-import { axisCount, niceAxis } from '@/lib/format';
+import { axisCount, valueAxis } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
 export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByDay; timezone: string }) {
   const colors = statusColors(data.statuses);
   const names = data.statuses.map((status) => `→ ${status}`);
-  const axis = niceAxis(data.days.reduce((max, day) => Math.max(max, day.counts.reduce((sum, n) => sum + n, 0)), 0), { integer: true });
+  const axis = valueAxis(data.days.map((day) => day.counts.reduce((sum, n) => sum + n, 0)), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
       <ResponsiveContainer width="100%" height={300}>

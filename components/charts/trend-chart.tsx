@@ -1,7 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { niceAxis } from '@/lib/format';
+import { valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type TrendData = { day: string; business: number | null; calendar: number | null }[];
@@ -12,9 +12,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   // blots, so they shrink (a long range with few days of values keeps them large: they are its points).
   const daysWithValues = data.filter((day) => day.business !== null || day.calendar !== null).length;
   const dotRadius = daysWithValues > 62 ? 1 : 3;
-  const values = data.flatMap((day) => [day.business, day.calendar]).filter((value) => value !== null);
-  // Statistics are durations; should a negative one ever arrive, Recharts' own axis shows it.
-  const axis = values.every((value) => value >= 0) ? niceAxis(values.reduce((max, value) => Math.max(max, value), 0)) : {};
+  const axis = valueAxis(data.flatMap((day) => [day.business, day.calendar]));
   return (
     <div className="chart" role="img" aria-label={`Daily median ${statistic} time, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={280}>

@@ -2,12 +2,12 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { VolumeDay } from '@/lib/queries/overview';
-import { axisCount, niceAxis } from '@/lib/format';
+import { axisCount, valueAxis } from '@/lib/format';
 import { STATUS_COLORS } from './palette';
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
 export function VolumeChart({ data }: { data: VolumeDay[] }) {
-  const axis = niceAxis(data.reduce((max, day) => Math.max(max, day.new + day.assigned + day.resolved), 0), { integer: true });
+  const axis = valueAxis(data.map((day) => day.new + day.assigned + day.resolved), { integer: true });
   return (
     <div className="chart" role="img" aria-label="Conversations created per day, by current status">
       <ResponsiveContainer width="100%" height={280}>

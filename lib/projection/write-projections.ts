@@ -116,8 +116,8 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
  * the latest snapshot's when it has one, else an earlier event's. With facts that do not change,
  * as Freshchat's do not, the result is the same in any order of arrival.
  */
-export const FILLED_FACTS = ['accountId', 'appId', 'channelId', 'userId', 'source'] as const satisfies readonly (keyof ConversationSnapshot)[];
-export const EARLIEST_FACTS = ['createdAt', 'firstGroupAssignedAt', 'firstAgentAssignedAt'] as const satisfies readonly (keyof ConversationSnapshot)[];
+const FILLED_FACTS = ['accountId', 'appId', 'channelId', 'userId', 'source'] as const satisfies readonly (keyof ConversationSnapshot)[];
+const EARLIEST_FACTS = ['createdAt', 'firstGroupAssignedAt', 'firstAgentAssignedAt'] as const satisfies readonly (keyof ConversationSnapshot)[];
 
 /** `latest`, the snapshot of the greater version, with the facts `other` knows and it does not (a copy only when they differ). */
 function withFacts(latest: ConversationSnapshot, other: ConversationSnapshot): ConversationSnapshot {
@@ -143,13 +143,13 @@ function keepLatest<T extends { version: string }>(map: Map<string, T>, id: stri
  * messages of onConversationUpdate, not of onConversationCreate, so the earliest copy of a
  * conversation's first message (its create's) has none.
  */
-export const MESSAGE_FLAGS = ['isFirstMessage', 'isAgentFirstResponse', 'isAgentInterimFirstResponse'] as const satisfies readonly (keyof NewMessage)[];
+const MESSAGE_FLAGS = ['isFirstMessage', 'isAgentFirstResponse', 'isAgentInterimFirstResponse'] as const satisfies readonly (keyof NewMessage)[];
 
 /**
  * A flag from two copies of a message: true if either says true, else false if either says
  * false, else unknown. The same whichever copy comes first, so merging stays order independent.
  */
-export function mergedFlag(a: boolean | null | undefined, b: boolean | null | undefined): boolean | null {
+function mergedFlag(a: boolean | null | undefined, b: boolean | null | undefined): boolean | null {
   if (a === true || b === true) return true;
   if (a === false || b === false) return false;
   return null;
