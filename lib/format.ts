@@ -1,7 +1,20 @@
 /** How figures read on every page: one place, so a tile and a table never disagree. */
 
-/** Hours with one decimal and the unit, or an en dash when there is no value. */
-export const hours = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value.toFixed(1)} h`);
+/**
+ * A duration given in hours (as Freshchat sends its statistics), in the unit a team lead reads it
+ * in: seconds under a minute, whole minutes under an hour, hours with one decimal from there (a
+ * chat's first response is minutes; "0.2 h" made every fast team look alike, and "0.0 h" said
+ * nothing). An en dash when there is no value.
+ */
+export function hours(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const sign = value < 0 ? '−' : '';
+  const seconds = Math.round(Math.abs(value) * 3600);
+  if (seconds < 60) return `${sign}${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${sign}${minutes} min`;
+  return `${sign}${(Math.abs(value)).toFixed(1)} h`;
+}
 
 /** A count with thousands separators. */
 export const count = (value: number) => value.toLocaleString('en');
@@ -72,4 +85,13 @@ export function valueAxis(values: Iterable<number | null>, options: { integer?: 
     max = Math.max(max, value);
   }
   return niceAxis(max, options);
+}
+
+/**
+ * The unit of a chart's duration axis, for values given in hours: minutes when every value is
+ * under an hour (an axis of 0.05 h steps is read by nobody), hours otherwise. Plot `value * perHour`.
+ */
+export function durationUnit(values: Iterable<number | null>): { unit: 'minutes' | 'hours'; perHour: number } {
+  for (const value of values) if (value !== null && Math.abs(value) >= 1) return { unit: 'hours', perHour: 1 };
+  return { unit: 'minutes', perHour: 60 };
 }

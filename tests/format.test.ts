@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisCount, count, hours, niceAxis, percent, valueAxis } from '@/lib/format';
+import { axisCount, count, durationUnit, hours, niceAxis, percent, valueAxis } from '@/lib/format';
 
 describe('how figures read', () => {
   it('writes counts on chart axes short enough to stay clear of the axis title', () => {
@@ -14,6 +14,21 @@ describe('how figures read', () => {
     expect(hours(null)).toBe('–');
     expect(percent(10, 42)).toBe('23.8 %');
     expect(percent(1, 0)).toBe('–');
+  });
+
+  it('writes durations in seconds under a minute, whole minutes under an hour, hours from there', () => {
+    // Freshchat sends hours: 0.2 h is a 12-minute first response, 0.004 h a 14-second wait.
+    expect([0, 0.004, 0.2, 0.25, 59.4 / 60, 59.6 / 60, 1, 22.46, 120].map(hours)).toEqual(['0 s', '14 s', '12 min', '15 min', '59 min', '1.0 h', '1.0 h', '22.5 h', '120.0 h']);
+    // Rounding never writes "60 s" or "60 min": it moves to the next unit.
+    expect(hours(59.6 / 3600)).toBe('1 min');
+    expect(hours(-0.5)).toBe('−30 min');
+    expect([undefined, Number.NaN].map(hours)).toEqual(['–', '–']);
+  });
+
+  it('plots a duration axis in minutes only when every value is under an hour', () => {
+    expect(durationUnit([0.2, null, 0.99])).toEqual({ unit: 'minutes', perHour: 60 });
+    expect(durationUnit([0.2, 1])).toEqual({ unit: 'hours', perHour: 1 });
+    expect(durationUnit([])).toEqual({ unit: 'minutes', perHour: 60 });
   });
 
   it('puts value axes on steps of 1, 2 or 5 times a power of ten, from zero to just above the data', () => {

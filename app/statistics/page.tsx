@@ -34,7 +34,7 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
         return (
           <>
             <p className="range">
-              Conversations created {filters.from} – {filters.to} ({filters.tz}) matching the filters. Times in hours, as Freshchat sends them: business
+              Conversations created {filters.from} – {filters.to} ({filters.tz}) matching the filters. Freshchat sends these times in hours; under an hour they read in minutes here. Business
               hours count only the group&apos;s business calendar, calendar hours count every hour. Median and p90 are exact (linear interpolation
               between ranks); conversations without a value are left out of each figure.
             </p>
@@ -66,7 +66,7 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
               <>
                 <div className="charts-2">
                   <section>
-                    <h3>Distribution (conversations per hour bin)</h3>
+                    <h3>Distribution (conversations per time bin)</h3>
                     <HistogramChart data={histogram} statistic={label} />
                   </section>
                   <section>

@@ -6,7 +6,7 @@ import { BASIS_COLORS } from './palette';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
-/** Conversations per hour bin, business hours beside calendar hours. Plain data in, nothing fetched. */
+/** Conversations per time bin (minutes, then hours), business hours beside calendar hours. Plain data in, nothing fetched. */
 export function HistogramChart({ data, statistic }: { data: HistogramData; statistic: string }) {
   const axis = valueAxis(data.flatMap((bin) => [bin.business, bin.calendar]), { integer: true });
   return (
@@ -14,7 +14,7 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
       <ResponsiveContainer width="100%" height={300}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'hours', position: 'insideBottom', offset: -16 }} />
+          <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'time', position: 'insideBottom', offset: -16 }} />
           <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
           <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />

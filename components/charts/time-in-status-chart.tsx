@@ -2,29 +2,32 @@
 
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TimeInStatus } from '@/lib/queries/transitions';
-import { hours, valueAxis } from '@/lib/format';
+import { durationUnit, hours, valueAxis } from '@/lib/format';
 import { statusColors } from './palette';
 
 /** Median calendar hours spent in each status (completed stays), one bar per status. */
 export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
   const withMedian = data.filter((row) => row.medianHours !== null);
   const colors = statusColors(withMedian.map((row) => row.status));
-  const axis = valueAxis(withMedian.map((row) => row.medianHours));
+  // Plotted in minutes when every median is under an hour; labels and tooltips read like the table.
+  const { unit, perHour } = durationUnit(withMedian.map((row) => row.medianHours));
+  const plotted = withMedian.map((row) => ({ ...row, plotted: row.medianHours! * perHour }));
+  const axis = valueAxis(plotted.map((row) => row.plotted));
   return (
-    <div className="chart" role="img" aria-label="Median hours spent in each status">
+    <div className="chart" role="img" aria-label="Median time spent in each status">
       <ResponsiveContainer width="100%" height={60 + withMedian.length * 48}>
-        <BarChart data={withMedian} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }}>
+        <BarChart data={plotted} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" {...axis} label={{ value: 'median hours (calendar)', position: 'insideBottom', offset: -8 }} />
+          <XAxis type="number" {...axis} label={{ value: `median ${unit} (calendar)`, position: 'insideBottom', offset: -8 }} />
           <YAxis type="category" dataKey="status" width={80} />
           <Tooltip
-            formatter={(value, _name, item) => [`${hours(Number(value))} (${(item.payload as TimeInStatus).completedStays} completed stays)`, 'median']}
+            formatter={(value, _name, item) => [`${hours(Number(value) / perHour)} (${(item.payload as TimeInStatus).completedStays} completed stays)`, 'median']}
           />
-          <Bar dataKey="medianHours" name="median hours" isAnimationActive={false}>
+          <Bar dataKey="plotted" name="median" isAnimationActive={false}>
             {withMedian.map((row, i) => (
               <Cell key={row.status} fill={colors[i]} />
             ))}
-            <LabelList dataKey="medianHours" position="right" formatter={(value) => hours(Number(value))} fontSize={12} fill="#1f2328" />
+            <LabelList dataKey="plotted" position="right" formatter={(value) => hours(Number(value) / perHour)} fontSize={12} fill="#1f2328" />
           </Bar>
         </BarChart>
       </ResponsiveContainer>

@@ -1,7 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { valueAxis } from '@/lib/format';
+import { durationUnit, hours, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
 export type TrendData = { day: string; business: number | null; calendar: number | null }[];
@@ -12,15 +12,18 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   // blots, so they shrink (a long range with few days of values keeps them large: they are its points).
   const daysWithValues = data.filter((day) => day.business !== null || day.calendar !== null).length;
   const dotRadius = daysWithValues > 62 ? 1 : 3;
-  const axis = valueAxis(data.flatMap((day) => [day.business, day.calendar]));
+  // Plotted in minutes when every median is under an hour; tooltips read like the tables.
+  const { unit, perHour } = durationUnit(data.flatMap((day) => [day.business, day.calendar]));
+  const plotted = data.map((day) => ({ day: day.day, business: scaled(day.business, perHour), calendar: scaled(day.calendar, perHour) }));
+  const axis = valueAxis(plotted.flatMap((day) => [day.business, day.calendar]));
   return (
-    <div className="chart" role="img" aria-label={`Daily median ${statistic} time, business and calendar hours`}>
+    <div className="chart" role="img" aria-label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
       <ResponsiveContainer width="100%" height={280}>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+        <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
-          <YAxis {...axis} label={{ value: 'median, hours', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value) => (typeof value === 'number' ? `${value.toFixed(1)} h` : '–')} />
+          <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+          <Tooltip formatter={(value) => (typeof value === 'number' ? hours(value / perHour) : '–')} />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
           <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
@@ -29,3 +32,5 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
     </div>
   );
 }
+
+const scaled = (value: number | null, perHour: number) => (value === null ? null : value * perHour);

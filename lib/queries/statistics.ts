@@ -88,7 +88,15 @@ export const HOUR_BINS: readonly { from: number; to: number | null; label: strin
   [24, 48],
   [48, 96],
   [96, null],
-].map(([from, to]) => ({ from: from!, to: to ?? null, label: to === null ? `≥ ${from} h` : `${from}–${to} h` }));
+].map(([from, to]) => ({ from: from!, to: to ?? null, label: binLabel(from!, to ?? null) }));
+
+/** "15–30 min", "30 min–1 h", "1–2 h", "≥ 96 h": each end in the unit the tables use for it. */
+function binLabel(from: number, to: number | null): string {
+  const end = (h: number) => (h < 1 ? { value: h * 60, unit: 'min' } : { value: h, unit: 'h' });
+  const [a, b] = [end(from), to === null ? null : end(to)];
+  if (b === null) return `≥ ${a.value} ${a.unit}`;
+  return a.unit === b.unit || a.value === 0 ? `${a.value}–${b.value} ${b.unit}` : `${a.value} ${a.unit}–${b.value} ${b.unit}`;
+}
 
 /** Where each bin but the last ends. */
 const BIN_ENDS = HOUR_BINS.slice(0, -1).map((bin) => bin.to!);

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser';
-import { postStream } from '../helpers/server';
+import { envelope } from '../helpers/conversation-spec';
+import { postEvents, postStream } from '../helpers/server';
 
 /** A summary row's cells: statistic, count, median b/c, p90 b/c, mean b/c. */
 const row = async (page: Page, statistic: string) =>
@@ -29,6 +30,16 @@ function expectNiceTicks(ticks: number[]) {
 describe('statistics page in the browser', () => {
   const live = serverAndBrowser(async (server) => {
     expect((await postStream(server)).status).toBe(200);
+    // A quick team in September (the stream has none): first responses of 6, 12 and 20 minutes and
+    // a 30-second wait, as Freshchat sends them, in hours.
+    const quick = [0.1, 0.2, 1 / 3].map((firstResponse, i) =>
+      envelope({
+        id: `quick-${i}`,
+        created: `2026-09-0${i + 1}T10:00:00Z`,
+        statistics: { first_response_time_bhrs: firstResponse, first_response_time_chrs: firstResponse, wait_time_bhrs: 30 / 3600, wait_time_chrs: 30 / 3600 },
+      }),
+    );
+    expect((await postEvents(server, JSON.stringify(quick))).json.accepted).toBe(3);
   });
 
   it('shows every statistic in business and calendar hours, its distribution, trend and breakdowns; filters change URL and figures', async () => {
@@ -68,6 +79,27 @@ describe('statistics page in the browser', () => {
     await page.goto(`${live.server.url}/statistics?from=2026-10-01&to=2026-10-31`);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     await page.screenshot({ path: screenshotPath('statistics-390'), fullPage: true });
+  });
+
+  it('reads times under an hour in minutes and seconds, in the tables, the bins and the trend axis', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/statistics?from=2026-09-01&to=2026-09-30`);
+    // Median of 6, 12, 20 min; p90 at rank 1.8: 12 + 0.8 × 8 = 18.4 min; mean 12.7 min.
+    expect((await row(page, 'first_response_time')).slice(1)).toEqual(['3', '12 min', '12 min', '18 min', '18 min', '13 min', '13 min']);
+    expect((await row(page, 'wait_time')).slice(2, 4)).toEqual(['30 s', '30 s']);
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+    const bins = await page
+      .locator('.recharts-xAxis-tick-labels')
+      .first()
+      .evaluate((axis) => [...axis.querySelectorAll('.recharts-cartesian-axis-tick-value')].map((tick) => tick.textContent));
+    expect(bins.slice(0, 4)).toEqual(['0–15 min', '15–30 min', '30 min–1 h', '1–2 h']);
+    // The trend is plotted in minutes: 6, 12, 20 on an axis to 20 or 25, not 0.1–0.35 h.
+    expect(await page.getByText('median, minutes').isVisible()).toBe(true);
+    const [, trendTicks] = await valueAxes(page);
+    expectNiceTicks(trendTicks!);
+    expect(trendTicks!.at(-1)).toBeGreaterThanOrEqual(20);
+    expect(trendTicks!.at(-1)).toBeLessThanOrEqual(25);
+    await page.screenshot({ path: screenshotPath('statistics-minutes-1280'), fullPage: true });
   });
 
   it('says what is missing instead of drawing an empty chart', async () => {

@@ -99,7 +99,7 @@ describe('statistic summaries', () => {
 
 describe('distribution', () => {
   it('puts each value in its bin, lower edge included', () => {
-    expect(HOUR_BINS.map((b) => b.label)).toEqual(['0–0.25 h', '0.25–0.5 h', '0.5–1 h', '1–2 h', '2–4 h', '4–8 h', '8–24 h', '24–48 h', '48–96 h', '≥ 96 h']);
+    expect(HOUR_BINS.map((b) => b.label)).toEqual(['0–15 min', '15–30 min', '30 min–1 h', '1–2 h', '2–4 h', '4–8 h', '8–24 h', '24–48 h', '48–96 h', '≥ 96 h']);
     const bins = getStatisticHistogram(db, filters(MARCH), 'first_response_time');
     // business 0.2 | 0.5 (edge) | 1 (edge) | 3 | 10 | 24 (edge); calendar 1 | 2, 3 | 30 | 48 (edge) | 100
     expect(bins.map((b) => b.business)).toEqual([1, 0, 1, 1, 1, 0, 1, 1, 0, 0]);
