@@ -7,13 +7,15 @@ import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
 import { SignOut } from '@/components/sign-out';
 import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
+import { PRODUCT_NAME } from '@/lib/pages';
 import './globals.css';
 
 // Every page reads the live database (the demo banner included): nothing is rendered at build time.
 export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = {
-  title: 'Conversation observability',
+  // Each page names itself first, so a team lead's tabs (Overview, Agent load…) tell apart.
+  title: { default: PRODUCT_NAME, template: `%s · ${PRODUCT_NAME}` },
   description: 'Freshchat conversation assignments, status transitions, agent load and response statistics.',
 };
 
@@ -23,6 +25,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        {/* The first thing a keyboard reaches: past the banners, the header and the filters' page links. */}
+        <a className="skip-link" href="#main">
+          Skip to the page
+        </a>
         <AccessBanner />
         {viewer && <DemoBanner />}
         <header className="site-header">

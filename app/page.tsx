@@ -7,8 +7,12 @@ import { dateTime, hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
 import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
 import { figure } from '@/lib/server/figure-threads';
+import { pageTitle, PRODUCT_NAME } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+// The layout's title template applies to pages below it, not beside it, so this one is whole.
+export const metadata = { title: { absolute: `${pageTitle('overview')} · ${PRODUCT_NAME}` } };
 
 /** Overview: what was created in the range, where it stands, and how fast it was handled. */
 export default function OverviewPage({ searchParams }: { searchParams: SearchParams }) {

@@ -59,7 +59,7 @@ export async function DashboardPage({
   if (!hasEvents(db)) {
     const host = (await headers()).get('host') ?? 'localhost:3000';
     return (
-      <main>
+      <main id="main">
         <h1>{title}</h1>
         <EmptyState host={host} />
       </main>
@@ -70,7 +70,7 @@ export async function DashboardPage({
   if (!parsed.ok) {
     const kept = withoutInvalidFilters(params);
     return (
-      <main>
+      <main id="main">
         <h1>{title}</h1>
         <div className="error" role="alert">
           <p>These filters cannot be applied:</p>
@@ -92,7 +92,7 @@ export async function DashboardPage({
   const retry = `${path}?${new URLSearchParams([...new URLSearchParams(query), ...Object.entries(keep)])}`;
   const context: PageContext = { db, filters, searchParams: params, retry };
   return (
-    <main>
+    <main id="main">
       <div className="page-head">
         <h1>{title}</h1>
         {reports.length > 0 && (

@@ -11,3 +11,11 @@ export const PAGES = [
   { key: 'conversations', href: '/conversations', label: 'Conversations' },
   { key: 'ingest', href: '/ingest', label: 'Ingest health' },
 ] as const;
+
+export type PageKey = (typeof PAGES)[number]['key'];
+
+/** The product's name, after each page's in the browser tab. */
+export const PRODUCT_NAME = 'Conversation observability';
+
+/** A page's name in its browser tab (the layout's title template adds the product's name after it). */
+export const pageTitle = (key: PageKey) => PAGES.find((page) => page.key === key)!.label;

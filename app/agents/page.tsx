@@ -6,8 +6,11 @@ import { getAgentsNow, getGroupsNow, TOP_AGENTS, type LoadOverTime as LoadOverTi
 import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
 import { figure } from '@/lib/server/figure-threads';
 import { HOURLY_MAX_DAYS } from '@/lib/queries/load-timeline';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('agents') };
 
 const availabilityText = (a: { availability: string | null; loggedIn: boolean | null; deactivated: boolean }) =>
   [a.deactivated ? 'deactivated' : null, a.availability?.toLowerCase() ?? null, a.loggedIn === null ? null : a.loggedIn ? 'logged in' : 'logged out']

@@ -10,8 +10,11 @@ import {
   type ReassignmentPath,
   type Unassignment,
 } from '@/lib/queries/assignment-flows';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('assignments') };
 
 /** Assignment flows: where conversations created in the range sit, and how assignments moved in the range. */
 export default function AssignmentsPage({ searchParams }: { searchParams: SearchParams }) {

@@ -8,8 +8,11 @@ import { getConversationList } from '@/lib/queries/conversation-list';
 import { findConversations } from '@/lib/queries/find-conversation';
 import { listParamsToEntries, parseListParams, type ListParams } from '@/lib/queries/conversation-list-params';
 import './conversations.css';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('conversations') };
 
 /** Conversations created in the range, one row each, sortable and paginated (50 a page). */
 export default async function ConversationsPage({ searchParams }: { searchParams: SearchParams }) {

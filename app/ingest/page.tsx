@@ -9,8 +9,11 @@ import { count, dateTime } from '@/lib/format';
 import { ingestLog } from '@/lib/ingest/ingest-log';
 import { CHART_MINUTES, getIngestHealth } from '@/lib/queries/ingest-health';
 import './ingest.css';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('ingest') };
 
 const STATUS_MEANING: Record<number, string> = {
   200: 'some items rejected',
@@ -35,7 +38,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
   const refused = Object.entries(health.lastDay.refused).filter(([, n]) => n > 0);
   const time = (ms: number) => dateTime(ms, tz).slice(11);
   return (
-    <main className="ingest">
+    <main id="main" className="ingest">
       <h1>Ingest health</h1>
       <p className="range">
         Requests to <code>POST /api/events</code> on this server. The dashboard filters do not apply here (only the timezone, {tz}, for the times shown). Events

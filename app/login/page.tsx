@@ -3,6 +3,8 @@ import { config } from '@/lib/config';
 
 export const dynamic = 'force-dynamic';
 
+export const metadata = { title: 'Sign in' };
+
 type Params = Promise<Record<string, string | string[] | undefined>>;
 
 /** Sign-in with the team password: a plain form POST, so it works without JavaScript. */
@@ -11,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Params
   const next = safeNext(params.next);
   const { access } = config();
   return (
-    <main className="login">
+    <main id="main" className="login">
       <h1>Sign in</h1>
       {!access.password ? (
         <p>

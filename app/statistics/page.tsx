@@ -11,13 +11,18 @@ import {
   type BreakdownRow,
   type StatisticSummary,
 } from '@/lib/queries/statistics';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('statistics') };
 
 /** Statistics: Freshchat's response and handling times, business beside calendar hours. */
 export default async function StatisticsPage({ searchParams }: { searchParams: SearchParams }) {
   const chosen = (await searchParams).statistic;
   const statistic = isStatistic(chosen) ? chosen : STATISTICS[0];
+  // A mistyped or outdated link still shows the page, and says what it shows instead.
+  const unknownChoice = chosen !== undefined && !isStatistic(chosen) ? String(chosen) : null;
   return (
     <DashboardPage streamed title="Statistics" path="/statistics" searchParams={searchParams} reports={['conversations']} keep={{ statistic }}>
       {async ({ filters }) => {
@@ -49,6 +54,11 @@ export default async function StatisticsPage({ searchParams }: { searchParams: S
                 </tbody>
               </table>
             </div>
+            {unknownChoice !== null && (
+              <p className="error" role="alert">
+                There is no statistic “{unknownChoice}”: showing {label.toLowerCase()} instead. The statistics are {STATISTICS.join(', ')}.
+              </p>
+            )}
             <h2>{label}: details</h2>
             <nav className="picker" aria-label="Statistic shown in detail">
               {STATISTICS.map((name) => (

@@ -6,8 +6,11 @@ import { TransitionsByDayChart } from '@/components/charts/transitions-by-day-ch
 import notes from '@/components/figure-notes.module.css';
 import { count, hours, percent } from '@/lib/format';
 import { figure } from '@/lib/server/figure-threads';
+import { pageTitle } from '@/lib/pages';
 
 export const dynamic = 'force-dynamic';
+
+export const metadata = { title: pageTitle('transitions') };
 
 /** Status transitions in the range: which, when, how often conversations come back, how long each status lasts. */
 export default function TransitionsPage({ searchParams }: { searchParams: SearchParams }) {

@@ -32,11 +32,12 @@ const MAX_PAGE = 1_000_000;
 const schema = z.object({
   sort: z.enum(SORT_KEYS, { error: `expected one of ${SORT_KEYS.join(', ')}` }).default(DEFAULT_SORT),
   dir: z.enum(SORT_DIRECTIONS, { error: 'expected asc or desc' }).default(DEFAULT_DIRECTION),
-  page: z.coerce
-    .number({ error: 'expected a page number' })
-    .int('expected a whole page number')
-    .min(1, 'expected a page number from 1')
-    .max(MAX_PAGE, `expected a page number up to ${MAX_PAGE}`)
+  // Digits only: Number() would also read "1e3", "0x10" and " 2 ", which no link of ours writes.
+  page: z
+    .string()
+    .regex(/^[0-9]*\.?[0-9]+$/, 'expected a page number (digits)')
+    .transform(Number)
+    .pipe(z.number().int('expected a whole page number').min(1, 'expected a page number from 1').max(MAX_PAGE, `expected a page number up to ${MAX_PAGE}`))
     .default(1),
 });
 

@@ -73,6 +73,30 @@ describe('overview page in the browser', () => {
     expect(await page.locator('select[name=source] option:checked').allTextContents()).toEqual(['WHATSAPP']);
   });
 
+  it('names each page in its browser tab, and the first Tab skips to the page past the header', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const titles: string[] = [];
+    for (const path of ['/', '/assignments', '/transitions', '/agents', '/statistics', '/conversations', '/ingest']) {
+      await page.goto(`${live.server.url}${path}?from=2026-10-01&to=2026-10-31`);
+      titles.push(await page.title());
+    }
+    expect(titles).toEqual(['Overview', 'Assignments', 'Transitions', 'Agent load', 'Statistics', 'Conversations', 'Ingest health'].map((name) => `${name} · Conversation observability`));
+    const first = streamLines()[0]!;
+    expect((await postEvents(live.server, first)).status).toBe(200); // stored already, or now
+    const id: string = JSON.parse(first).data.conversation.conversation_id;
+    await page.goto(`${live.server.url}/conversations/${encodeURIComponent(id)}`);
+    expect(await page.title()).toBe(`Conversation ${id} · Conversation observability`);
+
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31`);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to the page' });
+    expect(await skip.evaluate((link) => link === document.activeElement && link.getBoundingClientRect().top >= 0)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    // The next stop is inside the page (the range presets), not the header's links.
+    expect(await page.evaluate(() => document.activeElement?.closest('main')?.id)).toBe('main');
+  });
+
   it('live tiles pick up a newly ingested event without reloading the page', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31`);

@@ -102,6 +102,13 @@ describe('statistics page in the browser', () => {
     await page.screenshot({ path: screenshotPath('statistics-minutes-1280'), fullPage: true });
   });
 
+  it('says so when the link names no statistic, and shows the first one', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/statistics?from=2026-10-01&to=2026-10-31&statistic=first_reponse_time`);
+    expect(await page.getByRole('alert').textContent()).toContain('There is no statistic “first_reponse_time”: showing first response instead');
+    expect(await page.getByRole('heading', { name: 'First response: details' }).isVisible()).toBe(true);
+  });
+
   it('says what is missing instead of drawing an empty chart', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${live.server.url}/statistics?from=2025-01-01&to=2025-01-31`);

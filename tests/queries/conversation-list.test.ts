@@ -161,5 +161,10 @@ describe('table parameters', () => {
     ]);
     expect(parseListParams({ page: '2.5' })).toMatchObject({ ok: false, errors: [{ param: 'page', message: 'page: expected a whole page number' }] });
     expect(parseListParams({ page: 'abc' })).toMatchObject({ ok: false, errors: [{ param: 'page' }] });
+    // Number() reads these as 1000, 16, 2 and 0: no link writes them, so they are refused, not guessed at.
+    for (const page of ['1e3', '0x10', ' 2', '-0', '+3', '2.']) {
+      expect(parseListParams({ page })).toMatchObject({ ok: false, errors: [{ param: 'page', message: 'page: expected a page number (digits)' }] });
+    }
+    expect(parseListParams({ page: '007' })).toEqual({ ok: true, params: { sort: 'created', dir: 'desc', page: 7 } });
   });
 });

@@ -10,6 +10,11 @@ import '../conversations.css';
 
 export const dynamic = 'force-dynamic';
 
+/** The tab names the conversation, so several opened side by side tell apart. */
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  return { title: `Conversation ${decodeSegment((await params).id) ?? ''}` };
+}
+
 const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const named = (ref: NamedRef) => (ref === null ? '–' : (ref.name ?? ref.id));
 const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
