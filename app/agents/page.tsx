@@ -161,7 +161,8 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
         {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
         {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
         {load.othersCount === 1 ? '; the other one is drawn dashed' : ''}
-        {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}.
+        {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}. Lines with
+        equal load lie on each other: point at a name in the legend to pick out its line, or click it to keep it picked.
       </p>
       {load.agents.length === 0 ? (
         <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>

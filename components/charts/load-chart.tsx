@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
@@ -27,6 +28,12 @@ export function LoadChart({ data }: { data: LoadChartData }) {
     }
     return row;
   });
+  // Agents with equal load draw on the same steps, so the legend picks one out: pointing at a name
+  // dims the other lines, clicking it keeps that until clicked again (or another name is clicked).
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [pinned, setPinned] = useState<string | null>(null);
+  const picked = hovered ?? pinned;
+  const keyOf = (entry: { dataKey?: unknown }) => (entry.dataKey === undefined ? null : String(entry.dataKey));
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
   const axis = valueAxis(data.series.flatMap((s) => s.values), { integer: true });
   return (
@@ -48,7 +55,15 @@ export function LoadChart({ data }: { data: LoadChartData }) {
               return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
             }}
           />
-          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+          <Legend
+            verticalAlign="top"
+            itemSorter={null}
+            wrapperStyle={{ paddingBottom: 8, cursor: 'pointer' }}
+            onMouseEnter={(entry) => setHovered(keyOf(entry))}
+            onMouseLeave={() => setHovered(null)}
+            onClick={(entry) => setPinned((current) => (current === keyOf(entry) ? null : keyOf(entry)))}
+            formatter={(value, entry) => <span style={{ fontWeight: keyOf(entry) === picked ? 700 : undefined }}>{value}</span>}
+          />
           {data.series.map((s, i) => (
             <Line
               key={s.key}
@@ -56,7 +71,8 @@ export function LoadChart({ data }: { data: LoadChartData }) {
               name={s.name}
               type="stepAfter"
               dot={false}
-              strokeWidth={2}
+              strokeWidth={picked === s.key ? 3 : 2}
+              strokeOpacity={picked !== null && picked !== s.key ? 0.15 : 1}
               stroke={s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]}
               strokeDasharray={s.key === 'others' ? '6 3' : undefined}
               isAnimationActive={false}

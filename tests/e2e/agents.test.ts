@@ -51,6 +51,20 @@ describe('agent load page in the browser', () => {
     expect(await page.getByText("ranges over 7 days show each day's peak").isVisible()).toBe(true);
     await page.screenshot({ path: screenshotPath('agents-1280'), fullPage: true });
 
+    // Equal loads draw on the same steps: a name in the legend picks out its line.
+    const opacities = () => page.locator('.recharts-line-curve').evaluateAll((lines) => lines.map((line) => line.getAttribute('stroke-opacity')));
+    expect(new Set(await opacities())).toEqual(new Set(['1']));
+    const third = page.locator('.recharts-legend-item').nth(2);
+    await third.hover();
+    expect(await opacities()).toEqual(['0.15', '0.15', '1', '0.15', '0.15', '0.15', '0.15']);
+    await third.click();
+    await page.mouse.move(0, 0);
+    expect(await opacities()).toEqual(['0.15', '0.15', '1', '0.15', '0.15', '0.15', '0.15']); // kept after the pointer leaves
+    await page.screenshot({ path: screenshotPath('agents-picked-1280') });
+    await third.click();
+    await page.mouse.move(0, 0);
+    expect(new Set(await opacities())).toEqual(new Set(['1']));
+
     // The Payments topic: 5 conversations assigned now, none of them Chen Wei's extra two.
     await page.selectOption('select[name=channel]', { label: 'Payments' });
     await Promise.all([page.waitForURL(/channel=/), page.getByRole('button', { name: 'Apply' }).click()]);
