@@ -105,7 +105,7 @@ describe('statistics page in the browser', () => {
   it('says so when the link names no statistic, and shows the first one', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${live.server.url}/statistics?from=2026-10-01&to=2026-10-31&statistic=first_reponse_time`);
-    expect(await page.getByRole('alert').textContent()).toContain('There is no statistic “first_reponse_time”: showing first response instead');
+    expect(await page.locator('main [role=alert]').textContent()).toContain('There is no statistic “first_reponse_time”: showing first response instead');
     expect(await page.getByRole('heading', { name: 'First response: details' }).isVisible()).toBe(true);
   });
 
