@@ -209,7 +209,7 @@ describe('failures', () => {
     );
   });
 
-  it('retries the 503 of a dashboard whose ingest is disabled, then names the cause', async () => {
+  it('retries the 503 of a dashboard whose ingest is disabled, then names the cause; refuses to install against it', async () => {
     const closed = await startServer({ env: { INGEST_TOKEN: undefined } });
     try {
       const { id, payload } = freshEvent();
@@ -218,6 +218,10 @@ describe('failures', () => {
       expect(app.logs.at(-1)!.text).toContain(
         `conversation ${id}: status 503, gave up after 5 attempts; dashboard said: {"error":"ingest is disabled: set INGEST_TOKEN`,
       );
+      const installing = runtime({ target: closed.url });
+      await installing.trigger('onAppInstall', {});
+      expect(installing.renderDataCalls).toEqual([[{ message: 'Dashboard ingest is off or its storage is down (503)' }]]);
+      expect(installing.logs.at(-1)!.text).toContain('installation refused: a test request to https://dashboard.example.test/api/events got status 503; dashboard said: {"error":"ingest is disabled');
     } finally {
       await closed.stop();
     }
@@ -230,6 +234,48 @@ describe('failures', () => {
     expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'misconfigured', attempts: 0, status: null });
     expect(app.requests).toHaveLength(0);
     expect(app.logs[0]!.text).toContain(`conversation ${id}: no request sent, the app setting dashboard_url ("http://${HOST}:3000") is not an https:// address`);
+  });
+
+  describe('installation (onAppInstall) checks the settings against the dashboard', () => {
+    const storedEvents = () => query<{ n: number }>('select count(*) as n from events')[0]!.n;
+
+    it('installs when the dashboard accepts the token, and stores nothing', async () => {
+      const before = storedEvents();
+      proxy.reset();
+      const app = runtime();
+      await app.trigger('onAppInstall', {});
+      expect(app.renderDataCalls).toEqual([[]]);
+      expect(app.requests.map((r) => [r.url, r.body, r.status])).toEqual([[`https://${HOST}/api/events`, '[]', 400]]);
+      expect(app.requests[0]!.headers.Authorization).toBe(`Bearer ${TEST_TOKEN}`);
+      expect(app.logs).toEqual([]);
+      expect(storedEvents()).toBe(before);
+    });
+
+    it('refuses a token the dashboard does not accept, and says which', async () => {
+      const app = runtime({ iparams: { ...IPARAMS, ingest_token: 'wrong-token-9f8e7d6c5b4a' } });
+      await app.trigger('onAppInstall', {});
+      expect(app.renderDataCalls).toEqual([[{ message: 'The dashboard refused the ingest token' }]]);
+      expect(app.logs.map((l) => l.text)).toEqual([
+        '[dashboard-forwarder] installation refused: a test request to https://dashboard.example.test/api/events got status 401; dashboard said: {"error":"invalid bearer token"}',
+      ]);
+    });
+
+    it('refuses an address that is not https://host, without sending anything', async () => {
+      for (const url of [`http://${HOST}`, `https://${HOST}:3000`, 'https://10.0.0.7', `https://${HOST}/dashboard`, '']) {
+        const app = runtime({ iparams: { ...IPARAMS, dashboard_url: url } });
+        await app.trigger('onAppInstall', {});
+        expect(app.renderDataCalls).toEqual([[{ message: 'Dashboard URL must be https://host, no IP, port or path' }]]);
+        expect(app.requests).toHaveLength(0);
+      }
+    });
+
+    it('refuses a dashboard it cannot reach, after one attempt', async () => {
+      const app = runtime({ target: `http://127.0.0.1:${await freePort()}` });
+      await app.trigger('onAppInstall', {});
+      expect(app.renderDataCalls).toEqual([[{ message: 'Dashboard not reachable: check the URL and firewall' }]]);
+      expect(app.requests).toHaveLength(1);
+      expect(app.logs.at(-1)!.text).toMatch(/installation refused: .* got no HTTP status \(network error: connect ECONNREFUSED/);
+    });
   });
 
   it('wrote no token into any log line, in any of the tests above', () => {

@@ -37,7 +37,7 @@ function substitutions(template: any): { source: string; key: string; field: str
 }
 
 describe('the Freshworks app configuration', () => {
-  it('is a platform 3.0 app with engines, subscribing both conversation events in the chat_conversation module', () => {
+  it('is a platform 3.0 app with engines, subscribing both conversation events in the chat_conversation module and onAppInstall in common', () => {
     expect(manifest['platform-version']).toBe('3.0');
     expect(manifest.engines).toEqual({ node: expect.stringMatching(/^\d+\.\d+\.\d+$/), fdk: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(Object.keys(manifest.modules).sort()).toEqual(['chat_conversation', 'common']);
@@ -45,6 +45,8 @@ describe('the Freshworks app configuration', () => {
       onConversationCreate: { handler: 'onConversationCreateHandler' },
       onConversationUpdate: { handler: 'onConversationUpdateHandler' },
     });
+    // App set-up events belong to the common module in platform 3.0.
+    expect(manifest.modules.common.events).toEqual({ onAppInstall: { handler: 'onAppInstallHandler' } });
   });
 
   it('exports a function from server.js for every handler the manifest names, and nothing else', () => {

@@ -123,6 +123,14 @@ describe('which answers are retried', () => {
     expect(logs[0]!.text).toContain('got status 429; next attempt in 1000 ms (Retry-After)');
   });
 
+  it('does not retry a 429 that names no time: the platform’s per-minute limit outlasts every retry', async () => {
+    const { platform, calls, sleeps, logs } = fakePlatform([{ status: 429 }, { status: 200 }]);
+    expect(await forward.forwardEvent(payload(), platform)).toEqual({ outcome: 'failed', attempts: 1, status: 429 });
+    expect([calls.length, sleeps]).toEqual([1, []]);
+    expect(logs.map((l) => l.level)).toEqual(['error']);
+    expect(logs[0]!.text).toContain(`conversation ${C1}: status 429, not retried: a 429 without Retry-After, most likely the platform's limit of requests a minute`);
+  });
+
   it('gives up at once when Retry-After is beyond the time left, and says so', async () => {
     const { platform, calls, logs } = fakePlatform([{ status: 503, headers: { 'retry-after': '5' } }]);
     expect(await forward.forwardEvent(payload(), platform)).toEqual({ outcome: 'failed', attempts: 1, status: 503 });
@@ -181,5 +189,34 @@ describe('the retry schedule stays within the platform limit', () => {
     const { platform, calls } = fakePlatform([{ message: 'request timed out', takesMs: 15000 }]);
     expect(await forward.forwardEvent(payload(), platform)).toMatchObject({ outcome: 'failed', attempts: 1 });
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('the installation check', () => {
+  const iparams = { dashboard_url: 'https://dashboard.example.test', ingest_token: 'example-token' };
+
+  it('installs on the dashboard’s 400 for an empty batch (the token passed) or a 2xx, refuses anything else in 60 characters or fewer', async () => {
+    const cases: [Answer, string | null][] = [
+      [{ status: 400 }, null],
+      [{ status: 200 }, null],
+      [{ status: 401 }, 'The dashboard refused the ingest token'],
+      [{ status: 403 }, 'The dashboard refused the ingest token'],
+      [{ status: 503 }, 'Dashboard ingest is off or its storage is down (503)'],
+      [{ message: 'timeout' }, 'Dashboard not reachable: check the URL and firewall'],
+      [{ status: 404 }, 'Dashboard answered HTTP 404 to a test request'],
+      [{ status: 502 }, 'Dashboard answered HTTP 502 to a test request'],
+    ];
+    for (const [answer, expected] of cases) {
+      const { platform, calls, sleeps } = fakePlatform([answer]);
+      expect(await forward.checkInstallation(iparams, platform), JSON.stringify(answer)).toBe(expected);
+      expect(calls).toEqual([{ name: 'forwardEvent', options: { context: { dashboard_host: 'dashboard.example.test' }, body: '[]' } }]);
+      expect(sleeps).toEqual([]); // one attempt: someone is waiting at the install screen
+      if (expected !== null) expect(expected.length).toBeLessThanOrEqual(60);
+    }
+    const { platform, calls } = fakePlatform([{ status: 200 }]);
+    const refused = await forward.checkInstallation({ ...iparams, dashboard_url: 'https://192.168.1.4' }, platform);
+    expect(refused).toBe('Dashboard URL must be https://host, no IP, port or path');
+    expect(refused.length).toBeLessThanOrEqual(60);
+    expect(calls).toEqual([]);
   });
 });

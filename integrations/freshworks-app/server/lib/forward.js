@@ -28,11 +28,14 @@ const POLICY = {
 
 const LOG_PREFIX = '[dashboard-forwarder]';
 
+const RATE_LIMITED = "not retried: a 429 without Retry-After, most likely the platform's limit of requests a minute, which retrying within seconds would only spend";
+
 var api = {
   TEMPLATE_NAME: TEMPLATE_NAME,
   LIMITS: LIMITS,
   POLICY: POLICY,
   forwardEvent: forwardEvent,
+  checkInstallation: checkInstallation,
   buildRequest: buildRequest,
   withoutIparams: withoutIparams,
   dashboardHost: dashboardHost,
@@ -71,12 +74,37 @@ async function forwardEvent(payload, runtime) {
     const verdict = classify(result.status);
     if (verdict === 'delivered') return delivered(runtime, event, attempts, result);
     if (verdict === 'rejected') return failed(runtime, event, attempts, result, 'rejected', 'not retried: the dashboard refused this request');
+    const retryAfter = retryAfterMs(result.headers, runtime.now());
+    // A 429 that names no time is most likely Freshworks' own limit (50 requests a minute per app
+    // and account): retries within seconds cannot outlast it and would only spend more of it.
+    if (result.status === 429 && retryAfter === null) return failed(runtime, event, attempts, result, 'failed', RATE_LIMITED);
     const elapsedMs = runtime.now() - startedAt;
-    const wait = nextWait(attempts, retryAfterMs(result.headers, runtime.now()), elapsedMs, runtime.random());
+    const wait = nextWait(attempts, retryAfter, elapsedMs, runtime.random());
     if (wait.stop) return failed(runtime, event, attempts, result, 'failed', wait.stop);
     runtime.log.warn(retryLine(event, attempts, result, wait));
     await runtime.sleep(wait.delayMs);
   }
+}
+
+/**
+ * Checks the settings when the app is installed (onAppInstall), so that a wrong address or token
+ * is refused there, with a message, instead of every event being dropped afterwards with a log
+ * line nobody reads. Sends an empty batch with the token: the dashboard checks the token before
+ * the body, stores nothing, and answers 400 ("no events in the request") once the token is
+ * accepted. Resolves null (install) or the reason to refuse, at most 60 characters (the
+ * platform's limit for renderData's message); the full answer goes to the log.
+ */
+async function checkInstallation(iparams, runtime) {
+  const host = dashboardHost(iparams && iparams.dashboard_url);
+  if (!host) return 'Dashboard URL must be https://host, no IP, port or path';
+  const result = await attemptOnce(runtime, { context: { dashboard_host: host }, body: '[]' });
+  if (result.status === 400 || (result.status !== null && result.status >= 200 && result.status < 300)) return null;
+  const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
+  runtime.log.error(LOG_PREFIX + ' installation refused: a test request to https://' + host + '/api/events got ' + statusLabel(result) + said);
+  if (result.status === 401 || result.status === 403) return 'The dashboard refused the ingest token';
+  if (result.status === 503) return 'Dashboard ingest is off or its storage is down (503)';
+  if (result.status === null) return 'Dashboard not reachable: check the URL and firewall';
+  return 'Dashboard answered HTTP ' + result.status + ' to a test request';
 }
 
 /** The template invocation: the dashboard's host as context, the payload without iparams as body. */
