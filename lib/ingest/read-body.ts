@@ -76,7 +76,7 @@ export function parseItems({ format, bytes }: RawBody, firstLine = 1): ParsedIte
 /** The checks on a whole body's item count: at least one, at most MAX_EVENTS_PER_REQUEST. */
 export function checkItemCount(count: number, format: RawBody['format']): ({ ok: false } & BodyError) | null {
   // An NDJSON body without items is all blank lines: the whole body blank ('\n' is white space too).
-  if (count === 0) return fail(400, format === 'ndjson' ? EMPTY_BODY : 'no events in the request');
+  if (count === 0) return fail(400, format === 'ndjson' ? EMPTY_BODY : NO_EVENTS);
   if (count > MAX_EVENTS_PER_REQUEST) {
     return fail(413, `too many events: ${count} in one request, at most ${MAX_EVENTS_PER_REQUEST}; split the batch`);
   }
@@ -91,6 +91,15 @@ export function withoutFlags({ invalidUtf8: _flag, ...error }: { ok: false; inva
 }
 
 const EMPTY_BODY = 'empty body: send at least one event';
+const NO_EVENTS = 'no events in the request';
+
+/**
+ * An authenticated request without events (an empty body, `[]`, blank lines): answered 400, and
+ * used by clients to check the address and token without storing anything (the Freshworks app's
+ * installation check, `npm run simulate` before it streams), so it is not counted as a
+ * refused request on the Ingest health page.
+ */
+export const isEmptyRequest = (error: BodyError) => error.status === 400 && (error.error === EMPTY_BODY || error.error === NO_EVENTS);
 const TOO_LARGE = `body too large: at most ${MAX_BODY_BYTES / 1024 / 1024} MiB and ${MAX_EVENTS_PER_REQUEST} events a request; split the batch`;
 
 function fail(status: BodyError['status'], error: string, details: Omit<BodyError, 'status' | 'error'> = {}): { ok: false } & BodyError {

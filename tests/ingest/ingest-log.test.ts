@@ -55,11 +55,16 @@ describe('ingest log, through the production server', () => {
     expect((await postEvents(server, '{}\n'.repeat(10_001), NDJSON)).status).toBe(413);
     expect((await postEvents(server, JSON.stringify(first), { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await postEvents(server, JSON.stringify(invalid))).status).toBe(400);
+    // Token checks (an empty array, an empty NDJSON body): answered 400, not counted as refused.
+    expect((await postEvents(server, '[]')).json).toEqual({ error: 'no events in the request' });
+    expect((await postEvents(server, '', NDJSON)).json).toEqual({ error: 'empty body: send at least one event' });
+    // …but without the token they are refused like any other request.
+    expect((await postEvents(server, '[]', { authorization: 'Bearer wrong-SECRET-TOKEN-0123456789' })).status).toBe(401);
 
     // SIGTERM: `next start` exits, and the log's last flush runs on exit.
     await server.stop();
     const log = storedLog(databasePath);
-    expect(log.totals).toEqual({ requests: 8, accepted: 2, duplicates: 1, rejected: 2, s400: 2, s401: 1, s413: 1, s415: 1, s503: 0 });
+    expect(log.totals).toEqual({ requests: 9, accepted: 2, duplicates: 1, rejected: 2, s400: 2, s401: 2, s413: 1, s415: 1, s503: 0 });
     expect(log.rejections.map((r) => [r.status, r.rejected_items])).toEqual([
       [200, 1],
       [400, 0],
@@ -67,6 +72,7 @@ describe('ingest log, through the production server', () => {
       [413, 0],
       [415, 0],
       [400, 1],
+      [401, 0],
     ]);
     expect(JSON.parse(log.rejections[0]!.issues)).toEqual([
       { index: 1, path: 'event', message: 'expected one of "onConversationCreate", "onConversationUpdate", got a string (value not kept)' },
@@ -86,10 +92,10 @@ describe('ingest log, through the production server', () => {
     expect(page).toContain('invalid bearer token');
     expect(page).toContain('malformed JSON at line 1, column 38: Expected double-quoted property name');
     await server.stop();
-    expect(storedLog(databasePath).totals).toMatchObject({ requests: 9, accepted: 2, duplicates: 2, rejected: 2 });
+    expect(storedLog(databasePath).totals).toMatchObject({ requests: 10, accepted: 2, duplicates: 2, rejected: 2 });
     const health = getIngestHealth(openDatabase(databasePath), EMPTY);
-    expect(health.lastDay).toEqual({ requests: 9, accepted: 2, duplicates: 2, rejected: 2, refused: { 400: 2, 401: 1, 413: 1, 415: 1, 503: 0 } });
-    expect(health.latestRejections.map((r) => r.status)).toEqual([400, 415, 413, 401, 400, 200]);
+    expect(health.lastDay).toEqual({ requests: 10, accepted: 2, duplicates: 2, rejected: 2, refused: { 400: 2, 401: 2, 413: 1, 415: 1, 503: 0 } });
+    expect(health.latestRejections.map((r) => r.status)).toEqual([401, 400, 415, 413, 401, 400, 200]);
   });
 });
 

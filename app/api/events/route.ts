@@ -1,7 +1,7 @@
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
 import { ingestLog } from '@/lib/ingest/ingest-log';
-import { readRawBody, type BodyError } from '@/lib/ingest/read-body';
+import { isEmptyRequest, readRawBody, type BodyError } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
 import { storageFailed, storageRecovered } from '@/lib/ingest/storage-status';
 import { IngestWriter } from '@/lib/ingest/writer';
@@ -57,7 +57,7 @@ export async function POST(request: Request): Promise<Response> {
 
 function bodyErrorResponse({ status, abandoned, ...error }: BodyError & { ok: false }): Response {
   const { ok: _ok, ...details } = error;
-  ingestLog().recordFailure(status, error.error);
+  if (!isEmptyRequest({ status, ...error })) ingestLog().recordFailure(status, error.error);
   // A body cut off past the size limit leaves unread bytes on the connection: close it rather
   // than leave the client's next request queued behind them.
   return Response.json(details, { status, headers: abandoned ? { Connection: 'close' } : {} });
