@@ -29,7 +29,9 @@ const STATUS_MEANING: Record<number, string> = {
  * not of conversations, so the dashboard filters do not apply (only `tz`, for the times shown).
  */
 export default async function IngestPage({ searchParams }: { searchParams: SearchParams }) {
-  const parsed = parseFilters(await searchParams);
+  // Only the timezone applies here, so it is parsed alone: an invalid filter of another page,
+  // carried along by the header's links, must not cost a valid timezone.
+  const parsed = parseFilters({ tz: (await searchParams).tz });
   const tz = parsed.ok ? parsed.filters.tz : 'UTC';
   const db = getDb();
   const now = Date.now();
@@ -44,6 +46,11 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
         Requests to <code>POST /api/events</code> on this server. The dashboard filters do not apply here (only the timezone, {tz}, for the times shown). Events
         loaded with <code>npm run import</code> straight into the database are stored but not counted below.
       </p>
+      {!parsed.ok && (
+        <p className="error" role="alert">
+          {parsed.errors.map((e) => e.message).join('; ')}: times are shown in UTC.
+        </p>
+      )}
       {health.lastEventAt === null && <EmptyState host={host} />}
       <div className="tiles">
         <div className="tile">

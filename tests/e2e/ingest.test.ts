@@ -57,4 +57,15 @@ describe('ingest health in the browser', () => {
     expect(wider).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   });
+
+  it('keeps the timezone when another filter of the link is invalid, and says when the timezone itself is', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // A month that does not exist: it applies on other pages, not here, and must not cost the timezone.
+    await page.goto(`${live.server.url}/ingest?tz=Asia/Tokyo&from=2026-13-01`);
+    expect((await tile(page, 'Last event received')).unit).toBe('Asia/Tokyo');
+    expect(await page.locator('main [role=alert]').count()).toBe(0);
+    await page.goto(`${live.server.url}/ingest?tz=Bogus/Zone`);
+    expect((await tile(page, 'Last event received')).unit).toBe('UTC');
+    expect(await page.locator('main [role=alert]').textContent()).toBe('tz is not an IANA timezone (e.g. Europe/Berlin): times are shown in UTC.');
+  });
 });
