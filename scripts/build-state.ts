@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /** What the production build is made from: a build older than any of these is stale. */
 const SOURCE_DIRS = ['app', 'components', 'db', 'lib', 'drizzle'];
-const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'instrumentation.ts'];
+export const SOURCE_FILES = ['next.config.js', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'instrumentation.ts', 'proxy.ts'];
 
 export const ROOT = path.resolve(__dirname, '..');
 export const BUILD_ID_FILE = path.join(ROOT, '.next', 'BUILD_ID');
