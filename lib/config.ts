@@ -56,12 +56,16 @@ const configSchema = z.object({
     message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
   }),
   HOST: optionalString,
-  FIGURE_CACHE_MB: z.coerce
-    .number({ error: 'must be a number of megabytes' })
-    .int('must be a whole number of megabytes')
-    .min(0, 'must be between 0 (no cache) and 65536')
-    .max(65536, 'must be between 0 (no cache) and 65536')
-    .default(512),
+  // Empty is unset (the default), as for INGEST_TOKEN: Number('') is 0, which would turn the cache off unasked.
+  FIGURE_CACHE_MB: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce
+      .number({ error: 'must be a number of megabytes' })
+      .int('must be a whole number of megabytes')
+      .min(0, 'must be between 0 (no cache) and 65536')
+      .max(65536, 'must be between 0 (no cache) and 65536')
+      .default(512),
+  ),
 });
 
 export type Config = {

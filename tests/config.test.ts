@@ -16,6 +16,8 @@ describe('parseConfig', () => {
     expect(parseConfig({ DEMO_DATA: '0' }).demoData).toBe(false);
     expect(parseConfig({ FIGURE_CACHE_MB: '0' }).figureCacheBytes).toBe(0);
     expect(parseConfig({ FIGURE_CACHE_MB: '64' }).figureCacheBytes).toBe(64 * 1024 * 1024);
+    // Empty is unset, not 0 (which would turn the cache off): FIGURE_CACHE_MB= in an env file.
+    for (const empty of ['', ' ']) expect(parseConfig({ FIGURE_CACHE_MB: empty }).figureCacheBytes).toBe(512 * 1024 * 1024);
   });
 
   it('reads file: URLs, plain paths and :memory:', () => {
