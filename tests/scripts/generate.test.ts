@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { npmScript } from '../helpers/npm-script';
+import { ROOT, tempDatabasePath } from '../helpers/server';
+
+const generate = (args: string[]) => {
+  const run = npmScript('generate', args);
+  return spawnSync(run.command, run.args, { cwd: ROOT, env: { ...process.env, ...run.env }, encoding: 'utf8' });
+};
+
+describe('npm run generate', () => {
+  it('says how to call it on --help (exit 0) and on an unknown option (exit 2), without a stack trace', () => {
+    const help = generate(['--help']);
+    expect([help.status, help.stdout]).toEqual([0, expect.stringMatching(/^usage: npm run generate -- --out FILE/)]);
+    const unknown = generate(['--bogus']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Unknown option '--bogus'/);
+    expect(unknown.stderr).toContain('usage: npm run generate');
+    expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('writes the events it says it wrote, one envelope a line', () => {
+    const out = `${tempDatabasePath('generate')}.ndjson`;
+    const run = generate(['--out', out, '--days', '1', '--per-day', '5', '--seed', '7']);
+    expect(run.status).toBe(0);
+    const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
+    expect(run.stdout.trim()).toBe(`wrote ${lines.length} events to ${out}`);
+    expect(new Set(lines.map((line) => JSON.parse(line).event))).toEqual(new Set(['onConversationCreate', 'onConversationUpdate']));
+  });
+});
