@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compactDatabase, openDatabase, setBusyTimeout } from '../db/client';
-import { config } from '../lib/config';
+import { configOrExit } from './config-or-exit';
 
-const { databasePath } = config();
+const { databasePath } = configOrExit();
 if (!fs.existsSync(databasePath)) {
   console.error(`no database at ${databasePath} (DATABASE_URL)`);
   process.exit(1);

@@ -1,9 +1,9 @@
 /** `npm run db:reproject`: rebuilds every projection table from the raw events in DATABASE_URL. */
 import { openDatabase } from '../db/client';
-import { config } from '../lib/config';
+import { configOrExit } from './config-or-exit';
 import { reprojectAll } from '../lib/projection/reproject';
 
-const { databasePath } = config();
+const { databasePath } = configOrExit();
 const db = openDatabase(databasePath);
 const started = performance.now();
 const summary = reprojectAll(db, {

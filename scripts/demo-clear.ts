@@ -1,9 +1,9 @@
 /** `npm run demo:clear`: removes the demo data from DATABASE_URL; real events stay, projections are rebuilt. */
 import { openDatabase } from '../db/client';
-import { config } from '../lib/config';
+import { configOrExit } from './config-or-exit';
 import { clearDemoData } from '../lib/demo/demo-data';
 
-const { databasePath } = config();
+const { databasePath } = configOrExit();
 const db = openDatabase(databasePath);
 const { removedEvents, remainingEvents } = clearDemoData(db);
 db.$client.close();

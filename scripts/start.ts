@@ -6,20 +6,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { openDatabase } from '../db/client';
-import { config, ConfigError, type Config } from '../lib/config';
+import type { Config } from '../lib/config';
+import { configOrExit } from './config-or-exit';
 import { prepareFirstRun } from '../lib/server/first-run';
 import { buildIsCurrent, ROOT } from './build-state';
 
 const root = ROOT;
 
 function main(): void {
-  let settings: Config;
-  try {
-    settings = config();
-  } catch (error) {
-    console.error(error instanceof ConfigError ? error.message : error);
-    process.exit(1);
-  }
+  const settings: Config = configOrExit();
   const { port } = settings;
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
   const nextBin = path.join(root, 'node_modules', '.bin', 'next');

@@ -1,3 +1,4 @@
+// The command-line scripts answer a wrong call with a message, not a stack trace.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -27,5 +28,17 @@ describe('npm run generate', () => {
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     expect(run.stdout.trim()).toBe(`wrote ${lines.length} events to ${out}`);
     expect(new Set(lines.map((line) => JSON.parse(line).event))).toEqual(new Set(['onConversationCreate', 'onConversationUpdate']));
+  });
+});
+
+describe('the database scripts with a wrong variable', () => {
+  it('name the variable and exit 1, without a stack trace', () => {
+    for (const name of ['db:migrate', 'db:reproject', 'demo:clear', 'db:compact']) {
+      const run = npmScript(name);
+      const result = spawnSync(run.command, run.args, { cwd: ROOT, env: { ...process.env, ...run.env, DATABASE_URL: 'postgres://db.example/dashboard' }, encoding: 'utf8' });
+      expect(result.status, name).toBe(1);
+      expect(result.stderr, name).toContain('DATABASE_URL: must be a SQLite file such as file:./data/dashboard.db');
+      expect(result.stderr, name).not.toMatch(/\n\s+at /);
+    }
   });
 });
