@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { durationUnit, hours, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 
-export type TrendData = { day: string; business: number | null; calendar: number | null }[];
+export type TrendData = { day: string; business: number | null; calendar: number | null; businessCount: number; calendarCount: number }[];
 
 /** The daily median, business and calendar hours; days without a value leave a gap. Plain data in. */
 export function TrendChart({ data, statistic }: { data: TrendData; statistic: string }) {
@@ -14,7 +14,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   const dotRadius = daysWithValues > 62 ? 1 : 3;
   // Plotted in minutes when every median is under an hour; tooltips read like the tables.
   const { unit, perHour } = durationUnit(data.flatMap((day) => [day.business, day.calendar]));
-  const plotted = data.map((day) => ({ day: day.day, business: scaled(day.business, perHour), calendar: scaled(day.calendar, perHour) }));
+  const plotted = data.map((day) => ({ ...day, business: scaled(day.business, perHour), calendar: scaled(day.calendar, perHour) }));
   const axis = valueAxis(plotted.flatMap((day) => [day.business, day.calendar]));
   return (
     <div className="chart" role="img" aria-label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
@@ -23,7 +23,14 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
           <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value) => (typeof value === 'number' ? hours(value / perHour) : '–')} />
+          {/* How many conversations each median is of: a day with two of them (a range's first, partial day) can sit far off the rest. */}
+          <Tooltip
+            formatter={(value, _name, item) => {
+              if (typeof value !== 'number') return '–';
+              const n = item.dataKey === 'business' ? item.payload?.businessCount : item.payload?.calendarCount;
+              return typeof n === 'number' ? `${hours(value / perHour)} (of ${n.toLocaleString('en')} conversation${n === 1 ? '' : 's'})` : hours(value / perHour);
+            }}
+          />
           <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
           <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
           <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />

@@ -99,6 +99,14 @@ describe('statistics page in the browser', () => {
     expectNiceTicks(trendTicks!);
     expect(trendTicks!.at(-1)).toBeGreaterThanOrEqual(20);
     expect(trendTicks!.at(-1)).toBeLessThanOrEqual(25);
+    // Pointing at a day's median: its value as the tables write it, and how many conversations it is of.
+    const second = page.locator('.recharts-line-dots').first().locator('circle').nth(1);
+    await second.scrollIntoViewIfNeeded();
+    const dot = (await second.boundingBox())!;
+    await page.mouse.move(dot.x + dot.width / 2, dot.y + dot.height / 2);
+    const tooltip = page.locator('.recharts-tooltip-item').first();
+    await tooltip.waitFor();
+    expect(await tooltip.textContent()).toMatch(/business hours \(median\)\s*:\s*12 min \(of 1 conversation\)/);
     await page.screenshot({ path: screenshotPath('statistics-minutes-1280'), fullPage: true });
   });
 
