@@ -7,8 +7,23 @@ import { reprojectAll } from '../projection/reproject';
 import { deleteSetting, getSetting, SETTING, setSetting } from '../settings';
 import { generateEvents, type GeneratorOptions } from './generator';
 
-/** What the first run loads: four weeks of a mid-sized team. */
-export const FIRST_RUN_DEMO = { seed: 20261125, days: 28, conversationsPerDay: 150, accountId: 'acc-demo' } as const;
+/**
+ * What the first run loads: a mid-sized team over the dashboard's default range, 30 days (today
+ * and the 29 before it, each from midnight UTC), so that no day of the first screen is empty or
+ * cut short. (History ending at the moment of loading began part-way through a day: the first
+ * screen opened on an empty day and one of a few night-time conversations.)
+ */
+export const FIRST_RUN_DEMO = { seed: 20261125, days: 30, conversationsPerDay: 150, accountId: 'acc-demo' } as const;
+
+const DAY_MS = 86_400_000;
+
+/** The first run's demo: FIRST_RUN_DEMO.days whole UTC days up to `now`. */
+export function loadFirstRunDemo(db: Db, now = Date.now(), onProgress?: (events: number) => void) {
+  const from = Math.floor(now / DAY_MS) * DAY_MS - (FIRST_RUN_DEMO.days - 1) * DAY_MS;
+  // A day more is generated, and its conversations dropped: those still open at midnight carry
+  // their load into the first day (routing respects agents' capacity), as a real team's would.
+  return loadDemoData(db, { days: FIRST_RUN_DEMO.days + 1, end: now }, onProgress, { from, days: FIRST_RUN_DEMO.days });
+}
 
 export type DemoStatus = { loadedAt: string; accountId: string; days: number; conversations: number };
 
@@ -16,7 +31,13 @@ export type DemoStatus = { loadedAt: string; accountId: string; days: number; co
  * Loads generated history through the same ingest path as real events (validation, raw store,
  * projections), and remembers that the database holds demo data so the UI can say so.
  */
-export function loadDemoData(db: Db, options: GeneratorOptions = {}, onProgress?: (events: number) => void) {
+export function loadDemoData(
+  db: Db,
+  options: GeneratorOptions = {},
+  onProgress?: (events: number) => void,
+  /** Keep only the conversations created from `from` (epoch ms), `days` days of them: all by default. */
+  keep?: { from: number; days: number },
+) {
   const settings = { ...FIRST_RUN_DEMO, ...options };
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   const conversationIds = new Set<string>();
@@ -39,6 +60,7 @@ export function loadDemoData(db: Db, options: GeneratorOptions = {}, onProgress?
   const loadedAt = Date.now();
   let received = -Infinity;
   for (const envelope of generateEvents(settings)) {
+    if (keep && Date.parse(String(envelope.data.conversation.created_time)) < keep.from) continue;
     conversationIds.add(envelope.data.conversation.conversation_id);
     received = Math.max(received, Math.min(Math.floor(envelope.timestamp), loadedAt));
     batch.push(envelope);
@@ -46,7 +68,7 @@ export function loadDemoData(db: Db, options: GeneratorOptions = {}, onProgress?
     if (batch.length === 1000) flush();
   }
   if (batch.length > 0) flush();
-  const status: DemoStatus = { loadedAt: new Date(loadedAt).toISOString(), accountId: settings.accountId, days: settings.days, conversations: conversationIds.size };
+  const status: DemoStatus = { loadedAt: new Date(loadedAt).toISOString(), accountId: settings.accountId, days: keep?.days ?? settings.days, conversations: conversationIds.size };
   setSetting(db, SETTING.demoData, JSON.stringify(status));
   return { ...totals, conversations: conversationIds.size };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
-import { demoStatus, FIRST_RUN_DEMO, loadDemoData } from '../demo/demo-data';
+import { demoStatus, FIRST_RUN_DEMO, loadFirstRunDemo } from '../demo/demo-data';
 import { hasEvents } from '../queries/health';
 import { getSetting, SETTING, setSetting } from '../settings';
 
@@ -14,7 +14,7 @@ export type FirstRunResult = {
 };
 
 /**
- * What `npm start` does before serving: an empty database gets a few weeks of demo data (unless
+ * What `npm start` does before serving: an empty database gets 30 days of demo data (unless
  * DEMO_DATA=0), and a demo without INGEST_TOKEN gets a generated token, stored so later starts
  * keep accepting the same one. Ingest is never left open: no demo and no token means 503.
  */
@@ -24,7 +24,7 @@ export function prepareFirstRun(db: Db, config: Pick<Config, 'ingestToken' | 'de
   if (!hasEvents(db) && config.demoData) {
     log(`empty database: loading ${FIRST_RUN_DEMO.days} days of demo data (DEMO_DATA=0 skips this)…`);
     const started = performance.now();
-    const loaded = loadDemoData(db);
+    const loaded = loadFirstRunDemo(db);
     result.demo = { conversations: loaded.conversations, events: loaded.accepted, seconds: (performance.now() - started) / 1000 };
     log(`loaded ${loaded.conversations.toLocaleString('en')} demo conversations (${loaded.accepted.toLocaleString('en')} events) in ${result.demo.seconds.toFixed(1)} s; \`npm run demo:clear\` removes them`);
   }
