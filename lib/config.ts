@@ -24,13 +24,9 @@ const configSchema = z.object({
     .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('file:'), {
       message: 'must be a SQLite file such as file:./data/dashboard.db (other databases are not supported yet)',
     }),
-  INGEST_TOKEN: z
-    .string()
-    .optional()
-    .transform((value) => (value === '' ? undefined : value))
-    .refine((value) => value === undefined || value.length >= 16, {
-      message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
-    }),
+  INGEST_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
+  }),
   PORT: z.coerce
     .number({ error: 'must be a port number' })
     .int('must be a whole number')

@@ -13,7 +13,7 @@ export function hours(value: number | null | undefined): string {
   if (seconds < 60) return `${sign}${seconds} s`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `${sign}${minutes} min`;
-  return `${sign}${(Math.abs(value)).toFixed(1)} h`;
+  return `${sign}${Math.abs(value).toFixed(1)} h`;
 }
 
 /** A count with thousands separators. */

@@ -14,35 +14,36 @@ import { generateEvents, generatorOptionsSchema } from '../lib/demo/generator';
 const USAGE = `usage: npm run generate -- --out FILE [--days N] [--per-day N] [--seed N] [--agents N] [--groups N] [--channels N] [--timezone TZ]
   writes generated demo events as NDJSON (gzip when FILE ends in .gz), in delivery order; see README, "Demo data"`;
 
-let parsed: ReturnType<typeof parseArguments>;
-try {
-  parsed = parseArguments();
-} catch (error) {
-  // An unknown or malformed option: say which, and how to call it, without a stack trace.
-  console.error(`${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
-}
-if (parsed.values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const { values } = parsed;
+const values = parseArguments();
 
+/** The options given; on --help the usage (exit 0), on an unknown or malformed option the problem and the usage (exit 2, no stack trace). */
 function parseArguments() {
-  return parseArgs({
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      out: { type: 'string' },
-      days: { type: 'string' },
-      'per-day': { type: 'string' },
-      seed: { type: 'string' },
-      agents: { type: 'string' },
-      groups: { type: 'string' },
-      channels: { type: 'string' },
-      timezone: { type: 'string' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        out: { type: 'string' },
+        days: { type: 'string' },
+        'per-day': { type: 'string' },
+        seed: { type: 'string' },
+        agents: { type: 'string' },
+        groups: { type: 'string' },
+        channels: { type: 'string' },
+        timezone: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  return parsed.values;
 }
+
 const number = z.coerce.number().optional();
 const args = z
   .object({ out: z.string({ error: '--out FILE is required' }).min(1), days: number, 'per-day': number, seed: number, agents: number, groups: number, channels: number, timezone: z.string().optional() })

@@ -98,7 +98,7 @@ async function checkInstallation(iparams, runtime) {
   const host = dashboardHost(iparams && iparams.dashboard_url);
   if (!host) return 'Dashboard URL must be https://host, no IP, port or path';
   const result = await attemptOnce(runtime, { context: { dashboard_host: host }, body: '[]' });
-  if (result.status === 400 || (result.status !== null && result.status >= 200 && result.status < 300)) return null;
+  if (result.status === 400 || classify(result.status) === 'delivered') return null;
   const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
   runtime.log.error(LOG_PREFIX + ' installation refused: a test request to https://' + host + '/api/events got ' + statusLabel(result) + said);
   if (result.status === 401 || result.status === 403) return 'The dashboard refused the ingest token';
