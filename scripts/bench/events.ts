@@ -7,8 +7,17 @@
  * id and message id in it is replaced by a new UUID (consistently within the copy, so a copy's
  * updates still land on the conversation its create made). The duplicate lines of the fixture are
  * dropped first, so every envelope the factory hands out is a distinct event that the server
- * stores (accepted 1), never a duplicate (the cheaper path). Everything else is sent byte for
- * byte as in the fixture, `iparams` included, as a forwarder passing the envelope through would.
+ * stores (accepted 1), never a duplicate (the cheaper path).
+ *
+ * Each copy is also the next stretch of time: its conversations' times (every ISO time from the
+ * stream's first conversation on, and the envelopes' `timestamp`) move on by the stream's span
+ * per copy, so that, as in a live feed, new events carry later times than the stored ones. (Until
+ * 2026-11-27 every copy had the fixture's times, so the indexes that begin with a time took each
+ * batch's rows at the same few hundred moments spread over the whole index: about a third of the
+ * pages a batch wrote.) Entities' own times (groups' `created_at`, a channel's `updated_time`,
+ * all before the stream) stay as they are, since a live feed repeats them. Everything else is
+ * sent byte for byte as in the fixture, `iparams` included, as a forwarder passing the envelope
+ * through would.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,11 +27,14 @@ export const DEFAULT_FIXTURE =
   process.env.BENCH_FIXTURE ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'stream-60-conversations.ndjson');
 
 type Template = {
-  /** The line split around the ids to rewrite: segments.length === slots.length + 1. */
+  /** The line split around the ids and times to rewrite: segments.length === slots.length + 1. */
   segments: string[];
-  /** For each gap between segments, the index (into `ids`) of the id that goes there. */
-  slots: number[];
+  /** For each gap between segments, the index (into `ids`) of the id that goes there, or the time (ms) to move on and write there. */
+  slots: (number | { ms: number; iso: boolean })[];
 };
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const TIMES = '(?<=")\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z(?=")|(?<="timestamp": ?)\\d{13}';
 
 export type EnvelopeFactoryInfo = {
   fixture: string;
@@ -38,6 +50,8 @@ export class EnvelopeFactory {
   readonly info: EnvelopeFactoryInfo;
   private readonly templates: Template[];
   private readonly idCount: number;
+  /** How far each copy's times move on from the copy before: the stream's span, in whole days. */
+  private readonly span: number;
   private fresh: string[] = [];
   private position = 0;
   private copies = 0;
@@ -81,21 +95,36 @@ export class EnvelopeFactory {
         addId(message?.conversation_id);
       }
     }
-    const pattern = new RegExp(ids.map(escapeRegExp).join('|'), 'g');
+    const pattern = new RegExp(`${ids.map(escapeRegExp).join('|')}|${TIMES}`, 'g');
+    // The stream's own time starts with its first conversation; what is earlier belongs to the entities.
+    const start = Math.min(...distinct.map(({ envelope }) => Date.parse(envelope.data.conversation.created_time)).filter(Number.isFinite));
+    let end = start;
 
     this.templates = distinct.map(({ line }) => {
       const segments: string[] = [];
-      const slots: number[] = [];
+      const slots: Template['slots'] = [];
       let last = 0;
       for (const match of line.matchAll(pattern)) {
+        const text = match[0];
+        let slot: Template['slots'][number];
+        if (slotOf.has(text)) slot = slotOf.get(text)!;
+        else {
+          const iso = ISO_TIME.test(text);
+          const ms = iso ? Date.parse(text) : Number(text);
+          if (ms < start) continue;
+          end = Math.max(end, ms);
+          slot = { ms, iso };
+        }
         segments.push(line.slice(last, match.index));
-        slots.push(slotOf.get(match[0])!);
-        last = match.index! + match[0].length;
+        slots.push(slot);
+        last = match.index! + text.length;
       }
       segments.push(line.slice(last));
       return { segments, slots };
     });
     this.idCount = ids.length;
+    const DAY = 86_400_000;
+    this.span = Math.ceil((end - start + 1) / DAY) * DAY;
 
     this.info = {
       fixture,
@@ -115,8 +144,13 @@ export class EnvelopeFactory {
     const template = this.templates[this.position]!;
     this.position = (this.position + 1) % this.templates.length;
     this.produced += 1;
+    const shift = (this.copies - 1) * this.span;
     let out = template.segments[0]!;
-    for (let i = 0; i < template.slots.length; i++) out += this.fresh[template.slots[i]!]! + template.segments[i + 1]!;
+    for (let i = 0; i < template.slots.length; i++) {
+      const slot = template.slots[i]!;
+      const text = typeof slot === 'number' ? this.fresh[slot]! : slot.iso ? new Date(slot.ms + shift).toISOString() : String(slot.ms + shift);
+      out += text + template.segments[i + 1]!;
+    }
     return out;
   }
 
