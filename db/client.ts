@@ -114,6 +114,14 @@ export function setAutoCheckpoint(db: Db, pages: number): void {
   db.$client.pragma(`wal_autocheckpoint = ${Math.floor(pages)}`);
 }
 
+/**
+ * A number that changes whenever another connection commits to the database (SQLite's
+ * data_version; this connection's own commits and checkpoints leave it as it is).
+ */
+export function dataVersion(db: Db): number {
+  return Number(db.$client.pragma('data_version', { simple: true }));
+}
+
 /** A checkpoint that waits for nobody (PASSIVE): copies as much of the log as readers allow. */
 export function checkpoint(db: Db): void {
   db.$client.pragma('wal_checkpoint(PASSIVE)');

@@ -49,7 +49,6 @@ async function ingestBodies(bodies: SubmittedBody[]): Promise<BodyOutcome[]> {
   }
   if (faultInjection) applyInjectedFaults(db);
   const summaries = storeBatches(db, prepared);
-  checkpointer?.postMessage(null);
   let next = 0;
   return parsed.map((body) => (body.ok ? { ok: true, summary: summaries[next++]! } : body));
 }
