@@ -7,8 +7,9 @@ const DAY = 86_400_000;
 
 /**
  * The calendar days of the range in the filters' timezone, and the rule that puts a timestamp on
- * one of them: its epoch milliseconds plus the timezone's offset, divided into days. The offset is
- * constant between DST changes, so the few changes inside the range (`segments`) make it exact.
+ * one of them: its epoch milliseconds plus an offset, divided into days. The offset is the
+ * timezone's, except on a day the clocks go back, whose last hour takes the new offset early (see
+ * localDays): a segment only has to put each of its moments on the right day.
  * Both forms below apply this one rule: in SQL (dayBuckets) and in JavaScript (dayIndexOf).
  */
 export type LocalDays = {
@@ -21,18 +22,42 @@ export type LocalDays = {
 };
 
 export function localDays(filters: Filters): LocalDays {
+  const { tz } = filters;
   const days: string[] = [];
-  const segments: { from: number; offset: number }[] = [];
-  for (let cursor = filters.startMs; cursor < filters.endMs; ) {
-    const offset = offsetMs(cursor, filters.tz);
-    if (segments.length === 0 || segments[segments.length - 1]!.offset !== offset) segments.push({ from: cursor, offset });
-    days.push(new Date(cursor + offset).toISOString().slice(0, 10));
-    // The next local midnight: a day later, corrected if the offset changes in between.
-    const next = cursor + DAY;
-    cursor = next - (offsetMs(next, filters.tz) - offset);
+  let offset = offsetMs(filters.startMs, tz);
+  const segments = [{ from: filters.startMs, offset }];
+  const first = Math.floor((filters.startMs + offset) / DAY);
+  for (let day = first, start = filters.startMs; start < filters.endMs; day++) {
+    days.push(new Date(day * DAY).toISOString().slice(0, 10));
+    // Where the offset of this day counts the next one; the next day starts there unless the
+    // clocks change before it.
+    const next = (day + 1) * DAY - offset;
+    const nextOffset = offsetMs(next, tz);
+    start = next;
+    if (nextOffset !== offset) {
+      // The next midnight, by the offset after the change; if the clocks jumped over it (zones
+      // that change at midnight), the day starts when they jumped.
+      start = next - (nextOffset - offset);
+      if (offsetMs(start, tz) !== nextOffset) start = whenOffsetBecomes(nextOffset, start, next, tz);
+      // The new offset takes over at the next day's start, or where the old one would count the
+      // next day if that is earlier: a day of 25 hours keeps its last hour.
+      segments.push({ from: Math.min(next, start), offset: nextOffset });
+    }
+    offset = nextOffset;
   }
-  if (segments.length === 0) segments.push({ from: filters.startMs, offset: offsetMs(filters.startMs, filters.tz) });
-  return { days, segments, first: Math.floor((filters.startMs + segments[0]!.offset) / DAY) };
+  return { days, segments, first };
+}
+
+/** The first moment in (after, until] at which the zone's offset is `offset` (it is at `until`, not at `after`). */
+function whenOffsetBecomes(offset: number, after: number, until: number, tz: string): number {
+  let lo = after;
+  let hi = until;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (offsetMs(mid, tz) === offset) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** The index into `days` of the day `ms` (inside the range) falls on. */

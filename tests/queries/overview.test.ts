@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getOverviewTiles, getVolumeByDay } from '@/lib/queries/overview';
+import { conversationStory } from '../helpers/conversation-story';
 import { streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
 
@@ -61,6 +62,24 @@ describe('volume by day', () => {
       const total = getVolumeByDay(db, filters(range)).reduce((sum, d) => sum + d.new + d.assigned + d.resolved, 0);
       expect(total, tz).toBe(getOverviewTiles(db, filters(range)).created);
     }
+  });
+
+  it('keeps the last hour of the day the clocks go back on that day', () => {
+    // New York leaves summer time on 2026-11-01: its day runs 04:00Z … 05:00Z the next day. Three
+    // conversations in its 25th hour, at 23:10–23:50 EST; before 2026-11-27 they went to 11-02,
+    // so a range of that day alone lost them from its bars but not from its tiles.
+    const late = ['2026-11-02T04:10:00.000Z', '2026-11-02T04:30:00.000Z', '2026-11-02T04:50:00.000Z'];
+    const other = openDatabase(tempDatabasePath('dst'));
+    late.forEach((at, i) => ingestEnvelopes(other, conversationStory(`dst-${i}`, 'c-web', at, [])));
+    const day = filters('from=2026-11-01&to=2026-11-01&tz=America/New_York');
+    expect(getOverviewTiles(other, day).created).toBe(3);
+    expect(getVolumeByDay(other, day).map((d) => [d.day, d.new])).toEqual([['2026-11-01', 3]]);
+    const after = getVolumeByDay(other, filters('from=2026-11-01&to=2026-11-02&tz=America/New_York'));
+    expect(after.map((d) => [d.day, d.new])).toEqual([
+      ['2026-11-01', 3],
+      ['2026-11-02', 0],
+    ]);
+    other.$client.close();
   });
 
   it('crosses a DST change without losing or moving a day', () => {
