@@ -21,7 +21,8 @@ export function LiveTiles({ query, initial, windowMinutes, tz }: { query: string
     refetchInterval: LIVE_REFRESH_MS,
   });
   return (
-    <div className="tiles live" aria-live="polite">
+    // Each figure is announced when it changes, not the whole row: the clock below changes at every refresh.
+    <div className="tiles live">
       <LiveTile label="Open now" value={data.openNow} unit="conversations assigned" />
       <LiveTile label="Unassigned now" value={data.unassignedNow} unit="conversations waiting" />
       <LiveTile label={`Events, last ${windowMinutes} min`} value={data.eventsLastMinutes} unit="received (all channels)" />
@@ -37,7 +38,7 @@ export function LiveTiles({ query, initial, windowMinutes, tz }: { query: string
 
 function LiveTile({ label, value, unit }: { label: string; value: number; unit: string }) {
   return (
-    <div className="tile">
+    <div className="tile" aria-live="polite" aria-atomic="true">
       <div className="label">{label}</div>
       <div className="value" data-live={label}>
         {value.toLocaleString('en')}

@@ -158,11 +158,15 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
         {filters.from} – {filters.to} ({filters.tz}). A conversation counts towards an agent from its assignment to them until it is reassigned,
         unassigned or resolved; a reopen while still assigned counts again. Each point is the highest number of conversations open with the
         agent at the same moment during that {load.resolution}
-        {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}. The{' '}
-        {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
-        {load.othersCount === 1 ? '; the other one is drawn dashed' : ''}
-        {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}. Lines with
-        equal load lie on each other: point at a name in the legend to pick out its line, or click it to keep it picked.
+        {load.resolution === 'day' ? ` (ranges over ${HOURLY_MAX_DAYS} days show each day's peak; shorter ranges show every hour)` : ''}.
+        {load.agents.length > 0 && (
+          <>
+            {' '}The {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
+            {load.othersCount === 1 ? '; the other one is drawn dashed' : ''}
+            {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}. Lines
+            with equal load lie on each other: point at a name in the legend to pick out its line, or click it to keep it picked.
+          </>
+        )}
       </p>
       {load.agents.length === 0 ? (
         <p className="empty">No conversation counted towards an agent during this range with these filters (no assignment history overlaps it).</p>

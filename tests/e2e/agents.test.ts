@@ -164,6 +164,11 @@ describe('agent load page of a large team', () => {
     expect(await drawn.textContent()).toContain('The 2 agents with the highest peak are drawn.');
     await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
     expect(await drawn.textContent()).toContain('The 1 agent with the highest peak is drawn.');
+    // A range nobody was assigned in says so, without a sentence about the lines of no agent.
+    await page.goto(`${team.server.url}/agents?from=2027-01-01&to=2027-01-05`);
+    expect(await page.locator('p.empty', { hasText: 'No conversation counted towards an agent' }).count()).toBe(1);
+    expect(await page.locator('p.range', { hasText: 'A conversation counts towards' }).textContent()).not.toContain('highest peak');
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
 
     // Enter in the search box chooses the first match instead of submitting a half-typed search.
     const before = page.url();

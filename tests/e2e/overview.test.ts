@@ -31,6 +31,9 @@ describe('overview page in the browser', () => {
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     expect(await page.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(20);
     expect((await page.locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(['open (assigned)', 'resolved', 'unassigned (new)']);
+    // Chart text in the text colours (the palette's orange is 2.3:1 on white): legend names, axis titles.
+    expect(await page.locator('.recharts-legend-item-text').evaluateAll((names) => names.map((n) => getComputedStyle(n).color))).toEqual(Array(3).fill('rgb(31, 35, 40)'));
+    expect(await page.locator('.recharts-label').first().evaluate((label) => getComputedStyle(label).fill)).toBe('rgb(89, 99, 110)');
     await page.screenshot({ path: screenshotPath('overview-1280'), fullPage: true });
 
     await page.selectOption('select[name=source]', 'WHATSAPP');
@@ -125,6 +128,9 @@ describe('overview page in the browser', () => {
     const shown = (await updated.locator('.value').textContent())!;
     const kolkata = await page.evaluate(() => new Date().toLocaleTimeString('en-GB', { timeZone: 'Asia/Kolkata' }).slice(0, 5));
     expect(shown.slice(0, 2)).toBe(kolkata.slice(0, 2)); // the hour, seconds apart at most
+    // Screen readers hear a figure when it changes, not the clock at every refresh.
+    expect(await updated.evaluate((tile) => tile.closest('[aria-live]') === null)).toBe(true);
+    expect(await page.locator('.tile', { hasText: 'Open now' }).getAttribute('aria-live')).toBe('polite');
     // The footnote's last event: the page's clock too, named, not an ISO string in UTC.
     expect(await page.locator('p.footnote').textContent()).toMatch(/^Last event received \d{4}-\d\d-\d\d \d\d:\d\d \(Asia\/Kolkata\) · all events: ingest health$/);
     await context.close();
