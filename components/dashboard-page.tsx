@@ -31,7 +31,8 @@ export type PageContext = {
 /**
  * The frame every dashboard page shares, so each page only queries and draws:
  * - no events stored yet → the empty state with the ingest URL and a curl example;
- * - filters that cannot be applied → the reasons, and a way back (never a crash);
+ * - filters that cannot be applied → the reasons, a way back (never a crash), and the filter bar
+ *   holding the others;
  * - otherwise the title, the filter bar, Export CSV links carrying the current filters, then the page.
  */
 export async function DashboardPage({
@@ -69,6 +70,9 @@ export async function DashboardPage({
   const parsed = parseFilters(params);
   if (!parsed.ok) {
     const kept = withoutInvalidFilters(params);
+    // The filter bar stays, holding the filters that can be applied (the default range where the
+    // range was wrong), so the mistake is corrected where it was made.
+    const others = parseFilters(kept ?? {});
     return (
       <main id="main">
         <h1>{title}</h1>
@@ -84,6 +88,7 @@ export async function DashboardPage({
             <a href={path}>Reset the filters</a>
           </p>
         </div>
+        {others.ok && <FilterBar path={path} filters={others.filters} today={todayIn(others.filters.tz)} options={getFilterOptions(db)} keep={keep} />}
       </main>
     );
   }

@@ -81,10 +81,12 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
     status: values(params, 'status'),
   });
   if (!result.success) {
-    const errors = result.error.issues.map((issue) => ({
-      param: String(issue.path[0]),
-      message: `${String(issue.path[0])}${typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ''} ${issue.message}`,
-    }));
+    const errors = result.error.issues.map((issue) => {
+      const param = String(issue.path[0]);
+      // Which value: its position in a list, or the value itself for a filter that takes one.
+      const which = typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ` (${quoted(single(params, param))})`;
+      return { param, message: `${param}${which} ${issue.message}` };
+    });
     // Both ends given and valid: their order and span are checked too, so every problem of the
     // URL is listed at once, not the next one only after the first is fixed.
     const from = date.safeParse(single(params, 'from'));
@@ -132,6 +134,12 @@ export function withoutInvalidFilters(params: SearchParams, now = Date.now()): U
   if (drop.has('from') || drop.has('to')) drop.add('from').add('to');
   const kept = new URLSearchParams([...all].filter(([name]) => !drop.has(name)));
   return kept.size > 0 && parseFilters(kept, now).ok ? kept : null;
+}
+
+/** A value as given, shortened: a URL can carry anything. */
+function quoted(value: string | undefined): string {
+  const text = value ?? '';
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function rangeErrors(from: string, to: string): FilterError[] {

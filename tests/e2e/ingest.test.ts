@@ -66,6 +66,6 @@ describe('ingest health in the browser', () => {
     expect(await page.locator('main [role=alert]').count()).toBe(0);
     await page.goto(`${live.server.url}/ingest?tz=Bogus/Zone`);
     expect((await tile(page, 'Last event received')).unit).toBe('UTC');
-    expect(await page.locator('main [role=alert]').textContent()).toBe('tz is not an IANA timezone (e.g. Europe/Berlin): times are shown in UTC.');
+    expect(await page.locator('main [role=alert]').textContent()).toBe('tz (Bogus/Zone) is not an IANA timezone (e.g. Europe/Berlin): times are shown in UTC.');
   });
 });

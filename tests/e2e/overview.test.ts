@@ -50,7 +50,10 @@ describe('overview page in the browser', () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-32&source=WHATSAPP&tz=Mars/Olympus`);
     const alert = page.getByRole('alert');
-    expect(await alert.locator('li').allTextContents()).toEqual(['to is not a calendar date', 'tz is not an IANA timezone (e.g. Europe/Berlin)']);
+    expect(await alert.locator('li').allTextContents()).toEqual(['to (2026-10-32) is not a calendar date', 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)']);
+    // The filter bar stays, holding what can be applied (the source; the default range), to correct the rest in place.
+    expect(await page.locator('select[name=source]').evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.value))).toEqual(['WHATSAPP']);
+    expect(await page.locator('select[name=tz]').inputValue()).toBe('UTC');
     await page.screenshot({ path: screenshotPath('overview-invalid-filters'), fullPage: true });
     await Promise.all([page.waitForURL((url) => url.search === '?source=WHATSAPP'), alert.getByRole('link', { name: 'Apply the other filters' }).click()]);
     // The default range (the 30 days to today) with the source kept.
@@ -141,7 +144,7 @@ describe('overview page in the browser', () => {
     const response = await page.goto(`${live.server.url}/?from=2026-13-01&status=open`);
     expect(response?.status()).toBe(200);
     const alert = await page.locator('.error[role=alert]').textContent();
-    expect(alert).toContain('from is not a calendar date');
+    expect(alert).toContain('from (2026-13-01) is not a calendar date');
     expect(alert).toContain('status (value 1) expected one of new, assigned, resolved');
   });
 });

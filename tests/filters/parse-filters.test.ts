@@ -43,12 +43,12 @@ describe('parseFilters', () => {
   });
 
   it.each([
-    ['from=2026-13-01', 'from', 'from is not a calendar date'],
-    ['from=yesterday', 'from', 'from expected a date as YYYY-MM-DD'],
-    ['to=2026-02-30', 'to', 'to is not a calendar date'],
+    ['from=2026-13-01', 'from', 'from (2026-13-01) is not a calendar date'],
+    ['from=yesterday', 'from', 'from (yesterday) expected a date as YYYY-MM-DD'],
+    ['to=2026-02-30', 'to', 'to (2026-02-30) is not a calendar date'],
     ['from=2026-11-20&to=2026-11-01', 'from', 'from (2026-11-20) is after to (2026-11-01)'],
     ['from=2024-01-01&to=2026-01-01', 'from', 'the range spans more than 366 days'],
-    ['tz=Mars/Olympus', 'tz', 'tz is not an IANA timezone (e.g. Europe/Berlin)'],
+    ['tz=Mars/Olympus', 'tz', 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)'],
     ['status=open', 'status', 'status (value 1) expected one of new, assigned, resolved'],
     ["source=WHATSAPP'%3B--", 'source', 'source (value 1) expected a source such as WHATSAPP'],
   ])('rejects %s with a message naming the parameter', (query, param, message) => {
@@ -59,7 +59,7 @@ describe('parseFilters', () => {
     expect(parse('from=2026-11-30&to=2026-11-01&tz=Mars/Olympus&status=open')).toEqual({
       ok: false,
       errors: [
-        { param: 'tz', message: 'tz is not an IANA timezone (e.g. Europe/Berlin)' },
+        { param: 'tz', message: 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)' },
         { param: 'status', message: 'status (value 1) expected one of new, assigned, resolved' },
         { param: 'from', message: 'from (2026-11-30) is after to (2026-11-01)' },
       ],
@@ -68,8 +68,8 @@ describe('parseFilters', () => {
     expect(parse('from=2026-11-30&to=2026-02-30&tz=Mars/Olympus')).toEqual({
       ok: false,
       errors: [
-        { param: 'to', message: 'to is not a calendar date' },
-        { param: 'tz', message: 'tz is not an IANA timezone (e.g. Europe/Berlin)' },
+        { param: 'to', message: 'to (2026-02-30) is not a calendar date' },
+        { param: 'tz', message: 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)' },
       ],
     });
   });
