@@ -4,7 +4,9 @@ import { unstable_rethrow } from 'next/navigation';
 import { Suspense, type ReactNode } from 'react';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
+import { RangeRefresh } from '@/components/range-refresh';
 import { getDb, type Db } from '@/db/client';
+import { config } from '@/lib/config';
 import { filtersToSearchParams, parseFilters, rangeDays, todayIn, withoutInvalidFilters, type Filters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { hasEvents } from '@/lib/queries/health';
@@ -33,7 +35,8 @@ export type PageContext = {
  * - no events stored yet → the empty state with the ingest URL and a curl example;
  * - filters that cannot be applied → the reasons, a way back (never a crash), and the filter bar
  *   holding the others;
- * - otherwise the title, the filter bar, Export CSV links carrying the current filters, then the page.
+ * - otherwise the title, the filter bar, Export CSV links carrying the current filters, then the page
+ *   (a range page whose range includes today renders again every RANGE_REFRESH_SECONDS: RangeRefresh).
  */
 export async function DashboardPage({
   title,
@@ -96,6 +99,8 @@ export async function DashboardPage({
   const query = filtersToSearchParams(filters).toString();
   const retry = `${path}?${new URLSearchParams([...new URLSearchParams(query), ...Object.entries(keep)])}`;
   const context: PageContext = { db, filters, searchParams: params, retry };
+  const today = todayIn(filters.tz);
+  const refreshSeconds = config().rangeRefreshSeconds;
   return (
     <main id="main">
       <div className="page-head">
@@ -110,7 +115,10 @@ export async function DashboardPage({
           </div>
         )}
       </div>
-      <FilterBar path={path} filters={filters} today={todayIn(filters.tz)} options={getFilterOptions(db)} keep={keep} />
+      <FilterBar path={path} filters={filters} today={today} options={getFilterOptions(db)} keep={keep} />
+      {streamed && refreshSeconds > 0 && filters.to >= today && (
+        <RangeRefresh asOf={`${new Date().toLocaleTimeString('en-GB', { timeZone: filters.tz })} (${filters.tz})`} everySeconds={refreshSeconds} />
+      )}
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.
         <Suspense fallback={<FiguresLoading filters={filters} />}>

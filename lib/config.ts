@@ -15,6 +15,9 @@ const optionalString = z
  * A wrong value stops the process with a message naming the variable, rather
  * than surfacing later as a confusing failure.
  */
+/** A number variable set empty is unset (its default): Number('') would read it as 0. */
+const emptyIsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
 const configSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -54,13 +57,21 @@ const configSchema = z.object({
   HOST: optionalString,
   // Empty is unset (the default), as for INGEST_TOKEN: Number('') is 0, which would turn the cache off unasked.
   FIGURE_CACHE_MB: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    emptyIsUnset,
     z.coerce
       .number({ error: 'must be a number of megabytes' })
       .int('must be a whole number of megabytes')
       .min(0, 'must be between 0 (no cache) and 65536')
       .max(65536, 'must be between 0 (no cache) and 65536')
       .default(512),
+  ),
+  RANGE_REFRESH_SECONDS: z.preprocess(
+    emptyIsUnset,
+    z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number of seconds')
+      .refine((value) => value === 0 || (value >= 5 && value <= 3600), 'must be 0 (never) or between 5 and 3600')
+      .default(60),
   ),
 });
 
@@ -74,6 +85,8 @@ export type Config = {
   demoData: boolean;
   /** Memory each figure thread may give the rows it caches (lib/queries/range-cache/); 0: none. */
   figureCacheBytes: number;
+  /** How often a page whose range includes today renders its figures again in the browser; 0: never. */
+  rangeRefreshSeconds: number;
   /** Who may view the dashboard (README, "Security"). */
   access: AccessConfig;
   /** The address `npm start` listens on: loopback while access is open, else HOST (default 0.0.0.0). */
@@ -123,6 +136,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     port: data.PORT,
     demoData: data.DEMO_DATA === '1',
     figureCacheBytes: data.FIGURE_CACHE_MB * 1024 * 1024,
+    rangeRefreshSeconds: data.RANGE_REFRESH_SECONDS,
     host,
     access: {
       password: data.DASHBOARD_PASSWORD,

@@ -10,6 +10,7 @@ describe('parseConfig', () => {
       port: 3000,
       demoData: true,
       figureCacheBytes: 512 * 1024 * 1024,
+      rangeRefreshSeconds: 60,
       host: '127.0.0.1',
       access: { password: undefined, sessionKey: undefined, sessionSeconds: 12 * 3600, proxyHeader: undefined, proxySecret: undefined, configured: false },
     });
@@ -18,6 +19,9 @@ describe('parseConfig', () => {
     expect(parseConfig({ FIGURE_CACHE_MB: '64' }).figureCacheBytes).toBe(64 * 1024 * 1024);
     // Empty is unset, not 0 (which would turn the cache off): FIGURE_CACHE_MB= in an env file.
     for (const empty of ['', ' ']) expect(parseConfig({ FIGURE_CACHE_MB: empty }).figureCacheBytes).toBe(512 * 1024 * 1024);
+    expect(parseConfig({ RANGE_REFRESH_SECONDS: '0' }).rangeRefreshSeconds).toBe(0);
+    expect(parseConfig({ RANGE_REFRESH_SECONDS: '15' }).rangeRefreshSeconds).toBe(15);
+    expect(parseConfig({ RANGE_REFRESH_SECONDS: '' }).rangeRefreshSeconds).toBe(60);
   });
 
   it('reads file: URLs, plain paths and :memory:', () => {
@@ -36,6 +40,8 @@ describe('parseConfig', () => {
     [{ DATABASE_URL: '  ' }, 'DATABASE_URL: must not be empty'],
     [{ DEMO_DATA: 'yes' }, 'DEMO_DATA: must be 0 (never load demo data) or 1'],
     [{ FIGURE_CACHE_MB: 'lots' }, 'FIGURE_CACHE_MB: must be a number of megabytes'],
+    [{ RANGE_REFRESH_SECONDS: '2' }, 'RANGE_REFRESH_SECONDS: must be 0 (never) or between 5 and 3600'],
+    [{ RANGE_REFRESH_SECONDS: 'often' }, 'RANGE_REFRESH_SECONDS: must be a number of seconds'],
     [{ FIGURE_CACHE_MB: '-1' }, 'FIGURE_CACHE_MB: must be between 0 (no cache) and 65536'],
     [{ DASHBOARD_PASSWORD: 'short' }, 'DASHBOARD_PASSWORD: must be at least 12 characters'],
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],

@@ -1,0 +1,53 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { serverAndBrowser, tileText } from '../helpers/browser';
+import { readFixture } from '../helpers/fixtures';
+import { postEvents } from '../helpers/server';
+
+/** A conversation created now, from the create fixture with a fresh id and today's times. */
+function createdNow(id: string): string {
+  const envelope = readFixture('01-onConversationCreate.create.json');
+  const now = new Date().toISOString();
+  envelope.data.conversation.conversation_id = id;
+  envelope.data.conversation.created_time = now;
+  envelope.data.conversation.updated_time = now;
+  for (const message of envelope.data.conversation.messages ?? []) {
+    message.conversation_id = id;
+    message.id = `${id}-m`;
+    message.created_time = now;
+  }
+  envelope.timestamp = Date.now();
+  return JSON.stringify(envelope);
+}
+
+describe('figures of a range that includes today', () => {
+  const live = serverAndBrowser(undefined, { env: { RANGE_REFRESH_SECONDS: '5' } });
+
+  it('render again on their own while the page stays open, and say as of when', async () => {
+    expect((await postEvents(live.server, createdNow('refresh-1'))).json.accepted).toBe(1);
+    const page: Page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?tz=UTC`);
+    expect(await tileText(page, 'Created')).toBe('1');
+    const asOf = page.locator('p.as-of');
+    expect(await asOf.textContent()).toMatch(/^Figures as of \d\d:\d\d:\d\d \(UTC\), updated every 5 s while the range includes today\.$/);
+    const first = await asOf.textContent();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    expect((await postEvents(live.server, createdNow('refresh-2'))).json.accepted).toBe(1);
+    await page.waitForFunction(() => [...document.querySelectorAll('.tile')].some((t) => t.textContent?.startsWith('Created') && t.querySelector('.value')?.textContent === '2'), undefined, {
+      timeout: 20_000,
+    });
+    expect(await asOf.textContent()).not.toBe(first);
+    // In place: the same document, not a reload.
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    await page.close();
+  });
+
+  it('are not refreshed for a range that ends before today', async () => {
+    const page = await live.browser.newPage();
+    await page.goto(`${live.server.url}/?from=2026-01-01&to=2026-01-31`);
+    expect(await page.locator('h1').textContent()).toBe('Overview');
+    expect(await page.locator('p.as-of').count()).toBe(0);
+    await page.close();
+  });
+});
