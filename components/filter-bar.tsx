@@ -1,6 +1,6 @@
 import type { Filters } from '@/lib/filters/parse-filters';
 import { addDays, filtersToSearchParams, STATUSES } from '@/lib/filters/parse-filters';
-import type { Option } from '@/lib/queries/dimensions';
+import type { getFilterOptions, Option } from '@/lib/queries/dimensions';
 import { OptionSearch } from './option-search';
 
 const PRESETS = [
@@ -11,6 +11,8 @@ const PRESETS = [
 ];
 /** Lists longer than this get a search box (option-search.tsx): four rows at a time do not show a large team. */
 const SEARCHABLE_FROM = 8;
+type FilterBarOptions = ReturnType<typeof getFilterOptions>;
+
 const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
 
 /**
@@ -27,7 +29,7 @@ export function FilterBar({
   path: string;
   filters: Filters;
   today: string;
-  options: { channels: Option[]; groups: Option[]; agents: Option[]; sources: string[] };
+  options: FilterBarOptions;
   /** Page parameters (such as a sort order) to submit along with the filters. */
   keep?: Record<string, string>;
 }) {
@@ -99,6 +101,37 @@ export function FilterBar({
       {select('status', 'Status', 'statuses', STATUSES.map((s) => ({ id: s, name: s })), filters.statuses)}
       <button type="submit">Apply</button>
       <a href={path}>Reset</a>
+      <Applied path={path} filters={filters} options={options} keep={keep} />
     </form>
+  );
+}
+
+/**
+ * The filters in force besides the range, named in a sentence, with a link that drops them and
+ * keeps the range: a chosen option in a list of four visible rows may be scrolled out of sight,
+ * and a screenshot or a colleague looking over a shoulder should not have to guess.
+ */
+function Applied({ path, filters, options, keep }: { path: string; filters: Filters; options: FilterBarOptions; keep: Record<string, string> }) {
+  const nameIn = (known: Option[]) => (id: string) => known.find((item) => item.id === id)?.name ?? `${id} (not in the data)`;
+  const parts = [
+    { label: 'channel', values: filters.channels.map(nameIn(options.channels)) },
+    { label: 'group', values: filters.groups.map(nameIn(options.groups)) },
+    { label: 'agent', values: filters.agents.map(nameIn(options.agents)) },
+    { label: 'source', values: filters.sources },
+    { label: 'status', values: filters.statuses },
+  ].filter((part) => part.values.length > 0);
+  if (parts.length === 0) return null;
+  const rangeOnly = new URLSearchParams({ from: filters.from, to: filters.to, tz: filters.tz, ...keep });
+  return (
+    <p className="applied">
+      Filtered to{' '}
+      {parts.map((part, i) => (
+        <span key={part.label}>
+          {i > 0 && ' · '}
+          {part.label} <strong>{part.values.join(', ')}</strong>
+        </span>
+      ))}
+      . <a href={`${path}?${rangeOnly}`}>Drop these filters</a>
+    </p>
   );
 }

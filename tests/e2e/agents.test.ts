@@ -160,10 +160,15 @@ describe('agent load page of a large team', () => {
     expect(url.searchParams.getAll('agent')).toEqual(['agent-12', 'agent-17']);
     expect([...url.searchParams.keys()]).not.toContain('');
     expect(await tile(page, 'Open now')).toBe(String(12 + 17));
+    // The filters in force are named under the bar, with a way to drop them and keep the range.
+    expect(await page.locator('p.applied').textContent()).toBe(`Filtered to agent ${agentName(12)}, ${agentName(17)}. Drop these filters`);
     const drawn = page.locator('p.range', { hasText: 'highest peak' });
     expect(await drawn.textContent()).toContain('The 2 agents with the highest peak are drawn.');
     await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
     expect(await drawn.textContent()).toContain('The 1 agent with the highest peak is drawn.');
+    await Promise.all([page.waitForURL((u) => !u.search.includes('agent=')), page.getByRole('link', { name: 'Drop these filters' }).click()]);
+    expect(new URL(page.url()).searchParams.get('from')).toBe('2026-10-01');
+    expect(await page.locator('p.applied').count()).toBe(0);
     // A range nobody was assigned in says so, without a sentence about the lines of no agent.
     await page.goto(`${team.server.url}/agents?from=2027-01-01&to=2027-01-05`);
     expect(await page.locator('p.empty', { hasText: 'No conversation counted towards an agent' }).count()).toBe(1);
