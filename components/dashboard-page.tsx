@@ -7,6 +7,7 @@ import { FilterBar } from '@/components/filter-bar';
 import { RangeRefresh } from '@/components/range-refresh';
 import { getDb, type Db } from '@/db/client';
 import { config } from '@/lib/config';
+import { clockTime } from '@/lib/format';
 import { filtersToSearchParams, parseFilters, rangeDays, todayIn, withoutInvalidFilters, type Filters } from '@/lib/filters/parse-filters';
 import { getFilterOptions } from '@/lib/queries/dimensions';
 import { hasEvents } from '@/lib/queries/health';
@@ -117,7 +118,7 @@ export async function DashboardPage({
       </div>
       <FilterBar path={path} filters={filters} today={today} options={getFilterOptions(db)} keep={keep} />
       {streamed && refreshSeconds > 0 && filters.to >= today && (
-        <RangeRefresh asOf={`${new Date().toLocaleTimeString('en-GB', { timeZone: filters.tz })} (${filters.tz})`} everySeconds={refreshSeconds} />
+        <RangeRefresh asOf={`${clockTime(Date.now(), filters.tz)} (${filters.tz})`} everySeconds={refreshSeconds} />
       )}
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.

@@ -12,6 +12,8 @@ const PRESETS = [
 /** Lists longer than this get a search box (option-search.tsx): four rows at a time do not show a large team. */
 const SEARCHABLE_FROM = 8;
 type FilterBarOptions = ReturnType<typeof getFilterOptions>;
+/** How a chosen id that no event has described is named, in its list and in the filters in force. */
+const notInData = (id: string) => `${id} (not in the data)`;
 
 const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
 
@@ -44,7 +46,7 @@ export function FilterBar({
     // A chosen id no event has described (a link from before the data, an agent never seen): listed,
     // and chosen, so the page does not look empty for no visible reason and Apply keeps it.
     const knownIds = new Set(known.map((item) => item.id));
-    const unknown = chosen.filter((id) => !knownIds.has(id)).map((id) => ({ id, name: `${id} (not in the data)` }));
+    const unknown = chosen.filter((id) => !knownIds.has(id)).map((id) => ({ id, name: notInData(id) }));
     const items = [...unknown, ...known];
     const list = (
       <label>
@@ -112,7 +114,7 @@ export function FilterBar({
  * and a screenshot or a colleague looking over a shoulder should not have to guess.
  */
 function Applied({ path, filters, options, keep }: { path: string; filters: Filters; options: FilterBarOptions; keep: Record<string, string> }) {
-  const nameIn = (known: Option[]) => (id: string) => known.find((item) => item.id === id)?.name ?? `${id} (not in the data)`;
+  const nameIn = (known: Option[]) => (id: string) => known.find((item) => item.id === id)?.name ?? notInData(id);
   const parts = [
     { label: 'channel', values: filters.channels.map(nameIn(options.channels)) },
     { label: 'group', values: filters.groups.map(nameIn(options.groups)) },

@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import { clockTime } from '@/lib/format';
 import type { LiveFigures } from '@/lib/queries/live';
 
 export const LIVE_REFRESH_MS = 5_000;
@@ -29,7 +30,7 @@ export function LiveTiles({ query, initial, windowMinutes, tz }: { query: string
       <div className="tile">
         <div className="label">Updated</div>
         {/* On the page's clock (its timezone filter), not the browser's, like every other time on the page. */}
-        <div className="value small">{new Date(data.at).toLocaleTimeString('en-GB', { timeZone: tz })}</div>
+        <div className="value small">{clockTime(data.at, tz)}</div>
         <div className="unit">{isError ? 'refresh failing: retrying' : `${tz} · every ${LIVE_REFRESH_MS / 1000} s`}</div>
       </div>
     </div>

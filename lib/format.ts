@@ -22,6 +22,9 @@ export const count = (value: number) => value.toLocaleString('en');
 /** A share as a percentage with one decimal, or an en dash when the whole is zero. */
 export const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`);
 
+/** The time of day of an epoch-ms or ISO time as `HH:MM:SS` on the clock of `tz` (the page's, not the browser's): when figures were last refreshed. */
+export const clockTime = (value: number | string, tz: string) => new Date(value).toLocaleTimeString('en-GB', { timeZone: tz });
+
 /** An epoch-ms or ISO time as `YYYY-MM-DD HH:MM` in `tz`, or an en dash. */
 export function dateTime(value: number | string | null | undefined, tz: string): string {
   if (value === null || value === undefined) return '–';
