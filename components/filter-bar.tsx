@@ -1,3 +1,4 @@
+import { config } from '@/lib/config';
 import type { Filters } from '@/lib/filters/parse-filters';
 import { addDays, filtersToSearchParams, STATUSES } from '@/lib/filters/parse-filters';
 import type { getFilterOptions, Option } from '@/lib/queries/dimensions';
@@ -89,9 +90,9 @@ export function FilterBar({
       <label>
         Timezone
         <select name="tz" defaultValue={filters.tz}>
-          {[...new Set([filters.tz, ...TIMEZONES])].map((tz) => (
+          {[...new Set([filters.tz, config().timezone, ...TIMEZONES])].map((tz) => (
             <option key={tz} value={tz}>
-              {tz}
+              {tz === config().timezone ? `${tz} (default)` : tz}
             </option>
           ))}
         </select>

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import * as z from 'zod';
+import { isValidTimeZone } from './time/zoned';
 
 /** Shortest DASHBOARD_PASSWORD accepted: a shared team password must resist guessing even when slowed down. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -65,6 +66,15 @@ const configSchema = z.object({
       .max(65536, 'must be between 0 (no cache) and 65536')
       .default(512),
   ),
+  // Empty is unset (UTC), like the numbers below: DASHBOARD_TZ= in an env file.
+  DASHBOARD_TZ: z.preprocess(
+    emptyIsUnset,
+    z
+      .string()
+      .trim()
+      .refine(isValidTimeZone, 'must be an IANA timezone such as Europe/Berlin or America/New_York')
+      .default('UTC'),
+  ),
   RANGE_REFRESH_SECONDS: z.preprocess(
     emptyIsUnset,
     z.coerce
@@ -85,6 +95,8 @@ export type Config = {
   demoData: boolean;
   /** Memory each figure thread may give the rows it caches (lib/queries/range-cache/); 0: none. */
   figureCacheBytes: number;
+  /** The team's timezone: the dashboard's days, hours and default range where a URL names no `tz`. */
+  timezone: string;
   /** How often a page whose range includes today renders its figures again in the browser; 0: never. */
   rangeRefreshSeconds: number;
   /** Who may view the dashboard (README, "Security"). */
@@ -137,6 +149,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoData: data.DEMO_DATA === '1',
     figureCacheBytes: data.FIGURE_CACHE_MB * 1024 * 1024,
     rangeRefreshSeconds: data.RANGE_REFRESH_SECONDS,
+    timezone: data.DASHBOARD_TZ,
     host,
     access: {
       password: data.DASHBOARD_PASSWORD,

@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       demoData: true,
       figureCacheBytes: 512 * 1024 * 1024,
       rangeRefreshSeconds: 60,
+      timezone: 'UTC',
       host: '127.0.0.1',
       access: { password: undefined, sessionKey: undefined, sessionSeconds: 12 * 3600, proxyHeader: undefined, proxySecret: undefined, configured: false },
     });
@@ -22,6 +23,9 @@ describe('parseConfig', () => {
     expect(parseConfig({ RANGE_REFRESH_SECONDS: '0' }).rangeRefreshSeconds).toBe(0);
     expect(parseConfig({ RANGE_REFRESH_SECONDS: '15' }).rangeRefreshSeconds).toBe(15);
     expect(parseConfig({ RANGE_REFRESH_SECONDS: '' }).rangeRefreshSeconds).toBe(60);
+    expect(parseConfig({ DASHBOARD_TZ: 'Europe/Berlin' }).timezone).toBe('Europe/Berlin');
+    expect(parseConfig({ DASHBOARD_TZ: ' Asia/Kolkata ' }).timezone).toBe('Asia/Kolkata');
+    for (const empty of ['', ' ']) expect(parseConfig({ DASHBOARD_TZ: empty }).timezone).toBe('UTC');
   });
 
   it('reads file: URLs, plain paths and :memory:', () => {
@@ -42,6 +46,8 @@ describe('parseConfig', () => {
     [{ FIGURE_CACHE_MB: 'lots' }, 'FIGURE_CACHE_MB: must be a number of megabytes'],
     [{ RANGE_REFRESH_SECONDS: '2' }, 'RANGE_REFRESH_SECONDS: must be 0 (never) or between 5 and 3600'],
     [{ RANGE_REFRESH_SECONDS: 'often' }, 'RANGE_REFRESH_SECONDS: must be a number of seconds'],
+    [{ DASHBOARD_TZ: 'CEST' }, 'DASHBOARD_TZ: must be an IANA timezone such as Europe/Berlin'],
+    [{ DASHBOARD_TZ: 'Europe/Atlantis' }, 'DASHBOARD_TZ: must be an IANA timezone such as Europe/Berlin'],
     [{ FIGURE_CACHE_MB: '-1' }, 'FIGURE_CACHE_MB: must be between 0 (no cache) and 65536'],
     [{ DASHBOARD_PASSWORD: 'short' }, 'DASHBOARD_PASSWORD: must be at least 12 characters'],
     [{ SESSION_SECRET: 'x'.repeat(31) }, 'SESSION_SECRET: must be at least 32 characters'],

@@ -4,6 +4,7 @@ import { EmptyState } from '@/components/empty-state';
 import { IngestChart } from '@/components/charts/ingest-chart';
 import { Tile } from '@/components/tile';
 import { getDb } from '@/db/client';
+import { config } from '@/lib/config';
 import { parseFilters } from '@/lib/filters/parse-filters';
 import { count, dateTime } from '@/lib/format';
 import { ingestLog } from '@/lib/ingest/ingest-log';
@@ -32,7 +33,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
   // Only the timezone applies here, so it is parsed alone: an invalid filter of another page,
   // carried along by the header's links, must not cost a valid timezone.
   const parsed = parseFilters({ tz: (await searchParams).tz });
-  const tz = parsed.ok ? parsed.filters.tz : 'UTC';
+  const tz = parsed.ok ? parsed.filters.tz : config().timezone;
   const db = getDb();
   const now = Date.now();
   const health = getIngestHealth(db, ingestLog().pending(), now);
@@ -48,7 +49,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
       </p>
       {!parsed.ok && (
         <p className="error" role="alert">
-          {parsed.errors.map((e) => e.message).join('; ')}: times are shown in UTC.
+          {parsed.errors.map((e) => e.message).join('; ')}: times are shown in {tz}.
         </p>
       )}
       {health.lastEventAt === null && <EmptyState host={host} />}

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { config } from '../config';
 import { isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zoned';
 
 /**
@@ -8,7 +9,7 @@ import { isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zo
  *   from, to   YYYY-MM-DD, inclusive, in `tz`   (default: the 30 days ending today)
  *   channel, group, agent   ids                  (each repeatable or comma-separated)
  *   source, status                               (each repeatable or comma-separated)
- *   tz         IANA timezone: day and hour buckets and the range's edges (default UTC)
+ *   tz         IANA timezone: day and hour buckets and the range's edges (default: DASHBOARD_TZ, else UTC)
  */
 export { FILTER_PARAMS } from './params';
 export const STATUSES = ['new', 'assigned', 'resolved'] as const;
@@ -69,7 +70,12 @@ function single(params: SearchParams, name: string): string | undefined {
   return values(params, name)[0];
 }
 
-export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilters {
+/**
+ * `defaultTz` applies where the URL names no `tz`: the team's timezone (DASHBOARD_TZ), so a
+ * bookmark of `/` shows the team's days. Links the dashboard writes always name their `tz`
+ * (filtersToSearchParams), so a shared view reads the same whatever the server's default.
+ */
+export function parseFilters(params: SearchParams, now = Date.now(), defaultTz = config().timezone): ParsedFilters {
   const result = schema.safeParse({
     from: single(params, 'from'),
     to: single(params, 'to'),
@@ -94,7 +100,7 @@ export function parseFilters(params: SearchParams, now = Date.now()): ParsedFilt
     if (from.success && to.success) errors.push(...rangeErrors(from.data, to.data));
     return { ok: false, errors };
   }
-  const { from: givenFrom, to: givenTo, tz = 'UTC', channel, group, agent, source, status } = result.data;
+  const { from: givenFrom, to: givenTo, tz = defaultTz, channel, group, agent, source, status } = result.data;
   const to = givenTo ?? todayIn(tz, now);
   const from = givenFrom ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   const errors = rangeErrors(from, to);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { filtersToSearchParams, parseFilters, rangeDays, withoutInvalidFilters } from '@/lib/filters/parse-filters';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
-const parse = (query: string) => parseFilters(new URLSearchParams(query), NOW);
+// The server's default timezone given here, not read from this process's DASHBOARD_TZ.
+const parse = (query: string, defaultTz = 'UTC') => parseFilters(new URLSearchParams(query), NOW, defaultTz);
 
 describe('parseFilters', () => {
   it('defaults to the 30 days ending today, in UTC', () => {
@@ -22,6 +23,25 @@ describe('parseFilters', () => {
         statuses: [],
       },
     });
+  });
+
+  it("takes the team's timezone (DASHBOARD_TZ) where the URL names none: its today, its midnights", () => {
+    // 12:00 UTC on 25 November is 21:00 in Tokyo, 07:00 in New York; 23:30 UTC is already the 26th in Tokyo.
+    const tokyo = parse('', 'Asia/Tokyo');
+    expect(tokyo.ok && tokyo.filters).toMatchObject({
+      from: '2026-10-27',
+      to: '2026-11-25',
+      tz: 'Asia/Tokyo',
+      startMs: Date.parse('2026-10-26T15:00:00Z'),
+      endMs: Date.parse('2026-11-25T15:00:00Z'),
+    });
+    const late = parseFilters(new URLSearchParams(''), Date.parse('2026-11-25T23:30:00Z'), 'Asia/Tokyo');
+    expect(late.ok && [late.filters.from, late.filters.to]).toEqual(['2026-10-28', '2026-11-26']);
+    // A URL's own tz wins, and links always carry theirs, so a shared link reads the same anywhere.
+    const given = parse('tz=America/New_York', 'Asia/Tokyo');
+    expect(given.ok && given.filters.tz).toBe('America/New_York');
+    expect(given.ok && filtersToSearchParams(given.filters).get('tz')).toBe('America/New_York');
+    expect(tokyo.ok && filtersToSearchParams(tokyo.filters).get('tz')).toBe('Asia/Tokyo');
   });
 
   it('takes inclusive dates whose edges are midnights in the timezone', () => {
