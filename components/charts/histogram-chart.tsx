@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
+import { ChartData } from './chart-data';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
@@ -10,18 +11,25 @@ export type HistogramData = { label: string; business: number; calendar: number 
 export function HistogramChart({ data, statistic }: { data: HistogramData; statistic: string }) {
   const axis = valueAxis(data.flatMap((bin) => [bin.business, bin.calendar]), { integer: true });
   return (
-    <div className="chart" role="img" aria-label={`Distribution of ${statistic} times, business and calendar hours`}>
-      <ResponsiveContainer width="100%" height={300}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'time', position: 'insideBottom', offset: -16 }} />
-          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
-          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
-          <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />
-          <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <>
+      <div className="chart" role="img" aria-label={`Distribution of ${statistic} times, business and calendar hours`}>
+        <ResponsiveContainer width="100%" height={300}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'time', position: 'insideBottom', offset: -16 }} />
+            <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
+            <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+            <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />
+            <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what={`Distribution of ${statistic.toLowerCase()} times`}
+        head={['time', 'business hours (conversations)', 'calendar hours (conversations)']}
+        rows={data.map((bin) => [bin.label, count(bin.business), count(bin.calendar)])}
+      />
+    </>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { axisCount, valueAxis } from '@/lib/format';
+import { axisCount, count, valueAxis } from '@/lib/format';
+import { ChartData } from './chart-data';
 import { INGEST_COLORS } from './palette';
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
@@ -10,19 +11,26 @@ export type IngestChartPoint = { time: string; accepted: number; duplicates: num
 export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string }) {
   const axis = valueAxis(data.map((minute) => minute.accepted + minute.duplicates + minute.rejected), { integer: true });
   return (
-    <div className="chart" role="img" aria-label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
-      <ResponsiveContainer width="100%" height={260}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
-          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
-          <Legend verticalAlign="top" height={32} />
-          <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />
-          <Bar dataKey="duplicates" name="duplicates" stackId="ingest" fill={INGEST_COLORS.duplicates} isAnimationActive={false} />
-          <Bar dataKey="rejected" name="rejected" stackId="ingest" fill={INGEST_COLORS.rejected} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <>
+      <div className="chart" role="img" aria-label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
+        <ResponsiveContainer width="100%" height={260}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
+            <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
+            <Legend verticalAlign="top" height={32} />
+            <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />
+            <Bar dataKey="duplicates" name="duplicates" stackId="ingest" fill={INGEST_COLORS.duplicates} isAnimationActive={false} />
+            <Bar dataKey="rejected" name="rejected" stackId="ingest" fill={INGEST_COLORS.rejected} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what="Events received per minute"
+        head={[`minute (${tz})`, 'accepted', 'duplicates', 'rejected']}
+        rows={data.map((minute) => [minute.time, count(minute.accepted), count(minute.duplicates), count(minute.rejected)])}
+      />
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
+import { ChartData } from './chart-data';
 
 export type LoadChartData = {
   resolution: 'hour' | 'day';
@@ -36,50 +37,64 @@ export function LoadChart({ data }: { data: LoadChartData }) {
   const keyOf = (entry: { dataKey?: unknown }) => (entry.dataKey === undefined ? null : String(entry.dataKey));
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
   const axis = valueAxis(data.series.flatMap((s) => s.values), { integer: true });
+  // The table: each agent's peak; the others' as 'each (together)', as their tooltip reads.
+  const cell = (s: LoadChartData['series'][number], i: number) => {
+    const value = s.values[i];
+    if (value === null || value === undefined) return '–';
+    const combined = s.combined?.[i];
+    return typeof combined === 'number' ? `${value} (${combined})` : String(value);
+  };
   return (
-    <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
-      <ResponsiveContainer width="100%" height={320}>
-        <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={(label: string) => (data.resolution === 'day' ? label.slice(5) : label)}
-            minTickGap={24}
-            label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
-          />
-          <YAxis {...axis} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip
-            formatter={(value, _name, item) => {
-              if (value === null || value === undefined) return '–';
-              const combined = item.payload?.[COMBINED(String(item.dataKey))];
-              return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
-            }}
-          />
-          <Legend
-            verticalAlign="top"
-            itemSorter={null}
-            wrapperStyle={{ paddingBottom: 8, cursor: 'pointer' }}
-            onMouseEnter={(entry) => setHovered(keyOf(entry))}
-            onMouseLeave={() => setHovered(null)}
-            onClick={(entry) => setPinned((current) => (current === keyOf(entry) ? null : keyOf(entry)))}
-            formatter={(value, entry) => <span style={{ fontWeight: keyOf(entry) === picked ? 700 : undefined }}>{value}</span>}
-          />
-          {data.series.map((s, i) => (
-            <Line
-              key={s.key}
-              dataKey={s.key}
-              name={s.name}
-              type="stepAfter"
-              dot={false}
-              strokeWidth={picked === s.key ? 3 : 2}
-              strokeOpacity={picked !== null && picked !== s.key ? 0.15 : 1}
-              stroke={s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]}
-              strokeDasharray={s.key === 'others' ? '6 3' : undefined}
-              isAnimationActive={false}
+    <>
+      <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
+        <ResponsiveContainer width="100%" height={320}>
+          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis
+              dataKey="bucket"
+              tickFormatter={(label: string) => (data.resolution === 'day' ? label.slice(5) : label)}
+              minTickGap={24}
+              label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
             />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+            <YAxis {...axis} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            <Tooltip
+              formatter={(value, _name, item) => {
+                if (value === null || value === undefined) return '–';
+                const combined = item.payload?.[COMBINED(String(item.dataKey))];
+                return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
+              }}
+            />
+            <Legend
+              verticalAlign="top"
+              itemSorter={null}
+              wrapperStyle={{ paddingBottom: 8, cursor: 'pointer' }}
+              onMouseEnter={(entry) => setHovered(keyOf(entry))}
+              onMouseLeave={() => setHovered(null)}
+              onClick={(entry) => setPinned((current) => (current === keyOf(entry) ? null : keyOf(entry)))}
+              formatter={(value, entry) => <span style={{ fontWeight: keyOf(entry) === picked ? 700 : undefined }}>{value}</span>}
+            />
+            {data.series.map((s, i) => (
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.name}
+                type="stepAfter"
+                dot={false}
+                strokeWidth={picked === s.key ? 3 : 2}
+                strokeOpacity={picked !== null && picked !== s.key ? 0.15 : 1}
+                stroke={s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]}
+                strokeDasharray={s.key === 'others' ? '6 3' : undefined}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what={`Peak open conversations per agent and ${unit}`}
+        head={[data.resolution === 'hour' ? 'hour' : 'day', ...data.series.map((s) => (s.combined ? `${s.name}: each (together)` : s.name))]}
+        rows={data.buckets.map((bucket, i) => [bucket.label, ...data.series.map((s) => cell(s, i))])}
+      />
+    </>
   );
 }

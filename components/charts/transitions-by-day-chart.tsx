@@ -2,7 +2,8 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TransitionsByDay } from '@/lib/queries/transitions';
-import { axisCount, valueAxis } from '@/lib/format';
+import { axisCount, count, valueAxis } from '@/lib/format';
+import { ChartData } from './chart-data';
 import { statusColors } from './palette';
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
@@ -11,21 +12,28 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
   const names = data.statuses.map((status) => `→ ${status}`);
   const axis = valueAxis(data.days.map((day) => day.counts.reduce((sum, n) => sum + n, 0)), { integer: true });
   return (
-    <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
-      <ResponsiveContainer width="100%" height={300}>
-        <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
-          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          {/* Top of the stack first, as the bars read. */}
-          <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
-          <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
-          {data.statuses.map((status, i) => (
-            // A function key: status names come from payloads and are never read as a property path.
-            <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <>
+      <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
+        <ResponsiveContainer width="100%" height={300}>
+          <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
+            <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            {/* Top of the stack first, as the bars read. */}
+            <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
+            <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+            {data.statuses.map((status, i) => (
+              // A function key: status names come from payloads and are never read as a property path.
+              <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what="Status transitions per day"
+        head={[`day (${timezone})`, ...names.map((name) => name.replace(' ', '\u00a0')), 'all']}
+        rows={data.days.map((day) => [day.day, ...day.counts.map(count), count(day.counts.reduce((sum, n) => sum + n, 0))])}
+      />
+    </>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { durationUnit, hours, valueAxis } from '@/lib/format';
+import { count, durationUnit, hours, valueAxis } from '@/lib/format';
+import { ChartData } from './chart-data';
 import { BASIS_COLORS } from './palette';
 
 export type TrendData = { day: string; business: number | null; calendar: number | null; businessCount: number; calendarCount: number }[];
@@ -17,26 +18,33 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   const plotted = data.map((day) => ({ ...day, business: scaled(day.business, perHour), calendar: scaled(day.calendar, perHour) }));
   const axis = valueAxis(plotted.flatMap((day) => [day.business, day.calendar]));
   return (
-    <div className="chart" role="img" aria-label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
-      <ResponsiveContainer width="100%" height={280}>
-        <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
-          <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          {/* How many conversations each median is of: a day with two of them (a range's first, partial day) can sit far off the rest. */}
-          <Tooltip
-            formatter={(value, _name, item) => {
-              if (typeof value !== 'number') return '–';
-              const n = item.dataKey === 'business' ? item.payload?.businessCount : item.payload?.calendarCount;
-              return typeof n === 'number' ? `${hours(value / perHour)} (of ${n.toLocaleString('en')} conversation${n === 1 ? '' : 's'})` : hours(value / perHour);
-            }}
-          />
-          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
-          <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
-          <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+    <>
+      <div className="chart" role="img" aria-label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
+        <ResponsiveContainer width="100%" height={280}>
+          <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
+            <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            {/* How many conversations each median is of: a day with two of them (a range's first, partial day) can sit far off the rest. */}
+            <Tooltip
+              formatter={(value, _name, item) => {
+                if (typeof value !== 'number') return '–';
+                const n = item.dataKey === 'business' ? item.payload?.businessCount : item.payload?.calendarCount;
+                return typeof n === 'number' ? `${hours(value / perHour)} (of ${n.toLocaleString('en')} conversation${n === 1 ? '' : 's'})` : hours(value / perHour);
+              }}
+            />
+            <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+            <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
+            <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what={`Daily median ${statistic.toLowerCase()} time`}
+        head={['creation day', 'business hours (median)', 'of conversations', 'calendar hours (median)', 'of conversations']}
+        rows={data.map((day) => [day.day, hours(day.business), count(day.businessCount), hours(day.calendar), count(day.calendarCount)])}
+      />
+    </>
   );
 }
 

@@ -2,26 +2,34 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { VolumeDay } from '@/lib/queries/overview';
-import { axisCount, valueAxis } from '@/lib/format';
+import { axisCount, count, valueAxis } from '@/lib/format';
+import { ChartData } from './chart-data';
 import { STATUS_COLORS } from './palette';
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
 export function VolumeChart({ data }: { data: VolumeDay[] }) {
   const axis = valueAxis(data.map((day) => day.new + day.assigned + day.resolved), { integer: true });
   return (
-    <div className="chart" role="img" aria-label="Conversations created per day, by current status">
-      <ResponsiveContainer width="100%" height={280}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
-          <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-          <Tooltip />
-          <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
-          <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
-          <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />
-          <Bar dataKey="resolved" name="resolved" stackId="status" fill={STATUS_COLORS.resolved} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
-    </div>
+    <>
+      <div className="chart" role="img" aria-label="Conversations created per day, by current status">
+        <ResponsiveContainer width="100%" height={280}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
+            <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
+            <Tooltip />
+            <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+            <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
+            <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />
+            <Bar dataKey="resolved" name="resolved" stackId="status" fill={STATUS_COLORS.resolved} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+      <ChartData
+        what="Conversations created per day"
+        head={['day', 'unassigned (new)', 'open (assigned)', 'resolved', 'created']}
+        rows={data.map((day) => [day.day, count(day.new), count(day.assigned), count(day.resolved), count(day.new + day.assigned + day.resolved)])}
+      />
+    </>
   );
 }
