@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseFilters } from '@/lib/filters/parse-filters';
 import { dayBuckets, dayIndexOf, dayIndexes, localDays } from '@/lib/queries/day-buckets';
+import { dayBucketsOf } from '@/lib/queries/load-timeline';
 
 /*
  * Every per-day figure (Overview's volume, Transitions by day, the Statistics trend) puts a moment
@@ -13,6 +14,8 @@ import { dayBuckets, dayIndexOf, dayIndexes, localDays } from '@/lib/queries/day
  * against the clock of the zone as Intl shows it, minute by quarter hour, across DST changes: a
  * day of 25 hours keeps its last hour (until 2026-11-27 it went to the next day), a day of 23
  * hours ends at its midnight, and zones that change at midnight, by half an hour, or not at all.
+ * The Agent load chart's day buckets (load-timeline.ts) are spans from one day's start to the next
+ * rather than an index, so they are checked to be the same days.
  */
 const ZONES = [
   'UTC',
@@ -69,6 +72,14 @@ function check(from: string, days: number, tz: string): void {
   expect(at.map((ms) => dayIndexOf(local, ms)), `dayIndexOf, ${from}..${to} ${tz}`).toEqual(expected);
   const out = dayIndexes(Float64Array.from(at), new Uint8Array(at.length).fill(1), local, new Int32Array(at.length));
   expect([...out], `dayIndexes, ${from}..${to} ${tz}`).toEqual(expected);
+  const spans = dayBucketsOf(filters.startMs, filters.endMs, tz);
+  expect(spans.map((span) => span.label)).toEqual(local.days);
+  let span = 0;
+  const inSpans = [...at].sort((a, b) => a - b).map((ms) => {
+    while (ms >= spans[span]!.end) span++;
+    return ms >= spans[span]!.start ? span : -1;
+  });
+  expect(inSpans, `dayBucketsOf, ${from}..${to} ${tz}`).toEqual([...at].sort((a, b) => a - b).map((ms) => local.days.indexOf(localDate(ms, tz))));
   sqlite.exec('delete from moments');
   const insert = sqlite.prepare('insert into moments (at) values (?)');
   for (const ms of at) insert.run(ms);
