@@ -147,7 +147,7 @@ function buildStatements(db: Db) {
     statusChanges: prepareDirect<Ids>(
       db,
       db
-        .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus })
+        .select({ id: statusTransitions.conversationId, at: statusTransitions.at, toStatus: statusTransitions.toStatus, fromStatus: statusTransitions.fromStatus })
         .from(statusTransitions)
         .where(and(forIds(statusTransitions.conversationId), resolveOrReopen)),
     ),
@@ -157,6 +157,7 @@ function buildStatements(db: Db) {
         .select({
           id: conversations.conversationId,
           createdAt: conversations.createdAt,
+          firstAgentAssignedAt: conversations.firstAgentAssignedAt,
           agentId: conversations.assignedAgentId,
           channelId: conversations.channelId,
           source: conversations.source,
@@ -207,15 +208,24 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
     if (!first.has(id)) first.set(id, fromId);
     add(id, { at, agentId: toId });
   }
-  for (const [id, at, toStatus] of s.statusChanges.rows(ids) as [string, number, string][]) add(id, { at, resolved: toStatus === 'resolved' });
+  // Whether a conversation was resolved before its first recorded resolve or reopen: it was, if
+  // that is a reopen (a stream begun after the resolution, as when the dashboard is installed).
+  const firstStatus = new Map<string, { at: number; reopen: boolean }>();
+  for (const [id, at, toStatus, fromStatus] of s.statusChanges.rows(ids) as [string, number, string, string | null][]) {
+    add(id, { at, resolved: toStatus === 'resolved' });
+    const known = firstStatus.get(id);
+    if (!known || at < known.at) firstStatus.set(id, { at, reopen: fromStatus === 'resolved' && toStatus !== 'resolved' });
+  }
 
-  const snapshots = s.snapshots.rows(ids) as [string, number | null, string | null, string | null, string | null][];
-  for (const [id, createdAt, agentId, channelId, source] of snapshots) {
-    // A conversation created already assigned counts from its creation; without a recorded
-    // creation (its create has not arrived), from before anything recorded.
+  const snapshots = s.snapshots.rows(ids) as [string, number | null, number | null, string | null, string | null, string | null][];
+  for (const [id, createdAt, firstAgentAssignedAt, agentId, channelId, source] of snapshots) {
+    // Who held it before its first recorded agent change: that change's `from`; with none
+    // recorded, the agent it has now. Since when: no agent held it before Freshchat's
+    // first_agent_assigned_time, nor before its creation (without either, before anything recorded).
     const initialAgentId = first.has(id) ? (first.get(id) ?? null) : agentId;
-    const since = createdAt ?? -Infinity;
-    for (const i of loadIntervals(id, history.get(id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, since })) {
+    const since = Math.max(createdAt ?? -Infinity, firstAgentAssignedAt ?? -Infinity);
+    const initialResolved = firstStatus.get(id)?.reopen ?? false;
+    for (const i of loadIntervals(id, history.get(id) ?? [], { start: -Infinity, end: Infinity, initialAgentId, initialResolved, since })) {
       s.insertInterval.run({
         conversationId: id,
         agentId: i.agentId,
@@ -229,18 +239,20 @@ function refreshLoadIntervals(s: Statements, ids: Ids): void {
 }
 
 /** Bumped when a derived table gains a column or its rule changes: databases are brought up to date on open. */
-export const DERIVED_VERSION = '6';
+export const DERIVED_VERSION = '7';
 /** From 4, the history rows are current: only the packed statistics (new in 5) are written. */
 const BEFORE_PACKED_STATISTICS = '4';
 /** From 5, only the flags of agents, groups and channels are re-read (unsent-flags.ts, new in 6). */
 const BEFORE_UNSENT_FLAGS = '5';
+/** From 6, only the load intervals are rebuilt (the state before a conversation's first recorded change, new in 7). */
+const BEFORE_INITIAL_STATE = '6';
 
 /**
  * Brings the derived rows of a database written before they existed (or under an older rule) up
  * to date, once: the column rules in one statement each, load intervals conversation by
  * conversation, then the packed statistics of conversations that have none, then the flags of
  * agents, groups and channels. At a million conversations this takes a few minutes, on the first
- * start after the upgrade (from version 5: under a second).
+ * start after the upgrade (from version 5: under a second; from 6, the load intervals alone).
  */
 export function ensureDerived(db: Db, log: (message: string) => void = () => {}): void {
   if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
@@ -251,9 +263,10 @@ export function ensureDerived(db: Db, log: (message: string) => void = () => {})
     const started = Date.now();
     const n = db.select({ n: count() }).from(conversations).get()?.n ?? 0;
     if (n > 0) log(`bringing derived rows up to date for ${n} conversations (once, after an upgrade; minutes at a million)…`);
-    if (version !== BEFORE_PACKED_STATISTICS && version !== BEFORE_UNSENT_FLAGS) rebuildHistoryRows(db);
-    const packed = version === BEFORE_UNSENT_FLAGS ? 0 : backfillPackedStatistics(db);
-    const entities = restoreUnsentEntityFlags(db);
+    if (version === BEFORE_INITIAL_STATE || version === BEFORE_PACKED_STATISTICS || version === BEFORE_UNSENT_FLAGS) rebuildLoadIntervals(db);
+    else rebuildHistoryRows(db);
+    const packed = version === BEFORE_UNSENT_FLAGS || version === BEFORE_INITIAL_STATE ? 0 : backfillPackedStatistics(db);
+    const entities = version === BEFORE_INITIAL_STATE ? 0 : restoreUnsentEntityFlags(db);
     setSetting(db, SETTING.derivedVersion, DERIVED_VERSION);
     // Rows rewritten without an event: a running server's figure caches must start over.
     countProjectionRebuild(db);
@@ -266,6 +279,11 @@ function rebuildHistoryRows(db: Db): void {
   staysStatement(db, null).run();
   previousAssignmentsStatement(db, null).run();
   for (const statement of dimensionStatements(db, null)) statement.run();
+  rebuildLoadIntervals(db);
+}
+
+/** Every conversation's load intervals, from its history (refreshLoadIntervals). */
+function rebuildLoadIntervals(db: Db): void {
   db.delete(agentLoadIntervals).run();
   const candidates = db
     .selectDistinct({ id: conversations.conversationId })

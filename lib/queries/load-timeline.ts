@@ -14,18 +14,26 @@ export type LoadInterval = { conversationId: string; agentId: string; from: numb
 
 /**
  * The intervals a conversation counts towards an agent, clipped to [start, end). `initialAgentId`
- * is who had it before its first recorded change (a conversation created already assigned);
- * `since` when that began. Changes at the same moment are applied together.
+ * is who had it before its first recorded change (a conversation created already assigned),
+ * `initialResolved` whether it was resolved then (its first recorded status change is a reopen:
+ * the stream began after its resolution), and `since` when that state began. Changes at the same
+ * moment are applied together.
  */
 export function loadIntervals(
   conversationId: string,
   changes: readonly HistoryChange[],
-  { start, end, initialAgentId = null, since = start }: { start: number; end: number; initialAgentId?: string | null; since?: number },
+  {
+    start,
+    end,
+    initialAgentId = null,
+    initialResolved = false,
+    since = start,
+  }: { start: number; end: number; initialAgentId?: string | null; initialResolved?: boolean; since?: number },
 ): LoadInterval[] {
   const sorted = [...changes].sort((a, b) => a.at - b.at);
   const intervals: LoadInterval[] = [];
   let agentId = initialAgentId;
-  let resolved = false;
+  let resolved = initialResolved;
   let countingSince = since;
   const close = (at: number) => {
     if (agentId === null || resolved) return;

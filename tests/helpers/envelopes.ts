@@ -9,6 +9,8 @@ export type ConversationState = {
   channel?: string | null;
   source?: string;
   createdAt: string;
+  /** Freshchat's first_agent_assigned_time, sent only when given. */
+  firstAgentAssignedAt?: string;
   statistics?: Record<string, number | null>;
 };
 
@@ -25,6 +27,7 @@ function conversation(id: string, state: ConversationState, at: string) {
     source: state.source ?? 'WEB',
     assigned_agent_id: state.agent ?? null,
     assigned_group_id: state.group ?? null,
+    ...(state.firstAgentAssignedAt ? { first_agent_assigned_time: state.firstAgentAssignedAt } : {}),
     ...(state.statistics ? { statistics: state.statistics } : {}),
   };
 }

@@ -44,9 +44,10 @@ function expectedNextAt(db: Db): Map<number, number | null> {
 type Interval = { conversation_id: string; agent_id: string; from_at: number | null; to_at: number | null; channel_id: string | null; source: string | null };
 
 function expectedIntervals(db: Db): Interval[] {
-  const conversations = db.$client.prepare('select conversation_id as id, created_at, assigned_agent_id, channel_id, source from conversations').all() as {
+  const conversations = db.$client.prepare('select conversation_id as id, created_at, first_agent_assigned_at, assigned_agent_id, channel_id, source from conversations').all() as {
     id: string;
     created_at: number | null;
+    first_agent_assigned_at: number | null;
     assigned_agent_id: string | null;
     channel_id: string | null;
     source: string | null;
@@ -60,14 +61,17 @@ function expectedIntervals(db: Db): Interval[] {
       )
       .all(c.id) as { at: number; from_id: string | null; to_id: string | null }[];
     const statusChanges = db.$client
-      .prepare("select at, to_status from status_transitions where conversation_id = ? and (to_status = 'resolved' or from_status = 'resolved')")
-      .all(c.id) as { at: number; to_status: string }[];
+      .prepare("select at, from_status, to_status from status_transitions where conversation_id = ? and (to_status = 'resolved' or from_status = 'resolved') order by at")
+      .all(c.id) as { at: number; from_status: string | null; to_status: string }[];
     const history: HistoryChange[] = [
       ...agentChanges.map((change) => ({ at: change.at, agentId: change.to_id })),
       ...statusChanges.map((change) => ({ at: change.at, resolved: change.to_status === 'resolved' })),
     ];
     const initialAgentId = agentChanges.length ? agentChanges[0]!.from_id : c.assigned_agent_id;
-    for (const i of loadIntervals(c.id, history, { start: -Infinity, end: Infinity, initialAgentId, since: c.created_at ?? -Infinity })) {
+    // Resolved before the first of these if it is a reopen; nobody held it before creation or Freshchat's first agent assignment.
+    const initialResolved = statusChanges.length > 0 && statusChanges[0]!.from_status === 'resolved' && statusChanges[0]!.to_status !== 'resolved';
+    const since = Math.max(...[c.created_at, c.first_agent_assigned_at].map((at) => at ?? -Infinity));
+    for (const i of loadIntervals(c.id, history, { start: -Infinity, end: Infinity, initialAgentId, initialResolved, since })) {
       intervals.push({
         conversation_id: c.id,
         agent_id: i.agentId,

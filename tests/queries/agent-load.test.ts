@@ -240,6 +240,43 @@ describe('interval rules', () => {
     ]);
   });
 
+  it('a stream that begins after a conversation started: no load while it was resolved, nor before an agent was first assigned', () => {
+    // Installed on 2026-03-02: these conversations are older, and their creates never arrive.
+    //   m1 created 02-20 09:00, resolved by Ada some time before; first event: reopened 03-02 12:00 (still Ada), resolved 14:00.
+    //   m2 created 03-01 08:00, first agent assigned 03-02 09:00 (Ben); first event: resolved 03-02 10:00.
+    //   m3 created 03-01 08:00, Freshchat's first assignment time not sent; first event: resolved 03-02 10:00 (Ben).
+    // Before: Ada counted m1 from 02-20 (as if open for ten days), Ben m2 from 03-01 08:00.
+    const midStream = openDatabase(tempDatabasePath('agent-load-mid-stream'));
+    const m1: ConversationState = { createdAt: '2026-02-20T09:00:00.000Z', agent: ADA.id, group: G1.id, channel: CH1.id };
+    const m2: ConversationState = { createdAt: '2026-03-01T08:00:00.000Z', firstAgentAssignedAt: day('09:00'), agent: BEN.id, group: G1.id, channel: CH1.id };
+    const m3: ConversationState = { createdAt: '2026-03-01T08:00:00.000Z', agent: BEN.id, group: G1.id, channel: CH1.id };
+    const events = [
+      updateEvent('m1', day('14:00'), { ...m1, status: 'resolved' }, { status: ['assigned', 'resolved'] }),
+      updateEvent('m1', day('12:00'), { ...m1, status: 'assigned' }, { status: ['resolved', 'assigned'] }, { agent: ADA, group: G1 }),
+      updateEvent('m2', day('10:00'), { ...m2, status: 'resolved' }, { status: ['assigned', 'resolved'] }, { agent: BEN }),
+      updateEvent('m3', day('10:00'), { ...m3, status: 'resolved' }, { status: ['assigned', 'resolved'] }),
+    ];
+    expect(ingestEnvelopes(midStream, events).rejected).toEqual([]);
+    const stored = midStream.$client
+      .prepare('select conversation_id as id, agent_id as agent, from_at as "from", to_at as "to" from agent_load_intervals order by conversation_id')
+      .all()
+      .map((row) => {
+        const r = row as { id: string; agent: string; from: number; to: number };
+        return [r.id, r.agent, new Date(r.from).toISOString(), new Date(r.to).toISOString()];
+      });
+    expect(stored).toEqual([
+      ['m1', ADA.id, day('12:00'), day('14:00')],
+      ['m2', BEN.id, day('09:00'), day('10:00')],
+      // Nothing says when Ben took it: from its creation, as before.
+      ['m3', BEN.id, '2026-03-01T08:00:00.000Z', day('10:00')],
+    ]);
+    const load = getLoadOverTime(midStream, filters('from=2026-03-02&to=2026-03-02'), NOW);
+    expect(hourly(load.series, 'Ada')).toEqual([...repeat(0, 12), 1, 1, ...repeat(0, 10)]);
+    // Ben: m3 all morning, m2 too from 09:00.
+    expect(hourly(load.series, 'Ben')).toEqual([...repeat(1, 9), 2, ...repeat(0, 14)]);
+    midStream.$client.close();
+  });
+
   it('takes peaks per bucket, a hand-over at the same instant not counting twice', () => {
     const buckets = hourBuckets(0, 3 * 3_600_000, 'UTC');
     const intervals = [
