@@ -18,6 +18,22 @@ const notInData = (id: string) => `${id} (not in the data)`;
 
 const TIMEZONES = ['UTC', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
 
+/** The timezone list: the one in force first, the team's (DASHBOARD_TZ) marked, then common ones. */
+export function TimezoneSelect({ value }: { value: string }) {
+  return (
+    <label>
+      Timezone
+      <select name="tz" defaultValue={value}>
+        {[...new Set([value, config().timezone, ...TIMEZONES])].map((tz) => (
+          <option key={tz} value={tz}>
+            {tz === config().timezone ? `${tz} (default)` : tz}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /**
  * The filters as a plain GET form: every choice lands in the URL, so any view can be bookmarked
  * and shared, and it works before (and without) JavaScript. Names are rendered as text by React.
@@ -87,16 +103,7 @@ export function FilterBar({
       <label>
         To <input type="date" name="to" defaultValue={filters.to} />
       </label>
-      <label>
-        Timezone
-        <select name="tz" defaultValue={filters.tz}>
-          {[...new Set([filters.tz, config().timezone, ...TIMEZONES])].map((tz) => (
-            <option key={tz} value={tz}>
-              {tz === config().timezone ? `${tz} (default)` : tz}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TimezoneSelect value={filters.tz} />
       {select('channel', 'Channel', 'channels', options.channels, filters.channels)}
       {select('group', 'Group', 'groups', options.groups, filters.groups)}
       {select('agent', 'Agent', 'agents', options.agents, filters.agents)}

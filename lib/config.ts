@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 import path from 'node:path';
 import * as z from 'zod';
-import { isValidTimeZone } from './time/zoned';
+import { canonicalTimeZone, isValidTimeZone } from './time/zoned';
 
 /** Shortest DASHBOARD_PASSWORD accepted: a shared team password must resist guessing even when slowed down. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -73,6 +73,7 @@ const configSchema = z.object({
       .string()
       .trim()
       .refine(isValidTimeZone, 'must be an IANA timezone such as Europe/Berlin or America/New_York')
+      .transform(canonicalTimeZone)
       .default('UTC'),
   ),
   RANGE_REFRESH_SECONDS: z.preprocess(

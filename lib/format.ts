@@ -11,7 +11,8 @@ export function hours(value: number | null | undefined): string {
   const sign = value < 0 ? '−' : '';
   const seconds = Math.round(Math.abs(value) * 3600);
   if (seconds < 60) return `${sign}${seconds} s`;
-  const minutes = Math.round(seconds / 60);
+  // From the value, not from the rounded seconds: 46.4964 min is 2,790 s, which would read 47.
+  const minutes = Math.round(Math.abs(value) * 60);
   if (minutes < 60) return `${sign}${minutes} min`;
   return `${sign}${Math.abs(value).toFixed(1)} h`;
 }

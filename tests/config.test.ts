@@ -25,6 +25,7 @@ describe('parseConfig', () => {
     expect(parseConfig({ RANGE_REFRESH_SECONDS: '' }).rangeRefreshSeconds).toBe(60);
     expect(parseConfig({ DASHBOARD_TZ: 'Europe/Berlin' }).timezone).toBe('Europe/Berlin');
     expect(parseConfig({ DASHBOARD_TZ: ' Asia/Kolkata ' }).timezone).toBe('Asia/Kolkata');
+    expect(parseConfig({ DASHBOARD_TZ: 'europe/berlin' }).timezone).toBe('Europe/Berlin');
     for (const empty of ['', ' ']) expect(parseConfig({ DASHBOARD_TZ: empty }).timezone).toBe('UTC');
   });
 

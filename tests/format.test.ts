@@ -22,6 +22,8 @@ describe('how figures read', () => {
     // Rounding never writes "60 s" or "60 min": it moves to the next unit.
     expect(hours(59.6 / 3600)).toBe('1 min');
     expect(hours(-0.5)).toBe('−30 min');
+    // Minutes rounded once, from the value: 0.77494 h is 46.50 min less a little (2,789.8 s, 2,790 rounded).
+    expect(hours(0.77494)).toBe('46 min');
     expect([undefined, Number.NaN].map(hours)).toEqual(['–', '–']);
   });
 

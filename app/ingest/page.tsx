@@ -4,8 +4,7 @@ import { EmptyState } from '@/components/empty-state';
 import { IngestChart } from '@/components/charts/ingest-chart';
 import { Tile } from '@/components/tile';
 import { getDb } from '@/db/client';
-import { config } from '@/lib/config';
-import { parseFilters } from '@/lib/filters/parse-filters';
+import { timezoneOf } from '@/lib/filters/parse-filters';
 import { count, dateTime } from '@/lib/format';
 import { ingestLog } from '@/lib/ingest/ingest-log';
 import { CHART_MINUTES, getIngestHealth } from '@/lib/queries/ingest-health';
@@ -32,8 +31,7 @@ const STATUS_MEANING: Record<number, string> = {
 export default async function IngestPage({ searchParams }: { searchParams: SearchParams }) {
   // Only the timezone applies here, so it is parsed alone: an invalid filter of another page,
   // carried along by the header's links, must not cost a valid timezone.
-  const parsed = parseFilters({ tz: (await searchParams).tz });
-  const tz = parsed.ok ? parsed.filters.tz : config().timezone;
+  const { tz, error } = timezoneOf(await searchParams);
   const db = getDb();
   const now = Date.now();
   const health = getIngestHealth(db, ingestLog().pending(), now);
@@ -47,9 +45,9 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
         Requests to <code>POST /api/events</code> on this server. The dashboard filters do not apply here (only the timezone, {tz}, for the times shown). Events
         loaded with <code>npm run import</code> straight into the database are stored but not counted below.
       </p>
-      {!parsed.ok && (
+      {error && (
         <p className="error" role="alert">
-          {parsed.errors.map((e) => e.message).join('; ')}: times are shown in {tz}.
+          {error.message}: times are shown in {tz}.
         </p>
       )}
       {health.lastEventAt === null && <EmptyState host={host} />}

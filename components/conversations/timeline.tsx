@@ -38,6 +38,7 @@ function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
           {entry.statusChange && (
             <li>
               status: {entry.statusChange.from ?? '(none)'} → <strong>{entry.statusChange.to}</strong>
+              {entry.statusChange.from === 'resolved' && entry.statusChange.to !== 'resolved' ? ' (reopened)' : ''}
             </li>
           )}
           {entry.assignmentChanges.map((change) => (
@@ -50,7 +51,7 @@ function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
       )}
       <details>
         <summary>
-          Raw event #{entry.eventId} · received {dateTime(entry.receivedAt, tz)}
+          Raw event #{entry.eventId} · received <When at={entry.receivedAt} tz={tz} />
         </summary>
         <pre>{entry.payload}</pre>
       </details>
@@ -71,6 +72,7 @@ function MessageItem({ entry, tz }: { entry: MessageEntry; tz: string }) {
       <span className="muted">
         {' '}
         from {entry.actorType ?? 'unknown'}
+        {entry.sender ? ` ${named(entry.sender)}` : ''}
         {entry.messageType ? ` · ${entry.messageType}` : ''}
         {entry.messageSource ? ` · via ${entry.messageSource}` : ''}
       </span>

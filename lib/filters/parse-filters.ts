@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { config } from '../config';
-import { isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zoned';
+import { canonicalTimeZone, isValidTimeZone, nextDate, zonedParts, zonedTimeToMs } from '../time/zoned';
 
 /**
  * The one parser of dashboard filters, for every page, JSON endpoint and CSV export. They live in
@@ -52,7 +52,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_VALUES, `ta
 const schema = z.object({
   from: date.optional(),
   to: date.optional(),
-  tz: z.string().refine(isValidTimeZone, 'is not an IANA timezone (e.g. Europe/Berlin)').optional(),
+  tz: z.string().refine(isValidTimeZone, 'is not an IANA timezone (e.g. Europe/Berlin)').transform(canonicalTimeZone).optional(),
   channel: list(id),
   group: list(id),
   agent: list(id),
@@ -89,8 +89,8 @@ export function parseFilters(params: SearchParams, now = Date.now(), defaultTz =
   if (!result.success) {
     const errors = result.error.issues.map((issue) => {
       const param = String(issue.path[0]);
-      // Which value: its position in a list, or the value itself for a filter that takes one.
-      const which = typeof issue.path[1] === 'number' ? ` (value ${issue.path[1] + 1})` : ` (${quoted(single(params, param))})`;
+      // Which value: the one in error (of a list, the one at that position), or the first given.
+      const which = typeof issue.path[1] === 'number' ? ` (${quoted(values(params, param)[issue.path[1]])})` : ` (${quoted(single(params, param))})`;
       return { param, message: `${param}${which} ${issue.message}` };
     });
     // Both ends given and valid: their order and span are checked too, so every problem of the
@@ -122,6 +122,16 @@ export function parseFilters(params: SearchParams, now = Date.now(), defaultTz =
       statuses: unique(status),
     },
   };
+}
+
+/**
+ * The timezone alone, for the pages where only it applies (Ingest health, one conversation): the
+ * URL's `tz` when it is one, else the default with the reason the given one was not taken. Other
+ * filters, valid or not, are none of these pages' business.
+ */
+export function timezoneOf(params: SearchParams): { tz: string; error: FilterError | null } {
+  const parsed = parseFilters({ tz: single(params, 'tz') });
+  return parsed.ok ? { tz: parsed.filters.tz, error: null } : { tz: config().timezone, error: parsed.errors[0] ?? null };
 }
 
 /**

@@ -1,7 +1,9 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { agents, assignmentChanges, channels, conversations, events, groups, messages, statusTransitions, type ConversationRow } from '../../db/schema';
+import { assignmentChanges, conversations, events, messages, statusTransitions, type ConversationRow } from '../../db/schema';
+import { withoutPersonalData } from '../events/personal-data';
 import { STATISTICS, type Statistic } from '../events/statistics';
+import { namesOf } from './entity-names';
 
 /** A conversation's stored events are read up to this many (oldest first); the page says when more exist. */
 export const MAX_TIMELINE_EVENTS = 1_000;
@@ -21,7 +23,7 @@ export type EventEntry = {
   actor: Actor;
   statusChange: { from: string | null; to: string; at: number } | null;
   assignmentChanges: { kind: 'agent' | 'group'; from: NamedRef; to: NamedRef }[];
-  /** The stored envelope (never holds `iparams`), pretty-printed. */
+  /** The stored envelope (never holds `iparams`), pretty-printed, contact details and message content hidden (personal-data.ts). */
   payload: string;
 };
 
@@ -31,6 +33,8 @@ export type MessageEntry = {
   id: string;
   actorType: string | null;
   actorId: string | null;
+  /** The agent who sent it, named (null unless an agent did). */
+  sender: NamedRef;
   messageType: string | null;
   messageSource: string | null;
   isFirstMessage: boolean | null;
@@ -78,9 +82,11 @@ export function getConversationHistory(db: Db, conversationId: string): Conversa
   if (conversation.assignedAgentId) agentIds.add(conversation.assignedAgentId);
   if (conversation.assignedGroupId) groupIds.add(conversation.assignedGroupId);
   for (const change of changes) for (const id of [change.fromId, change.toId]) if (id) (change.kind === 'agent' ? agentIds : groupIds).add(id);
-  const agentNames = namesOf(db, agents, [...agentIds]);
-  const groupNames = namesOf(db, groups, [...groupIds]);
-  const channelNames = namesOf(db, channels, conversation.channelId ? [conversation.channelId] : []);
+  for (const m of messageRows) if (m.actorType === 'agent' && m.actorId) agentIds.add(m.actorId);
+  // Named as on every page: two agents of one name told apart by their ids.
+  const agentNames = namesOf(db, 'agent', agentIds);
+  const groupNames = namesOf(db, 'group', groupIds);
+  const channelNames = namesOf(db, 'channel', [conversation.channelId]);
   const ref = (names: Map<string, string | null>, id: string | null): NamedRef => (id === null ? null : { id, name: names.get(id) ?? null });
 
   const transitionByEvent = new Map(transitions.map((t) => [t.eventId, t]));
@@ -102,7 +108,7 @@ export function getConversationHistory(db: Db, conversationId: string): Conversa
         const names = c.kind === 'agent' ? agentNames : groupNames;
         return { kind: c.kind, from: ref(names, c.fromId), to: ref(names, c.toId) };
       }),
-      payload: JSON.stringify(payload, null, 2),
+      payload: JSON.stringify(withoutPersonalData(payload), null, 2),
     };
   });
   const messageEntries: MessageEntry[] = messageRows.map((m) => ({
@@ -111,6 +117,7 @@ export function getConversationHistory(db: Db, conversationId: string): Conversa
     id: m.id,
     actorType: m.actorType,
     actorId: m.actorId,
+    sender: m.actorType === 'agent' ? ref(agentNames, m.actorId) : null,
     messageType: m.messageType,
     messageSource: m.messageSource,
     isFirstMessage: m.isFirstMessage,
@@ -142,11 +149,6 @@ function mergeTimeline(eventEntries: EventEntry[], messageEntries: MessageEntry[
     if (a.kind !== b.kind) return a.kind === 'event' ? -1 : 1;
     return a.kind === 'event' && b.kind === 'event' ? a.eventId - b.eventId : (a as MessageEntry).id.localeCompare((b as MessageEntry).id);
   });
-}
-
-function namesOf(db: Db, table: typeof agents | typeof groups | typeof channels, ids: string[]): Map<string, string | null> {
-  if (ids.length === 0) return new Map();
-  return new Map(db.select({ id: table.id, name: table.name }).from(table).where(inArray(table.id, ids)).all().map((r) => [r.id, r.name]));
 }
 
 /** Who acted, as the payload says (`data.actor`): an agent, the system (IntelliAssign), a user, a bot. */

@@ -28,6 +28,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+/**
+ * A valid zone in its usual case (`asia/tokyo` → `Asia/Tokyo`), so one zone is one string in
+ * links, lists and caches. Only the case: ICU would also turn names into its own older ones
+ * (`Asia/Kolkata` → `Asia/Calcutta`), which nobody set; a name it spells otherwise stays as given.
+ */
+export function canonicalTimeZone(timeZone: string): string {
+  const resolved = formatter(timeZone).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
+}
+
 export function isValidTimeZone(timeZone: string): boolean {
   try {
     formatter(timeZone);

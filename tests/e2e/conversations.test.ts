@@ -1,12 +1,23 @@
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser';
+import { readFixture } from '../helpers/fixtures';
 import { postEvents, postStream } from '../helpers/server';
 
 // From the fixture stream, counted independently (created_time of each conversation): 58 created
 // in October; newest 16e3e380 (10-31 09:21), then 1b604336; oldest e9a3788d (10-05 11:48), then
 // ed40dc4d; the 51st oldest 3099fdf5. e9a3788d has 4 distinct events (one delivered twice).
 const OCTOBER = 'from=2026-10-01&to=2026-10-31';
+/** The payload stored for a conversation's events, read from the server's database file. */
+const readStoredPayload = (server: { databasePath: string }, id: string) => {
+  const db = new Database(server.databasePath, { readonly: true });
+  try {
+    return (db.prepare('select group_concat(payload) as p from events where conversation_id = ?').get(id) as { p: string }).p;
+  } finally {
+    db.close();
+  }
+};
 const FIRST = 'e9a3788d-cafd-4d7e-bc6f-6237b466120d';
 
 const rowIds = (page: Page) => page.locator('table.conversations tbody td.id a').evaluateAll((links) => links.map((a) => a.getAttribute('title')));
@@ -77,6 +88,57 @@ describe('conversations in the browser', () => {
     await Promise.all([page.waitForURL(/\/conversations\?/), page.getByRole('link', { name: '← Back to the conversations' }).click()]);
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', sort: 'created', dir: 'asc', page: '2' });
     expect((await rowIds(page))[0]).toBe(second);
+  });
+
+  it("shows one conversation whatever the list's filters, names who sent each message, and hides contact details and message content in raw events", async () => {
+    // An agent's reply, from the fixture stream's agent Chen Wei (named in its associations).
+    const reply = readFixture('03-onConversationUpdate.assigned-agent.json');
+    // In 2025, out of the way of the October counts of the other tests.
+    Object.assign(reply.data.conversation, { conversation_id: 'reply-1', created_time: '2025-06-01T10:00:00.000Z', updated_time: '2025-06-01T10:05:00.000Z' });
+    reply.data.conversation.messages = [
+      {
+        id: 'reply-1-m1',
+        conversation_id: 'reply-1',
+        actor_type: 'agent',
+        actor_id: reply.data.actor.id,
+        message_type: 'normal',
+        created_time: '2025-06-01T10:05:00.000Z',
+        message_parts: [{ text: { content: 'Your card number is 4111 1111 1111 1111' } }, { image: { url: 'https://cdn.example.test/scan.png' } }],
+      },
+    ];
+    expect((await postEvents(live.server, JSON.stringify(reply))).json.accepted).toBe(1);
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${live.server.url}/conversations/reply-1?status=closed&from=2026-10-01&to=2026-10-32&source=SMS&sort=id&tz=Europe/Berlin`);
+    // Filters of the list it came from (wrong ones included) neither hide it nor show as filters of it.
+    expect(await page.locator('main [role=alert]').count()).toBe(0);
+    expect(await page.locator('select[name=source]').count()).toBe(0);
+    expect(await page.locator('select[name=tz]').inputValue()).toBe('Europe/Berlin');
+    expect(await page.locator('.timeline > li.message').textContent()).toContain('from agent Chen Wei');
+    const back = new URL((await page.getByRole('link', { name: '← Back to the conversations' }).getAttribute('href'))!, live.server.url);
+    expect(Object.fromEntries(back.searchParams)).toEqual({ status: 'closed', from: '2026-10-01', to: '2026-10-32', source: 'SMS', sort: 'id', tz: 'Europe/Berlin' });
+    const raw = page.locator('.timeline li.event details').first();
+    await raw.locator('summary').click();
+    const shown = (await raw.locator('pre').textContent())!;
+    for (const secret of [reply.data.actor.email, '4111', 'scan.png']) expect(shown).not.toContain(secret);
+    const payload = JSON.parse(shown);
+    expect(payload.data.actor.email).toBe(`(hidden: ${reply.data.actor.email.length} characters)`);
+    expect(payload.data.conversation.messages[0].message_parts[0].text.content).toBe('(hidden: 39 characters)');
+    // Names and ids stay: the timeline names who acted.
+    expect(payload.data.actor.first_name).toBe('Chen');
+    expect(payload.data.conversation.conversation_id).toBe('reply-1');
+    // The stored event itself is whole: nothing is lost, only not shown here.
+    expect(readStoredPayload(live.server, 'reply-1')).toContain('4111 1111 1111 1111');
+
+    // Only the timezone applies here: a wrong one is named, and the times are in the default.
+    await page.goto(`${live.server.url}/conversations/reply-1?tz=Mars/Base&status=closed`);
+    expect(await page.locator('main [role=alert]').textContent()).toBe('tz (Mars/Base) is not an IANA timezone (e.g. Europe/Berlin): times are shown in UTC.');
+    expect(await page.locator('.timeline > li').count()).toBeGreaterThan(1);
+    // Another timezone keeps the rest of the link.
+    await page.selectOption('select[name=tz]', 'Asia/Tokyo');
+    await Promise.all([page.waitForURL(/tz=Asia%2FTokyo/), page.getByRole('button', { name: 'Show' }).click()]);
+    expect(new URL(page.url()).searchParams.get('status')).toBe('closed');
+    expect(await page.locator('.detail-head').textContent()).toContain('Created (Asia/Tokyo)');
+    await page.close();
   });
 
   it('opens a conversation from its id or the beginning of it, keeping the range and timezone', async () => {

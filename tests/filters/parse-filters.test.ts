@@ -37,6 +37,9 @@ describe('parseFilters', () => {
     });
     const late = parseFilters(new URLSearchParams(''), Date.parse('2026-11-25T23:30:00Z'), 'Asia/Tokyo');
     expect(late.ok && [late.filters.from, late.filters.to]).toEqual(['2026-10-28', '2026-11-26']);
+    // A zone spelt in other case is that zone, written one way in links.
+    const lower = parse('tz=asia/tokyo');
+    expect(lower.ok && [lower.filters.tz, filtersToSearchParams(lower.filters).get('tz')]).toEqual(['Asia/Tokyo', 'Asia/Tokyo']);
     // A URL's own tz wins, and links always carry theirs, so a shared link reads the same anywhere.
     const given = parse('tz=America/New_York', 'Asia/Tokyo');
     expect(given.ok && given.filters.tz).toBe('America/New_York');
@@ -69,8 +72,10 @@ describe('parseFilters', () => {
     ['from=2026-11-20&to=2026-11-01', 'from', 'from (2026-11-20) is after to (2026-11-01)'],
     ['from=2024-01-01&to=2026-01-01', 'from', 'the range spans more than 366 days'],
     ['tz=Mars/Olympus', 'tz', 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)'],
-    ['status=open', 'status', 'status (value 1) expected one of new, assigned, resolved'],
-    ["source=WHATSAPP'%3B--", 'source', 'source (value 1) expected a source such as WHATSAPP'],
+    ['status=open', 'status', 'status (open) expected one of new, assigned, resolved'],
+    // Of a list, the value in error, not the first.
+    ['status=new,closed', 'status', 'status (closed) expected one of new, assigned, resolved'],
+    ["source=WHATSAPP'%3B--", 'source', "source (WHATSAPP';--) expected a source such as WHATSAPP"],
   ])('rejects %s with a message naming the parameter', (query, param, message) => {
     expect(parse(query)).toEqual({ ok: false, errors: [{ param, message }] });
   });
@@ -80,7 +85,7 @@ describe('parseFilters', () => {
       ok: false,
       errors: [
         { param: 'tz', message: 'tz (Mars/Olympus) is not an IANA timezone (e.g. Europe/Berlin)' },
-        { param: 'status', message: 'status (value 1) expected one of new, assigned, resolved' },
+        { param: 'status', message: 'status (open) expected one of new, assigned, resolved' },
         { param: 'from', message: 'from (2026-11-30) is after to (2026-11-01)' },
       ],
     });

@@ -128,7 +128,7 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     expect(response.headers.get('content-disposition')).toBeNull();
     const body = await response.json();
     expect(body.error).toContain('from (2026-13-01) is not a calendar date');
-    expect(body.error).toContain('status (value 1) expected one of new, assigned, resolved');
+    expect(body.error).toContain('status (open) expected one of new, assigned, resolved');
     expect(body.errors.map((issue: { param: string }) => issue.param).sort()).toEqual(['from', 'status']);
   });
 

@@ -1,11 +1,13 @@
 import { notFound } from 'next/navigation';
-import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
+import type { SearchParams } from '@/components/dashboard-page';
+import { TimezoneSelect } from '@/components/filter-bar';
 import { Timeline } from '@/components/conversations/timeline';
+import { getDb } from '@/db/client';
 import { STATISTIC_UNIT } from '@/lib/events/statistics';
-import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
+import { FILTER_PARAMS } from '@/lib/filters/params';
+import { timezoneOf } from '@/lib/filters/parse-filters';
 import { count, dateTime, hours } from '@/lib/format';
 import { getConversationHistory, MAX_TIMELINE_EVENTS, type NamedRef } from '@/lib/queries/conversation-history';
-import { listParamsToEntries, parseListParams } from '@/lib/queries/conversation-list-params';
 import '../conversations.css';
 
 export const dynamic = 'force-dynamic';
@@ -18,76 +20,101 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const named = (ref: NamedRef) => (ref === null ? '–' : (ref.name ?? ref.id));
 const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
+/** The list's own parameters, carried here by its links so that "Back" returns to the same rows. */
+const LIST_PARAMS = [...FILTER_PARAMS, 'sort', 'dir', 'page'];
 
-/** One conversation: where it stands, its statistics, and its whole stored history. */
+/**
+ * One conversation: where it stands, its statistics, and its whole stored history. Of the
+ * dashboard's filters only the timezone applies here (the times shown): the range, channel or
+ * status of the list it was opened from say nothing about one conversation, so they are neither
+ * shown as a filter bar nor able to hide the page when one of them is wrong; they ride along to
+ * the link back to that list.
+ */
 export default async function ConversationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: SearchParams }) {
   const id = decodeSegment((await params).id);
   const query = await searchParams;
+  const history = id === null ? null : getConversationHistory(getDb(), id);
+  if (!history) notFound();
+  const { tz, error } = timezoneOf(query);
+  const { conversation: c, statistics } = history;
+  const given = entries(query);
   return (
-    <DashboardPage title={`Conversation ${id ?? ''}`} path={`/conversations/${encodeURIComponent(id ?? '')}`} searchParams={searchParams}>
-      {({ db, filters }) => {
-        const history = id === null ? null : getConversationHistory(db, id);
-        if (!history) notFound();
-        const { conversation: c, statistics } = history;
-        const tz = filters.tz;
-        return (
-          <>
-            <p>
-              <a href={backLink(filters, query)}>← Back to the conversations</a>
-            </p>
-            <dl className="detail-head">
-              <Item label="Status" value={c.status ?? '–'} />
-              <Item label="Channel" value={named(history.channel)} />
-              <Item label="Group" value={named(history.group)} />
-              <Item label="Agent" value={named(history.agent)} />
-              <Item label="Source" value={c.source ?? '–'} />
-              <Item label={`Created (${tz})`} value={dateTime(c.createdAt, tz)} />
-              <Item label={`Resolved (${tz})`} value={dateTime(c.resolvedAt, tz)} />
-              <Item label={`Last updated (${tz})`} value={dateTime(c.updatedAt, tz)} />
-              <Item label="Reopens" value={count(c.reopenCount)} />
-              <Item label="Reassignments" value={`${count(c.agentReassignmentCount)} agent · ${count(c.groupReassignmentCount)} group`} />
-              <Item label="Unassignments" value={count(c.unassignmentCount)} />
-              <Item label="Stored" value={`${plural(history.eventCount, 'event')} · ${plural(history.messageCount, 'message')}`} />
-            </dl>
-            <h2>Statistics</h2>
-            <div className="table-wrap">
-              <table className="data">
-                <caption className="visually-hidden">Statistics in {STATISTIC_UNIT}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Statistic</th>
-                    <th scope="col" className="num">Business hours</th>
-                    <th scope="col" className="num">Calendar hours</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {statistics.map((s) => (
-                    <tr key={s.name}>
-                      <th scope="row">{statisticLabel(s.name)}</th>
-                      <td className="num">{hours(s.business)}</td>
-                      <td className="num">{hours(s.calendar)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <p className="footnote">From the latest event that carried statistics; – where Freshchat sent none.</p>
-            <h2>Timeline</h2>
-            <p className="footnote">
-              Every stored event in the order it happened (not the order it arrived), with the status and assignment changes it made, and each message&apos;s
-              metadata (no message text is stored). Times in {tz}. Open “Raw event” to see the payload as stored (without <code>iparams</code>, which is never stored).
-            </p>
-            {history.truncated && (
-              <p className="empty">
-                Showing the first {count(MAX_TIMELINE_EVENTS)} of {count(history.eventCount)} stored events.
-              </p>
-            )}
-            <Timeline entries={history.timeline} tz={tz} />
-          </>
-        );
-      }}
-    </DashboardPage>
+    <main id="main">
+      <h1>Conversation {id}</h1>
+      <p>
+        <a href={`/conversations?${new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name)))}`}>← Back to the conversations</a>
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error.message}: times are shown in {tz}.
+        </p>
+      )}
+      {/* Another timezone for the times shown; the rest of the link stays as it came. */}
+      <form className="filters timezone-only" method="get">
+        {given
+          .filter(([name]) => name !== 'tz')
+          .map(([name, value], i) => (
+            <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
+          ))}
+        <TimezoneSelect value={tz} />
+        <button type="submit">Show</button>
+      </form>
+      <dl className="detail-head">
+        <Item label="Status" value={c.status ?? '–'} />
+        <Item label="Channel" value={named(history.channel)} />
+        <Item label="Group" value={named(history.group)} />
+        <Item label="Agent" value={named(history.agent)} />
+        <Item label="Source" value={c.source ?? '–'} />
+        <Item label={`Created (${tz})`} value={dateTime(c.createdAt, tz)} />
+        <Item label={`Resolved (${tz})`} value={dateTime(c.resolvedAt, tz)} />
+        <Item label={`Last updated (${tz})`} value={dateTime(c.updatedAt, tz)} />
+        <Item label="Reopens" value={count(c.reopenCount)} />
+        <Item label="Reassignments" value={`${count(c.agentReassignmentCount)} agent · ${count(c.groupReassignmentCount)} group`} />
+        <Item label="Unassignments" value={count(c.unassignmentCount)} />
+        <Item label="Stored" value={`${plural(history.eventCount, 'event')} · ${plural(history.messageCount, 'message')}`} />
+      </dl>
+      <h2>Statistics</h2>
+      <div className="table-wrap">
+        <table className="data">
+          <caption className="visually-hidden">Statistics, as durations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Statistic</th>
+              <th scope="col" className="num">Business hours</th>
+              <th scope="col" className="num">Calendar hours</th>
+            </tr>
+          </thead>
+          <tbody>
+            {statistics.map((s) => (
+              <tr key={s.name}>
+                <th scope="row">{statisticLabel(s.name)}</th>
+                <td className="num">{hours(s.business)}</td>
+                <td className="num">{hours(s.calendar)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="footnote">From the latest event that carried statistics (Freshchat sends them in {STATISTIC_UNIT}); – where Freshchat sent none.</p>
+      <h2>Timeline</h2>
+      <p className="footnote">
+        Every stored event in the order it happened (not the order it arrived), with the status and assignment changes it made, and each message&apos;s
+        metadata: who sent it, when, its type. Times in {tz}. Open “Raw event” to see the payload as stored, with contact details (emails, phone numbers)
+        and what messages say or attach hidden on this page; <code>iparams</code> is never stored.
+      </p>
+      {history.truncated && (
+        <p className="empty">
+          Showing the first {count(MAX_TIMELINE_EVENTS)} of {count(history.eventCount)} stored events.
+        </p>
+      )}
+      <Timeline entries={history.timeline} tz={tz} />
+    </main>
   );
+}
+
+/** The URL's parameters as given, each value of a repeated one. */
+function entries(query: Awaited<SearchParams>): [string, string][] {
+  return Object.entries(query).flatMap(([name, value]) => ([] as string[]).concat(value ?? []).map((v): [string, string] => [name, v]));
 }
 
 function Item({ label, value }: { label: string; value: string }) {
@@ -110,11 +137,4 @@ function decodeSegment(segment: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** The table this conversation was opened from: its filters, and its order and page when the link carried them. */
-function backLink(filters: Filters, params: Awaited<SearchParams>): string {
-  const listed = params.sort || params.dir || params.page ? parseListParams(params) : null;
-  const entries = listed?.ok ? Object.entries(listParamsToEntries(listed.params)) : [];
-  return `/conversations?${new URLSearchParams([...filtersToSearchParams(filters), ...entries])}`;
 }
