@@ -39,7 +39,7 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
               <Tile label="Median resolution" value={hours(tiles.resolutionHours.business)} unit={`business · ${hours(tiles.resolutionHours.calendar)} calendar`} />
             </div>
             <h2>Volume by day</h2>
-            {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} />}
+            {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} timezone={filters.tz} />}
             <p className="footnote">
               Last event received {lastEventAt === null ? 'never' : `${dateTime(lastEventAt, filters.tz)} (${filters.tz})`} · all events:{' '}
               <a href="/ingest">ingest health</a>

@@ -1,7 +1,18 @@
-/** What every page shows before the first event: where to send events, and how. */
+import { config } from '@/lib/config';
+
+/**
+ * What every page shows before the first event: where to send events, and how; first, when this
+ * server has no ingest token, that ingest is off until it has one (it answers 503 meanwhile).
+ */
 export function EmptyState({ host }: { host: string }) {
   return (
     <div className="empty-state">
+      {config().ingestToken === undefined && (
+        <p role="alert">
+          <strong>Ingest is off:</strong> this server has no <code>INGEST_TOKEN</code>, so <code>POST /api/events</code> answers 503. Start it with one (at
+          least 16 characters, e.g. <code>INGEST_TOKEN=$(openssl rand -hex 32) npm start</code>), then send events with it.
+        </p>
+      )}
       <p>
         <strong>No events yet.</strong> Send Freshchat conversation events to <code>POST /api/events</code> with your ingest token:
       </p>

@@ -200,7 +200,7 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
                       </span>
                     </td>
                     <td className="num full" data-label="Conversation-hours">
-                      {a.conversationHours.toFixed(1)} h
+                      {a.conversationHours.toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} h
                     </td>
                   </tr>
                 ))}

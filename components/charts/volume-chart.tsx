@@ -7,7 +7,7 @@ import { ChartData } from './chart-data';
 import { STATUS_COLORS } from './palette';
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
-export function VolumeChart({ data }: { data: VolumeDay[] }) {
+export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: string }) {
   const axis = valueAxis(data.map((day) => day.new + day.assigned + day.resolved), { integer: true });
   return (
     <>
@@ -27,7 +27,7 @@ export function VolumeChart({ data }: { data: VolumeDay[] }) {
       </div>
       <ChartData
         what="Conversations created per day"
-        head={['day', 'unassigned (new)', 'open (assigned)', 'resolved', 'created']}
+        head={[`day (${timezone})`, 'unassigned (new)', 'open (assigned)', 'resolved', 'created']}
         rows={data.map((day) => [day.day, count(day.new), count(day.assigned), count(day.resolved), count(day.new + day.assigned + day.resolved)])}
       />
     </>

@@ -79,7 +79,8 @@ export function ConversationTable({
                 <Named name={row.agentName} id={row.agentId} />
               </td>
               {/* FACEBOOK_MESSENGER may wrap at the underscore: the table fits 1280 px. */}
-              <td title={row.source ?? undefined}>{row.source?.replaceAll('_', '_\u200b') ?? '–'}</td>
+              {/* <wbr> rather than a zero-width space: a place to wrap that a copied cell does not carry. */}
+              <td title={row.source ?? undefined}>{row.source === null ? '–' : row.source.split('_').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}_`, <wbr key={i} />] : [part]))}</td>
               <td className="num">
                 <Hours business={row.firstResponseBhrs} calendar={row.firstResponseChrs} />
               </td>

@@ -31,7 +31,7 @@ describe('the charts as tables', () => {
     expect(await page.locator('details.chart-data table').isVisible()).toBe(false);
     const table = await chartTable(page);
     expect(table.summary).toBe('Conversations created per day as a table (31 rows)');
-    expect(table.head).toEqual(['day', 'unassigned (new)', 'open (assigned)', 'resolved', 'created']);
+    expect(table.head).toEqual(['day (UTC)', 'unassigned (new)', 'open (assigned)', 'resolved', 'created']);
     expect(table.rows[0]![0]).toBe('2026-10-01');
     expect(table.rows.at(-1)![0]).toBe('2026-10-31');
     expect(sum(column(table, 'created'))).toBe(number((await tileText(page, 'Created'))!));

@@ -145,6 +145,6 @@ describe('overview page in the browser', () => {
     expect(response?.status()).toBe(200);
     const alert = await page.locator('.error[role=alert]').textContent();
     expect(alert).toContain('from (2026-13-01) is not a calendar date');
-    expect(alert).toContain('status (value 1) expected one of new, assigned, resolved');
+    expect(alert).toContain('status (open) expected one of new, assigned, resolved');
   });
 });

@@ -588,6 +588,14 @@ describe('POST /api/events with INGEST_TOKEN unset', () => {
     expect(storeFingerprint(server.databasePath)).toBe(before);
     expect(rowCount(server.databasePath, 'events')).toBe(0);
   });
+
+  it('and the empty pages say ingest is off and how to turn it on, before the curl example that would get a 503', async () => {
+    for (const page of ['/', '/ingest']) {
+      const html = await (await fetch(`${server.url}${page}`)).text();
+      expect(html, page).toContain('<strong>Ingest is off:</strong> this server has no <code>INGEST_TOKEN</code>');
+      expect(html.indexOf('Ingest is off'), page).toBeLessThan(html.indexOf('No events yet.'));
+    }
+  });
 });
 
 describe('POST /api/events with a partly valid batch (empty database)', () => {
