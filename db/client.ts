@@ -28,6 +28,7 @@ export function openDatabase(databasePath: string, options: { migrate?: boolean;
   // Another process (npm run import) may hold the write lock briefly: wait rather than fail.
   sqlite.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 5000)}`);
   sqlite.pragma('foreign_keys = ON');
+  registerFunctions(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   if (options.migrate ?? true) {
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -80,6 +81,36 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
  */
 export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
   return sql<string>`json_group_array(${expression})`;
+}
+
+/**
+ * A name as people sort it: case and accents folded, so `Émile` sorts beside `Emile`, after
+ * `Dalia` (SQLite's lower() folds ASCII only, and put every accented initial after `z`). A
+ * function this module registers on each connection (registerFunctions); PostgreSQL would sort by
+ * an ICU collation instead. Letters that are not a base letter with marks (ø, ß, ł) keep their own
+ * place after z.
+ */
+export function nameSortKey(expression: SQL | AnySQLiteColumn): SQL {
+  return sql`name_sort_key(${expression})`;
+}
+
+/** name_sort_key's fold: decomposed, marks dropped, lower case. */
+export function foldName(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** The SQL functions queries may call beyond SQLite's own (nameSortKey). Names repeat row after row: each is folded once. */
+export function registerFunctions(sqlite: Database.Database): void {
+  const folded = new Map<string, string>();
+  sqlite.function('name_sort_key', { deterministic: true }, (name: unknown) => {
+    if (typeof name !== 'string') return name;
+    let key = folded.get(name);
+    if (key === undefined) {
+      if (folded.size >= 10_000) folded.clear();
+      folded.set(name, (key = foldName(name)));
+    }
+    return key;
+  });
 }
 
 /** The values of a jsonArrayOf aggregate, read back; none when the query found no row. */

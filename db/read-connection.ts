@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { config } from '../lib/config';
-import type { Db } from './client';
+import { registerFunctions, type Db } from './client';
 import * as schema from './schema';
 
 /**
@@ -34,6 +34,7 @@ export function openReadConnection(databasePath = config().databasePath): ReadCo
   if (databasePath === ':memory:') throw new Error('an in-memory database cannot be read from a second connection');
   const sqlite = new Database(databasePath, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
+  registerFunctions(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   const open = new Set<RowCursor>();
   let closed = false;

@@ -1,6 +1,6 @@
 import { count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client';
+import { nameSortKey, type Db } from '../../db/client';
 import { agents, channels, conversations, groups } from '../../db/schema';
 import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching } from './conversation-filter';
@@ -42,7 +42,7 @@ export type ConversationListPage = {
 };
 
 const reassignments = sql<number>`${conversations.agentReassignmentCount} + ${conversations.groupReassignmentCount}`;
-const named = (name: AnySQLiteColumn, id: AnySQLiteColumn) => sql`lower(coalesce(${name}, ${id}))`;
+const named = (name: AnySQLiteColumn, id: AnySQLiteColumn) => nameSortKey(sql`coalesce(${name}, ${id})`);
 
 /**
  * What each column sorts by. Names sort case-insensitively, falling back to the id when no name is

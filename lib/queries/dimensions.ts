@@ -1,5 +1,5 @@
 import { asc, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { nameSortKey, type Db } from '../../db/client';
 import { agents, channels, groups, sources } from '../../db/schema';
 import { distinctName, sharedNames, type EntityKind } from './entity-names';
 
@@ -13,7 +13,7 @@ export function getFilterOptions(db: Db): { channels: Option[]; groups: Option[]
     return db
       .select({ id: table.id, name: sql<string>`coalesce(${table.name}, ${table.id})` })
       .from(table)
-      .orderBy(asc(sql`lower(coalesce(${table.name}, ${table.id}))`))
+      .orderBy(asc(nameSortKey(sql`coalesce(${table.name}, ${table.id})`)))
       .all()
       .map((o) => ({ id: o.id, name: distinctName(o.id, o.name, shared) }));
   };

@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getConversationList } from '@/lib/queries/conversation-list';
+import { getFilterOptions } from '@/lib/queries/dimensions';
 import { parseListParams, type ListParams } from '@/lib/queries/conversation-list-params';
 import { envelope } from '../helpers/conversation-spec';
 import { tempDatabasePath } from '../helpers/server';
@@ -72,6 +73,29 @@ describe('conversations table: sorting', () => {
     expect(ids({ sort: 'agent', dir: 'desc' })).toEqual(['c1', 'c3', 'c4', 'c2']);
     // group names: Alpha (c1, c4), beta (c3), none (c2)
     expect(ids({ sort: 'group', dir: 'asc' })).toEqual(['c1', 'c4', 'c3', 'c2']);
+  });
+
+  it('sorts accented names where people look for them, in the table and in the filter lists', () => {
+    // SQLite's lower() folds ASCII only: Émile and Åsa sorted after Zed.
+    const accented = openDatabase(tempDatabasePath('conversation-list-accents'));
+    const people = [
+      ['n1', 'Zed', 'Agent'],
+      ['n2', 'Émile', 'Haddad'],
+      ['n3', 'dalia', 'Petrov'],
+      ['n4', 'Åsa', 'Lind'],
+      ['n5', 'Fatima', 'Iyer'],
+    ] as const;
+    ingestEnvelopes(
+      accented,
+      people.map(([id, first, last], i) =>
+        envelope({ id, created: `2026-10-0${i + 1}T10:00:00Z`, status: 'assigned', agent: { id: `agent-${id}`, first_name: first, last_name: last }, group: { id: `g-${id}`, name: `${first} team` } }),
+      ),
+    );
+    const sorted = (sort: string) => getConversationList(accented, filters(OCTOBER), params({ sort, dir: 'asc' })).rows.map((row) => row.conversationId);
+    expect(sorted('agent')).toEqual(['n4', 'n3', 'n2', 'n5', 'n1']);
+    expect(sorted('group')).toEqual(['n4', 'n3', 'n2', 'n5', 'n1']);
+    expect(getFilterOptions(accented).agents.map((agent) => agent.name)).toEqual(['Åsa Lind', 'dalia Petrov', 'Émile Haddad', 'Fatima Iyer', 'Zed Agent']);
+    accented.$client.close();
   });
 
   it('sorts statistics and counters as numbers, nulls last, ties on the id', () => {
