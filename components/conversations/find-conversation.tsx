@@ -1,4 +1,5 @@
 import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
+import { dateTime } from '@/lib/format';
 import { MAX_MATCHES, MIN_PREFIX, type FoundConversations } from '@/lib/queries/find-conversation';
 
 /**
@@ -45,9 +46,13 @@ export function FindConversation({
             {found.more ? `; the first ${MAX_MATCHES}, type more of the id to narrow them` : ''}:
           </p>
           <ul>
-            {found.ids.map((id) => (
-              <li key={id}>
-                <a href={detailHref(id)}>{id}</a>
+            {found.matches.map((match) => (
+              <li key={match.id}>
+                <a href={detailHref(match.id)}>{match.id}</a>
+                <span className="muted">
+                  {' '}
+                  · created {dateTime(match.createdAt, filters.tz)} ({filters.tz}) · {match.status ?? 'no status'}
+                </span>
               </li>
             ))}
           </ul>

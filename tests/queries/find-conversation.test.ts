@@ -30,8 +30,14 @@ describe('finding a conversation by id or by the beginning of its id', () => {
   });
 
   it('finds an exact id, and a unique beginning of one, whatever the range', () => {
-    expect(findConversations(db, FIRST)).toEqual({ query: FIRST, ids: [FIRST], more: false });
-    expect(findConversations(db, `  ${FIRST.slice(0, 8)} `)).toEqual({ query: FIRST.slice(0, 8), ids: [FIRST], more: false });
+    expect(findConversations(db, FIRST)).toMatchObject({ query: FIRST, ids: [FIRST], more: false });
+    expect(findConversations(db, `  ${FIRST.slice(0, 8)} `)).toMatchObject({ query: FIRST.slice(0, 8), ids: [FIRST], more: false });
+    // As the table shows it, ellipsis included; in capitals (Freshchat's ids are lower case).
+    for (const typed of [`${FIRST.slice(0, 8)}…`, `${FIRST.slice(0, 8)}...`, FIRST.slice(0, 8).toUpperCase(), FIRST.toUpperCase()]) {
+      expect(findConversations(db, typed).ids, typed).toEqual([FIRST]);
+    }
+    // With what tells matches apart: when created, and the status.
+    expect(findConversations(db, FIRST).matches).toEqual([{ id: FIRST, createdAt: Date.parse('2026-10-05T11:48:34.823Z'), status: expect.any(String) }]);
   });
 
   it('lists several matches in id order, at most a page of them, and says when there are more', () => {
@@ -59,7 +65,7 @@ describe('finding a conversation by id or by the beginning of its id', () => {
     // Beyond printable ASCII, byte order and JavaScript's differ: exact ids only.
     expect(findConversations(db, 'crème-brûlée').ids).toEqual([]);
     expect(findConversations(db, 'crème-brûlée-1').ids).toEqual(['crème-brûlée-1']);
-    expect(findConversations(db, '   ')).toEqual({ query: '', ids: [], more: false });
+    expect(findConversations(db, '   ')).toEqual({ query: '', ids: [], matches: [], more: false });
     expect(findConversations(db, "shared' or 1=1 --").ids).toEqual([]);
   });
 });
