@@ -8,6 +8,9 @@
  */
 export function hours(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  // Zero as Freshchat sends it: its statistics are documented as whole hours (the fixtures' are), so
+  // a 0 says "under an hour", which "0 s" misread as an instant reply.
+  if (value === 0) return '0 h';
   const sign = value < 0 ? '−' : '';
   const seconds = Math.round(Math.abs(value) * 3600);
   if (seconds < 60) return `${sign}${seconds} s`;

@@ -18,7 +18,7 @@ describe('how figures read', () => {
 
   it('writes durations in seconds under a minute, whole minutes under an hour, hours from there', () => {
     // Freshchat sends hours: 0.2 h is a 12-minute first response, 0.004 h a 14-second wait.
-    expect([0, 0.004, 0.2, 0.25, 59.4 / 60, 59.6 / 60, 1, 22.46, 120].map(hours)).toEqual(['0 s', '14 s', '12 min', '15 min', '59 min', '1.0 h', '1.0 h', '22.5 h', '120.0 h']);
+    expect([0, 0.004, 0.2, 0.25, 59.4 / 60, 59.6 / 60, 1, 22.46, 120].map(hours)).toEqual(['0 h', '14 s', '12 min', '15 min', '59 min', '1.0 h', '1.0 h', '22.5 h', '120.0 h']);
     // Rounding never writes "60 s" or "60 min": it moves to the next unit.
     expect(hours(59.6 / 3600)).toBe('1 min');
     expect(hours(-0.5)).toBe('−30 min');

@@ -50,7 +50,8 @@ export function ConversationTable({
 }) {
   return (
     <div className="table-wrap">
-      <table className="data conversations">
+      {/* Cards at phone width (globals.css): a 12-column table showed only id, time and status there. */}
+      <table className="data conversations cards">
         <caption className="visually-hidden">Conversations; select a column header to sort</caption>
         <thead>
           <tr>
@@ -62,34 +63,44 @@ export function ConversationTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.conversationId}>
-              <td className="id">
+              <td className="id full">
                 <a href={detailHref(row.conversationId)} title={row.conversationId}>
                   {row.conversationId.length > 13 ? `${row.conversationId.slice(0, 8)}…` : row.conversationId}
                 </a>
               </td>
-              <td className="time">{dateTime(row.createdAt, tz)}</td>
-              <td>{row.status ?? '–'}</td>
-              <td>
+              <td className="time" data-label="Created">
+                {dateTime(row.createdAt, tz)}
+              </td>
+              <td data-label="Status">{row.status ?? '–'}</td>
+              <td data-label="Channel">
                 <Named name={row.channelName} id={row.channelId} />
               </td>
-              <td>
+              <td data-label="Group">
                 <Named name={row.groupName} id={row.groupId} />
               </td>
-              <td>
+              <td data-label="Agent">
                 <Named name={row.agentName} id={row.agentId} />
               </td>
               {/* FACEBOOK_MESSENGER may wrap at the underscore: the table fits 1280 px. */}
               {/* <wbr> rather than a zero-width space: a place to wrap that a copied cell does not carry. */}
-              <td title={row.source ?? undefined}>{row.source === null ? '–' : row.source.split('_').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}_`, <wbr key={i} />] : [part]))}</td>
-              <td className="num">
+              <td title={row.source ?? undefined} data-label="Source">
+                {row.source === null ? '–' : row.source.split('_').flatMap((part, i, all) => (i < all.length - 1 ? [`${part}_`, <wbr key={i} />] : [part]))}
+              </td>
+              <td className="num full" data-label="First response">
                 <Hours business={row.firstResponseBhrs} calendar={row.firstResponseChrs} />
               </td>
-              <td className="num">
+              <td className="num full" data-label="Resolution">
                 <Hours business={row.resolutionBhrs} calendar={row.resolutionChrs} />
               </td>
-              <td className="num">{row.reopens}</td>
-              <td className="num">{row.reassignments}</td>
-              <td className="time">{dateTime(row.updatedAt, tz)}</td>
+              <td className="num" data-label="Reopens">
+                {row.reopens}
+              </td>
+              <td className="num" data-label="Reassigned">
+                {row.reassignments}
+              </td>
+              <td className="time" data-label="Updated">
+                {dateTime(row.updatedAt, tz)}
+              </td>
             </tr>
           ))}
         </tbody>
