@@ -46,6 +46,7 @@ export async function DashboardPage({
   reports = [],
   keep = {},
   streamed = false,
+  refreshed = streamed,
   children,
 }: {
   title: string;
@@ -58,6 +59,8 @@ export async function DashboardPage({
   keep?: Record<string, string>;
   /** The page reads the range (figure threads): stream its figures for long ranges (see STREAM_AFTER_DAYS). */
   streamed?: boolean;
+  /** Render again every RANGE_REFRESH_SECONDS while the range includes today (default: the streamed pages). */
+  refreshed?: boolean;
   children: (context: PageContext) => ReactNode | Promise<ReactNode>;
 }) {
   const db = getDb();
@@ -117,7 +120,7 @@ export async function DashboardPage({
         )}
       </div>
       <FilterBar path={path} filters={filters} today={today} options={getFilterOptions(db)} keep={keep} />
-      {streamed && refreshSeconds > 0 && filters.to >= today && (
+      {refreshed && refreshSeconds > 0 && filters.to >= today && (
         <RangeRefresh asOf={`${clockTime(Date.now(), filters.tz)} (${filters.tz})`} everySeconds={refreshSeconds} />
       )}
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (

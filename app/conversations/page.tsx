@@ -20,8 +20,11 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   const parsed = parseListParams(params);
   const keep: Record<string, string> = parsed.ok ? { sort: parsed.params.sort, dir: parsed.params.dir } : {};
   const find = [params.find ?? []].flat()[0];
+  // The newest conversations stay current as the range pages do; another order or page is being
+  // read, and rows moving under the reader would lose their place.
+  const newestFirst = parsed.ok && parsed.params.sort === 'created' && parsed.params.dir === 'desc' && parsed.params.page === 1 && find === undefined;
   return (
-    <DashboardPage title="Conversations" path="/conversations" searchParams={searchParams} reports={['conversations']} keep={keep}>
+    <DashboardPage title="Conversations" path="/conversations" searchParams={searchParams} reports={['conversations']} keep={keep} refreshed={newestFirst}>
       {({ db, filters }) => {
         const filterQuery = filtersToSearchParams(filters);
         // `find`: an id, or its beginning. One match opens it; otherwise the page says what matched.

@@ -43,6 +43,21 @@ describe('figures of a range that includes today', () => {
     await page.close();
   });
 
+  it('keep the newest conversations current too, but not another order or page of them', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/conversations?tz=UTC`);
+    const rows = page.locator('table.conversations tbody tr');
+    const before = await rows.count();
+    expect(await page.locator('p.as-of').count()).toBe(1);
+    expect((await postEvents(live.server, createdNow('refresh-list'))).json.accepted).toBe(1);
+    await page.waitForFunction((n) => document.querySelectorAll('table.conversations tbody tr').length === n + 1, before, { timeout: 20_000 });
+    expect(await rows.first().locator('td.id a').getAttribute('title')).toBe('refresh-list');
+    // Sorted otherwise, rows moving under the reader would lose their place: no refresh.
+    await page.goto(`${live.server.url}/conversations?tz=UTC&sort=id&dir=asc`);
+    expect(await page.locator('p.as-of').count()).toBe(0);
+    await page.close();
+  });
+
   it('are not refreshed for a range that ends before today', async () => {
     const page = await live.browser.newPage();
     await page.goto(`${live.server.url}/?from=2026-01-01&to=2026-01-31`);
