@@ -252,7 +252,8 @@ const BEFORE_INITIAL_STATE = '6';
  * to date, once: the column rules in one statement each, load intervals conversation by
  * conversation, then the packed statistics of conversations that have none, then the flags of
  * agents, groups and channels. At a million conversations this takes a few minutes, on the first
- * start after the upgrade (from version 5: under a second; from 6, the load intervals alone).
+ * start after the upgrade (from version 5: under a second; from 6, the load intervals alone: 16 s at
+ * 100,000 conversations, 247 s at a million, measured on the benchmark datasets).
  */
 export function ensureDerived(db: Db, log: (message: string) => void = () => {}): void {
   if (getSetting(db, SETTING.derivedVersion) === DERIVED_VERSION) return;
