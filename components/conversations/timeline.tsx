@@ -1,4 +1,4 @@
-import { dateTime } from '@/lib/format';
+import { dateTime, hours } from '@/lib/format';
 import type { Actor, EventEntry, MessageEntry, NamedRef, TimelineEntry } from '@/lib/queries/conversation-history';
 
 const named = (ref: NamedRef) => (ref === null ? 'nobody' : (ref.name ?? ref.id));
@@ -16,20 +16,23 @@ function ActorText({ actor }: { actor: Actor }) {
 }
 
 /** Time with seconds: events of one conversation often fall within the same minute. */
-function When({ at, tz }: { at: number | null; tz: string }) {
+function When({ at, tz, after = null }: { at: number | null; tz: string; after?: number | null }) {
   if (at === null) return <span className="when">time unknown</span>;
   const seconds = String(Math.floor((at / 1000) % 60)).padStart(2, '0');
+  // How long since the step before: how long it waited, at a glance.
+  const gap = after === null || at <= after ? null : hours((at - after) / 3_600_000);
   return (
     <time className="when" dateTime={new Date(at).toISOString()}>
       {dateTime(at, tz)}:{seconds}
+      {gap && <span className="gap" title="since the step before"> (+{gap})</span>}
     </time>
   );
 }
 
-function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
+function EventItem({ entry, tz, after }: { entry: EventEntry; tz: string; after: number | null }) {
   return (
     <li className="event" data-event-id={entry.eventId}>
-      <When at={entry.at} tz={tz} />
+      <When at={entry.at} tz={tz} after={after} />
       <span className="kind">{entry.event === 'onConversationCreate' ? 'Created' : 'Updated'}</span>
       <ActorText actor={entry.actor} />
       <span className="muted"> · {entry.event}</span>
@@ -59,7 +62,7 @@ function EventItem({ entry, tz }: { entry: EventEntry; tz: string }) {
   );
 }
 
-function MessageItem({ entry, tz }: { entry: MessageEntry; tz: string }) {
+function MessageItem({ entry, tz, after }: { entry: MessageEntry; tz: string; after: number | null }) {
   const flags = [
     entry.isFirstMessage && 'first message',
     entry.isAgentFirstResponse && 'agent first response',
@@ -67,7 +70,7 @@ function MessageItem({ entry, tz }: { entry: MessageEntry; tz: string }) {
   ].filter((flag): flag is string => typeof flag === 'string');
   return (
     <li className="message">
-      <When at={entry.at} tz={tz} />
+      <When at={entry.at} tz={tz} after={after} />
       <span className="kind">Message</span>
       <span className="muted">
         {' '}
@@ -91,11 +94,19 @@ function MessageItem({ entry, tz }: { entry: MessageEntry; tz: string }) {
 
 /** Stored events (with the changes they made) and message metadata, oldest first. No message text. */
 export function Timeline({ entries, tz }: { entries: TimelineEntry[]; tz: string }) {
+  let previous: number | null = null;
   return (
     <ol className="timeline">
-      {entries.map((entry) =>
-        entry.kind === 'event' ? <EventItem key={`e${entry.eventId}`} entry={entry} tz={tz} /> : <MessageItem key={`m${entry.id}`} entry={entry} tz={tz} />,
-      )}
+      {entries.map((entry) => {
+        // The entries are in time order: the last one with a time is the step before.
+        const after = previous;
+        if (entry.at !== null) previous = entry.at;
+        return entry.kind === 'event' ? (
+          <EventItem key={`e${entry.eventId}`} entry={entry} tz={tz} after={after} />
+        ) : (
+          <MessageItem key={`m${entry.id}`} entry={entry} tz={tz} after={after} />
+        );
+      })}
     </ol>
   );
 }

@@ -65,6 +65,9 @@ describe('conversations in the browser', () => {
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${FIRST}`);
     expect(await page.locator('.timeline > li.event').count()).toBe(4);
     expect(await page.locator('.timeline > li.event .kind').first().textContent()).toBe('Created');
+    // Each step says how long after the one before it came: created 11:48:34, its first message
+    // the same second, the group at 12:19:34, the agent at 16:19:34, resolved the next day at 18:07:34.
+    expect(await page.locator('.timeline > li > .when .gap').allTextContents()).toEqual([' (+31 min)', ' (+4.0 h)', ' (+25.8 h)']);
     expect(await page.locator('.timeline > li.message').count()).toBeGreaterThan(0);
     expect(await page.locator('.detail-head').textContent()).toContain('4 events');
     expect(await page.locator('table.data tbody tr').count()).toBe(7);
