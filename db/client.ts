@@ -87,17 +87,21 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
  * A name as people sort it: case and accents folded, so `Émile` sorts beside `Emile`, after
  * `Dalia` (SQLite's lower() folds ASCII only, and put every accented initial after `z`). A
  * function this module registers on each connection (registerFunctions); PostgreSQL would sort by
- * an ICU collation instead. Letters that are not a base letter with marks (ø, ß, ł) keep their own
- * place after z.
+ * an ICU collation instead.
  */
 export function nameSortKey(expression: SQL | AnySQLiteColumn): SQL {
   return sql`name_sort_key(${expression})`;
 }
 
-/** name_sort_key's fold: decomposed, marks dropped, lower case. */
+/** name_sort_key's fold: decomposed, marks dropped, lower case, and the Latin letters that carry no separable mark spelt out (Øystein as oystein, Łukasz as lukasz). */
 export function foldName(name: string): string {
-  return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[øłđßæœþ]/g, (letter) => LETTERS[letter]!);
 }
+const LETTERS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th' };
 
 /** The SQL functions queries may call beyond SQLite's own (nameSortKey). Names repeat row after row: each is folded once. */
 export function registerFunctions(sqlite: Database.Database): void {
