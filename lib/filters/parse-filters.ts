@@ -141,15 +141,22 @@ export function timezoneOf(params: SearchParams): { tz: string; error: FilterErr
  * nothing valid is left to keep. Parameters that are not filters (a page's sort order) stay.
  */
 export function withoutInvalidFilters(params: SearchParams, now = Date.now()): URLSearchParams | null {
-  // As given (repeated values as arrays), not split on commas as `values` reads them.
-  const all =
-    params instanceof URLSearchParams ? params : new URLSearchParams(Object.entries(params).flatMap(([name, given]) => ([] as string[]).concat(given ?? []).map((value) => [name, value])));
+  const all = asSearchParams(params);
   const parsed = parseFilters(all, now);
   if (parsed.ok) return all;
   const drop = new Set(parsed.errors.map((e) => e.param));
   if (drop.has('from') || drop.has('to')) drop.add('from').add('to');
   const kept = new URLSearchParams([...all].filter(([name]) => !drop.has(name)));
   return kept.size > 0 && parseFilters(kept, now).ok ? kept : null;
+}
+
+/**
+ * The parameters as given, as URLSearchParams: a page's object form (a repeated parameter as an
+ * array) gives one entry per value, not split on commas as `values` reads them.
+ */
+export function asSearchParams(params: SearchParams): URLSearchParams {
+  if (params instanceof URLSearchParams) return params;
+  return new URLSearchParams(Object.entries(params).flatMap(([name, given]) => ([] as string[]).concat(given ?? []).map((value) => [name, value])));
 }
 
 /** A value as given, shortened: a URL can carry anything. */

@@ -5,7 +5,7 @@ import { Timeline } from '@/components/conversations/timeline';
 import { getDb } from '@/db/client';
 import { STATISTIC_UNIT } from '@/lib/events/statistics';
 import { FILTER_PARAMS } from '@/lib/filters/params';
-import { timezoneOf } from '@/lib/filters/parse-filters';
+import { asSearchParams, timezoneOf } from '@/lib/filters/parse-filters';
 import { count, dateTime, hours } from '@/lib/format';
 import { getConversationHistory, MAX_TIMELINE_EVENTS, type NamedRef } from '@/lib/queries/conversation-history';
 import '../conversations.css';
@@ -37,7 +37,7 @@ export default async function ConversationPage({ params, searchParams }: { param
   if (!history) notFound();
   const { tz, error } = timezoneOf(query);
   const { conversation: c, statistics } = history;
-  const given = entries(query);
+  const given = [...asSearchParams(query)];
   return (
     <main id="main">
       <h1>Conversation {id}</h1>
@@ -110,11 +110,6 @@ export default async function ConversationPage({ params, searchParams }: { param
       <Timeline entries={history.timeline} tz={tz} />
     </main>
   );
-}
-
-/** The URL's parameters as given, each value of a repeated one. */
-function entries(query: Awaited<SearchParams>): [string, string][] {
-  return Object.entries(query).flatMap(([name, value]) => ([] as string[]).concat(value ?? []).map((v): [string, string] => [name, v]));
 }
 
 function Item({ label, value }: { label: string; value: string }) {
