@@ -30,7 +30,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         // `find`: an id, or its beginning. One match opens it; otherwise the page says what matched.
         const found = find === undefined ? null : findConversations(db, find);
         const listed = parsed.ok ? parsed.params : null;
-        if (found?.ids.length === 1) redirect(detailLink(found.ids[0]!, filters, listed));
+        if (found?.matches.length === 1) redirect(detailLink(found.matches[0]!.id, filters, listed));
         const search = <FindConversation filters={filters} keep={keep} found={found} detailHref={(id) => detailLink(id, filters, listed)} />;
         if (!parsed.ok) {
           return (

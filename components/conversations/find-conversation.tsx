@@ -32,17 +32,17 @@ export function FindConversation({
         <button type="submit">Open</button>
       </form>
       {found && found.query === '' && <p role="status">Type a conversation id, or its first {MIN_PREFIX} characters or more.</p>}
-      {found && found.query !== '' && found.ids.length === 0 && (
+      {found && found.query !== '' && found.matches.length === 0 && (
         <p role="status" className="find-result">
           No conversation has the id <code>{found.query}</code>
           {found.query.length >= MIN_PREFIX ? ' or an id beginning with it' : ` (an id's beginning needs ${MIN_PREFIX} characters or more)`}. Ids are matched whatever the dates and
           filters; a conversation appears once one of its events has been received.
         </p>
       )}
-      {found && found.ids.length > 1 && (
+      {found && found.matches.length > 1 && (
         <div role="status" className="find-result">
           <p>
-            {found.more ? `More than ${MAX_MATCHES}` : found.ids.length} conversations have an id beginning with <code>{found.query}</code>
+            {found.more ? `More than ${MAX_MATCHES}` : found.matches.length} conversations have an id beginning with <code>{found.query}</code>
             {found.more ? `; the first ${MAX_MATCHES}, type more of the id to narrow them` : ''}:
           </p>
           <ul>

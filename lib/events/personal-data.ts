@@ -6,7 +6,7 @@
  * written or sent (a message part's `content`, and the `url` of its image or file) are replaced
  * by a note of their length. Names stay: the timeline names who acted.
  */
-export const HIDDEN_KEYS = ['email', 'phone'] as const;
+const HIDDEN_KEYS = new Set(['email', 'phone']);
 const MESSAGE_PART_KEYS = new Set(['content', 'url']);
 
 export function withoutPersonalData(value: unknown, inMessagePart = false): unknown {
@@ -14,7 +14,7 @@ export function withoutPersonalData(value: unknown, inMessagePart = false): unkn
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string' && item !== '' && ((HIDDEN_KEYS as readonly string[]).includes(key) || (inMessagePart && MESSAGE_PART_KEYS.has(key)))) {
+    if (typeof item === 'string' && item !== '' && (HIDDEN_KEYS.has(key) || (inMessagePart && MESSAGE_PART_KEYS.has(key)))) {
       out[key] = hidden(item);
     } else {
       out[key] = withoutPersonalData(item, inMessagePart || key === 'message_parts');

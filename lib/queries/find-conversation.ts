@@ -9,8 +9,7 @@ export const MAX_MATCHES = 10;
 
 export type FoundConversations = {
   query: string;
-  ids: string[];
-  /** The matches' creation and status, to tell apart ids that begin alike. */
+  /** In id order, with their creation and status, to tell apart ids that begin alike. */
   matches: { id: string; createdAt: number | null; status: string | null }[];
   more: boolean;
 };
@@ -25,9 +24,9 @@ export type FoundConversations = {
  */
 export function findConversations(db: Db, text: string): FoundConversations {
   const query = text.trim().replace(/(…|\.\.\.)$/, '').trimEnd();
-  if (query === '') return { query, ids: [], matches: [], more: false };
+  if (query === '') return { query, matches: [], more: false };
   const found = lookUp(db, query);
-  return found.ids.length === 0 && query !== query.toLowerCase() ? { ...lookUp(db, query.toLowerCase()), query } : found;
+  return found.matches.length === 0 && query !== query.toLowerCase() ? { ...lookUp(db, query.toLowerCase()), query } : found;
 }
 
 function lookUp(db: Db, query: string): FoundConversations {
@@ -44,9 +43,8 @@ function lookUp(db: Db, query: string): FoundConversations {
     .limit(MAX_MATCHES + 1)
     .all();
   // An exact id wins over the longer ids it is the beginning of.
-  if (rows[0]?.id === query) return { query, ids: [query], matches: rows.slice(0, 1), more: false };
-  const matches = rows.slice(0, MAX_MATCHES);
-  return { query, ids: matches.map((row) => row.id), matches, more: rows.length > MAX_MATCHES };
+  if (rows[0]?.id === query) return { query, matches: rows.slice(0, 1), more: false };
+  return { query, matches: rows.slice(0, MAX_MATCHES), more: rows.length > MAX_MATCHES };
 }
 
 /** The smallest string greater than every string that begins with `prefix` (printable ASCII: its last character plus one). */
