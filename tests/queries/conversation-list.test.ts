@@ -113,6 +113,44 @@ describe('conversations table: sorting', () => {
     expect(ids({ sort: 'updated', dir: 'desc' })).toEqual(['c4', 'c3', 'c2', 'c1']);
   });
 
+  it('sorts by times and counters, not by the id they might share an order with', () => {
+    // In the table above the ids, creation and update times and counters all run in one order, so
+    // a sort that fell back to the id alone would pass there. Here each key orders x1–x3 its own
+    // way, and none the way the ids do (x1 < x2 < x3):
+    //
+    // id  created  updated  reopens  agent reassignments
+    // x1  10-20    10-22    0        2 (a1 → a2 → a1)
+    // x2  10-10    10-12    2        0
+    // x3  10-01    10-28    1        1 (a1 → a2)
+    const keyed = openDatabase(tempDatabasePath('conversation-list-keys'));
+    const a1 = { id: 'a1', first_name: 'Ann' };
+    const a2 = { id: 'a2', first_name: 'Bo' };
+    const update = (id: string, created: string, updated: string, spec: Partial<Parameters<typeof envelope>[0]>) =>
+      envelope({ id, created, updated, event: 'onConversationUpdate', status: 'assigned', agent: a1, ...spec });
+    ingestEnvelopes(keyed, [
+      envelope({ id: 'x1', created: '2026-10-20T10:00:00Z', status: 'assigned', agent: a1 }),
+      update('x1', '2026-10-20T10:00:00Z', '2026-10-21T10:00:00Z', { agent: a2, changes: { assigned_agent_id: ['a1', 'a2'] } }),
+      update('x1', '2026-10-20T10:00:00Z', '2026-10-22T10:00:00Z', { changes: { assigned_agent_id: ['a2', 'a1'] } }),
+      envelope({ id: 'x2', created: '2026-10-10T10:00:00Z', status: 'assigned', agent: a1 }),
+      update('x2', '2026-10-10T10:00:00Z', '2026-10-11T10:00:00Z', { changes: { status: ['resolved', 'assigned'] } }),
+      update('x2', '2026-10-10T10:00:00Z', '2026-10-12T10:00:00Z', { changes: { status: ['resolved', 'assigned'] } }),
+      envelope({ id: 'x3', created: '2026-10-01T10:00:00Z', status: 'assigned', agent: a1 }),
+      update('x3', '2026-10-01T10:00:00Z', '2026-10-27T10:00:00Z', { changes: { status: ['resolved', 'assigned'] } }),
+      update('x3', '2026-10-01T10:00:00Z', '2026-10-28T10:00:00Z', { agent: a2, changes: { assigned_agent_id: ['a1', 'a2'] } }),
+    ]);
+    const sorted = (sort: string, dir: string) => getConversationList(keyed, filters(OCTOBER), params({ sort, dir })).rows.map((row) => row.conversationId);
+    expect(sorted('id', 'asc')).toEqual(['x1', 'x2', 'x3']);
+    expect(sorted('created', 'asc')).toEqual(['x3', 'x2', 'x1']);
+    expect(sorted('created', 'desc')).toEqual(['x1', 'x2', 'x3']);
+    expect(sorted('updated', 'asc')).toEqual(['x2', 'x1', 'x3']);
+    expect(sorted('updated', 'desc')).toEqual(['x3', 'x1', 'x2']);
+    expect(sorted('reopens', 'desc')).toEqual(['x2', 'x3', 'x1']);
+    expect(sorted('reopens', 'asc')).toEqual(['x1', 'x3', 'x2']);
+    expect(sorted('reassignments', 'desc')).toEqual(['x1', 'x3', 'x2']);
+    expect(sorted('reassignments', 'asc')).toEqual(['x2', 'x3', 'x1']);
+    keyed.$client.close();
+  });
+
   it('returns each row with names, id fallbacks, statistics in hours and counters', () => {
     const rows = getConversationList(db, filters(OCTOBER), params({ sort: 'id', dir: 'asc' })).rows;
     expect(rows[0]).toEqual({
