@@ -3,6 +3,7 @@ import { openDatabase, type Db } from '@/db/client';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAssignmentFlow, getAssignmentSummary, getReassignmentPaths, getUnassignments } from '@/lib/queries/assignment-flows';
+import { envelope } from '../helpers/conversation-spec';
 import { marchStories } from '../helpers/conversation-story';
 import { tempDatabasePath } from '../helpers/server';
 
@@ -112,5 +113,54 @@ describe.each(['as written', 'reversed, with a duplicate'] as const)('assignment
     expect(getAssignmentSummary(db, empty)).toEqual({ agent: none, group: none });
     expect(getReassignmentPaths(db, empty, 'agent')).toEqual([]);
     expect(getUnassignments(db, empty)).toEqual([]);
+  });
+});
+
+describe('assignment flows at the page’s own limits (6 channels, 8 groups, 10 agents, 10 paths)', () => {
+  // Agent j (j = 0 … 10) holds j + 1 conversations, of channel j mod 7 and group j mod 9: 66
+  // conversations created in March, so every column has one entity more than its limit, each with
+  // a count of its own:
+  //   channels (j mod 7): c0 1+8 = 9, c1 2+9 = 11, c2 3+10 = 13, c3 4+11 = 15, c4 5, c5 6, c6 7 → c4 folded
+  //   groups (j mod 9): g0 1+10 = 11, g1 2+11 = 13, g2 3, g3 4, … g8 9 → g2 folded
+  //   agents: a0 1 … a10 11 → a0 folded
+  // And 11 reassignment paths p-j → q-j taken j + 1 times, and agents u-j unassigned j + 1 times,
+  // in conversations created in February (so they stay out of March's flow).
+  const db = openDatabase(tempDatabasePath('flows-limits'));
+  const envelopes: Record<string, unknown>[] = [];
+  for (let j = 0; j <= 10; j++) {
+    for (let k = 0; k <= j; k++) {
+      envelopes.push(
+        envelope({
+          id: `flow-${j}-${k}`,
+          created: `2026-03-${String(2 + k).padStart(2, '0')}T10:00:00Z`,
+          status: 'assigned',
+          channel: { id: `c${j % 7}`, name: `Channel ${j % 7}` },
+          group: { id: `g${j % 9}`, name: `Group ${j % 9}` },
+          agent: { id: `a${j}`, first_name: 'Agent', last_name: String(j) },
+        }),
+      );
+      const changed = { created: '2026-02-01T10:00:00Z', event: 'onConversationUpdate' as const, updated: `2026-03-${String(2 + k).padStart(2, '0')}T12:00:00Z` };
+      envelopes.push(envelope({ id: `path-${j}-${k}`, ...changed, status: 'assigned', agent: { id: `q-${j}` }, changes: { assigned_agent_id: [`p-${j}`, `q-${j}`] } }));
+      envelopes.push(envelope({ id: `unassigned-${j}-${k}`, ...changed, status: 'new', agent: null, changes: { assigned_agent_id: [`u-${j}`, null] } }));
+    }
+  }
+  ingestEnvelopes(db, envelopes);
+  const march = filters('from=2026-03-01&to=2026-03-31');
+
+  it('draws the largest entities of each column by name and folds the rest into "Other …"', () => {
+    const flow = getAssignmentFlow(db, march);
+    expect(flow.conversations).toBe(66);
+    expect(flow.nodes.map((n) => `${n.name}:${n.conversations}`)).toEqual([
+      ...['Channel 3:15', 'Channel 2:13', 'Channel 1:11', 'Channel 0:9', 'Channel 6:7', 'Channel 5:6', 'Other channels:5'],
+      ...['Group 1:13', 'Group 0:11', 'Group 8:9', 'Group 7:8', 'Group 6:7', 'Group 5:6', 'Group 4:5', 'Group 3:4', 'Other groups:3'],
+      ...[10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((j) => `Agent ${j}:${j + 1}`),
+      'Other agents:1',
+    ]);
+  });
+
+  it('lists the ten most frequent reassignment paths and unassignments', () => {
+    const tenMost = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+    expect(getReassignmentPaths(db, march, 'agent').map((p) => `${p.fromId}>${p.toId}:${p.changes}`)).toEqual(tenMost.map((j) => `p-${j}>q-${j}:${j + 1}`));
+    expect(getUnassignments(db, march).map((u) => `${u.fromId}:${u.changes}`)).toEqual(tenMost.map((j) => `u-${j}:${j + 1}`));
   });
 });
