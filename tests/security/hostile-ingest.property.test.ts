@@ -94,7 +94,8 @@ const anyItem: fc.Arbitrary<Json> = fc.oneof(
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
 );
 
-type Request = { contentType: string | null; body: Buffer };
+/** `items`: how many envelopes the body holds when it is read at all (a 200), where the test can tell. */
+type Request = { contentType: string | null; body: Buffer; items?: number };
 
 const encode = (text: string) => Buffer.from(text, 'utf8');
 /** Byte sequences that are not UTF-8: a lone continuation byte, an overlong NUL, an encoded surrogate, 0xFF. */
@@ -102,11 +103,17 @@ const invalidUtf8 = fc.constantFrom([0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0
 
 const request: fc.Arbitrary<Request> = fc.oneof(
   // One envelope or an array, as JSON.
-  fc.oneof(anyItem, fc.array(anyItem, { maxLength: 6 })).map((value) => ({ contentType: 'application/json', body: encode(JSON.stringify(value) ?? 'null') })),
+  fc
+    .oneof(anyItem, fc.array(anyItem, { maxLength: 6 }))
+    .map((value) => ({ contentType: 'application/json', body: encode(JSON.stringify(value) ?? 'null'), items: Array.isArray(value) ? value.length : 1 })),
   // NDJSON lines, some of them broken.
   fc
     .array(fc.oneof({ weight: 5, arbitrary: anyItem.map((v) => JSON.stringify(v) ?? 'null') }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) }), { minLength: 1, maxLength: 6 })
-    .map((lines) => ({ contentType: 'application/x-ndjson', body: encode(lines.join('\n')) })),
+    .map((lines) => {
+      const text = lines.join('\n');
+      // A line as the server reads it: split at every LF (a generated string may hold one), blank ones skipped.
+      return { contentType: 'application/x-ndjson', body: encode(text), items: text.split('\n').filter((line) => line.trim() !== '').length };
+    }),
   // A valid envelope with bytes that are not UTF-8 spliced in.
   fc.tuple(mutatedEnvelope, invalidUtf8, fc.nat()).map(([value, bad, at]) => {
     const text = encode(JSON.stringify(value) ?? 'null');
@@ -128,6 +135,7 @@ const request: fc.Arbitrary<Request> = fc.oneof(
 describe('hostile input to POST /api/events (property-based)', () => {
   let server: TestServer;
   const statuses = new Map<number, number>();
+  let answered200 = 0;
   beforeAll(async () => {
     server = await startServer();
   });
@@ -135,7 +143,7 @@ describe('hostile input to POST /api/events (property-based)', () => {
 
   it('answers every request with a 2xx or 4xx and a JSON body, and stays healthy', async () => {
     await fc.assert(
-      fc.asyncProperty(request, async ({ contentType, body }) => {
+      fc.asyncProperty(request, async ({ contentType, body, items }) => {
         const headers: Record<string, string> = { authorization: `Bearer ${TEST_TOKEN}` };
         if (contentType) headers['content-type'] = contentType;
         const response = await fetch(`${server.url}/api/events`, { method: 'POST', headers, body: body as BodyInit });
@@ -145,13 +153,19 @@ describe('hostile input to POST /api/events (property-based)', () => {
         expect(response.status, text.slice(0, 300)).toBeLessThan(500);
         expect(response.headers.get('content-type')).toMatch(/^application\/json/);
         const json = JSON.parse(text);
-        if (response.status === 200) expect(json).toMatchObject({ accepted: expect.any(Number), duplicates: expect.any(Number), rejected: expect.any(Array) });
+        if (response.status === 200) {
+          expect(json).toMatchObject({ accepted: expect.any(Number), duplicates: expect.any(Number), rejected: expect.any(Array) });
+          // Every item of the body is accounted for exactly once.
+          if (items !== undefined) expect(json.accepted + json.duplicates + json.rejected.length, text.slice(0, 300)).toBe(items);
+          answered200 += items === undefined ? 0 : 1;
+        }
         else expect(json.error).toEqual(expect.any(String));
       }),
       { numRuns: Number(process.env.HOSTILE_RUNS ?? 250), seed: process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : undefined },
     );
     console.log(`hostile ingest: responses by status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
     expect(statuses.get(200)).toBeGreaterThan(0); // some mutations stay valid: the store is exercised too
+    expect(answered200).toBeGreaterThan(20); // and the items' sum was checked on many
     const health = await fetch(`${server.url}/api/health`);
     expect(health.status).toBe(200);
     expect(server.process.exitCode).toBeNull();
