@@ -22,6 +22,30 @@ function v8Verdict(text: string): { valid: true } | { position: number } | { tok
   }
 }
 
+/**
+ * Where `text` stops being JSON, found from V8's verdicts on its prefixes alone: a prefix that can
+ * still be completed fails only at its end ("Unexpected end of JSON input", or a position equal to
+ * its length) or parses; the first character whose prefix fails otherwise is the mistake. Such
+ * failures only grow with the prefix, so a binary search finds it. This places the mistakes V8's
+ * message does not (a token it names may occur many times in the text), independently of how
+ * jsonErrorOffset scans.
+ */
+function mistakeByPrefixes(text: string): number | null {
+  const completable = (length: number) => {
+    const verdict = v8Verdict(text.slice(0, length));
+    return 'valid' in verdict || 'end' in verdict || ('position' in verdict && verdict.position === length);
+  };
+  if (completable(text.length)) return 'valid' in v8Verdict(text) ? null : text.length;
+  let low = 0; // completable(low)
+  let high = text.length; // not completable(high)
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (completable(middle)) low = middle;
+    else high = middle;
+  }
+  return high - 1;
+}
+
 function expectAgreesWithV8(text: string) {
   const ours = jsonErrorOffset(text);
   const v8 = v8Verdict(text);
@@ -30,6 +54,7 @@ function expectAgreesWithV8(text: string) {
   else if ('end' in v8) expect(ours).toBe(text.length);
   else if ('token' in v8) expect(text[ours!]).toBe(v8.token);
   else throw new Error(`a V8 message the test does not know: ${v8.other}`);
+  expect(ours, JSON.stringify(text)).toBe(mistakeByPrefixes(text));
 }
 
 describe('jsonErrorOffset: where a text stops being JSON', () => {
