@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from '@/lib/ingest/group-commit';
 import type { IngestSummary, PreparedBatch } from '@/lib/ingest/ingest-envelopes';
 
@@ -36,15 +36,31 @@ describe('GroupCommit', () => {
   });
 
   it('with a gathering window, a batch that finds the writer idle waits for the ones right behind it', async () => {
-    const groups: number[][] = [];
-    const commit = new GroupCommit<PreparedBatch, IngestSummary>((batches) => {
-      groups.push(batches.map((b) => b.rows.length));
-      return batches.map(stored);
-    }, 20);
-    const first = commit.submit(batch(1));
-    await new Promise((resolve) => setTimeout(resolve, 2)); // a later turn of the event loop, within the window
-    const second = commit.submit(batch(2));
-    expect((await Promise.all([first, second])).map((s) => s.accepted)).toEqual([1, 2]);
-    expect(groups).toEqual([[1, 2]]);
+    // Fake timers: the clock moves only when the test says, so "2 ms later, within the 20 ms
+    // window" is exactly that however busy the machine is.
+    vi.useFakeTimers();
+    try {
+      const groups: number[][] = [];
+      const commit = new GroupCommit<PreparedBatch, IngestSummary>((batches) => {
+        groups.push(batches.map((b) => b.rows.length));
+        return batches.map(stored);
+      }, 20);
+      const first = commit.submit(batch(1));
+      await vi.advanceTimersByTimeAsync(2); // a later turn of the event loop, within the window
+      expect(groups).toEqual([]);
+      const second = commit.submit(batch(2));
+      await vi.advanceTimersByTimeAsync(17); // 19 ms: the window still open
+      expect(groups).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1); // 20 ms: the window closes, both stored together
+      expect(groups).toEqual([[1, 2]]);
+      expect((await Promise.all([first, second])).map((s) => s.accepted)).toEqual([1, 2]);
+      // A batch after the window, with the writer idle again, opens a window of its own.
+      const third = commit.submit(batch(3));
+      await vi.advanceTimersByTimeAsync(20);
+      expect((await third).accepted).toBe(3);
+      expect(groups).toEqual([[1, 2], [3]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
