@@ -43,11 +43,17 @@ parentPort!.on('message', ({ id, name, filters, args }: FigureRequest) => {
     if (!isFigureName(name)) throw new Error(`no figure named ${String(name)}`);
     // Tests only: while `<database>.crash-figure-thread` exists, this thread dies on a request.
     if (faultInjection && fs.existsSync(`${databasePath}.crash-figure-thread`)) process.exit(70);
+    // Tests only: while `<database>.figures-started` exists, each figure this thread takes adds its
+    // name to it, before any wait below: the test knows the request has reached a thread.
+    if (faultInjection && fs.existsSync(`${databasePath}.figures-started`)) fs.appendFileSync(`${databasePath}.figures-started`, `${name}\n`);
     // Tests only (DASHBOARD_FAULT_INJECTION=1): `<database>.slow-<figure>` holds milliseconds this
-    // thread stays busy before computing that figure, as a year of a million conversations keeps it.
-    if (faultInjection && fs.existsSync(`${databasePath}.slow-${name}`)) {
-      const until = Date.now() + Number(fs.readFileSync(`${databasePath}.slow-${name}`, 'utf8'));
-      while (Date.now() < until);
+    // thread stays busy before computing that figure, as a year of a million conversations keeps it,
+    // or `hold`: busy until the test removes the file.
+    const slow = `${databasePath}.slow-${name}`;
+    if (faultInjection && fs.existsSync(slow)) {
+      const content = fs.readFileSync(slow, 'utf8');
+      if (content === 'hold') while (fs.existsSync(slow));
+      else for (const until = Date.now() + Number(content); Date.now() < until; );
     }
     connection ??= openReadConnection(databasePath);
     // Tests only: while `<database>.figures-computed` exists, each figure computed adds its name to it.

@@ -9,6 +9,7 @@ import { copyConversations } from '../../scripts/bench/csv-data';
 import { rowCount } from '../helpers/db';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, startServer, tempDatabasePath, type TestServer } from '../helpers/server';
+import { markerLines, waitUntil } from '../helpers/wait';
 import { readReport } from './read-report';
 
 // The built server over HTTP, on the fixture stream plus 400 copies of its conversations (about
@@ -201,8 +202,13 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
   });
 
   it('computes agents.csv off the main thread: health, pages and ingest answer while a report takes seconds', async () => {
-    // The figure thread computing it stays busy 5 s first, as a year of a million conversations keeps it.
-    fs.writeFileSync(`${databasePath}.slow-teamReport`, '5000');
+    // The figure thread computing it is held busy (test-only `slow-teamReport` = `hold`, as a year
+    // of a million conversations keeps it) until the other requests have been answered, and says
+    // when the request has reached it (`figures-started`).
+    const slow = `${databasePath}.slow-teamReport`;
+    const started = `${databasePath}.figures-started`;
+    fs.writeFileSync(slow, 'hold');
+    fs.writeFileSync(started, '');
     try {
       let reportDone = false;
       const report = get(`${server.url}/api/reports/agents.csv?${OCTOBER}`).then(async (response) => {
@@ -210,20 +216,24 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
         reportDone = true;
         return { status: response.status, body };
       });
-      await new Promise((resolve) => setTimeout(resolve, 500)); // the request has reached the thread
-      const health = await get(`${server.url}/api/health`);
+      await waitUntil(() => markerLines(started).includes('teamReport'), 'agents.csv to reach a figure thread');
+      // Bounded: a request queued behind the held report fails the test instead of hanging it.
+      const meanwhile = () => ({ signal: AbortSignal.timeout(20_000) });
+      const health = await get(`${server.url}/api/health`, meanwhile());
       expect(health.status).toBe(200);
-      expect((await get(`${server.url}/?${OCTOBER}`)).status).toBe(200);
+      expect((await get(`${server.url}/?${OCTOBER}`, meanwhile())).status).toBe(200);
       const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
       created.data.conversation.conversation_id = 'arrived-during-team-report';
       expect((await postEvents(server, JSON.stringify(created))).json.accepted).toBe(1);
       // All answered while the report was still being computed: not queued behind it.
       expect(reportDone).toBe(false);
+      fs.rmSync(slow);
       const { status, body } = await report;
       expect(status).toBe(200);
       expect(body.toString('utf8')).toBe((await readReport(databasePath, 'agents', OCTOBER)).text);
     } finally {
-      fs.rmSync(`${databasePath}.slow-teamReport`, { force: true });
+      fs.rmSync(slow, { force: true });
+      fs.rmSync(started, { force: true });
     }
   });
 

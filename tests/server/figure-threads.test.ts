@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { screenshotPath, serverAndBrowser } from '../helpers/browser';
 import { streamLines } from '../helpers/fixtures';
 import { postEvents, postStream } from '../helpers/server';
+import { markerLines, waitUntil } from '../helpers/wait';
 
 // The built server on the fixture stream, with fault injection: the tests below make a figure
 // thread (lib/server/figure-threads.ts) slow, or make it die, through files beside the database.
@@ -10,7 +11,7 @@ const OCTOBER = 'from=2026-10-01&to=2026-10-31';
 
 describe('figure threads', () => {
   const live = serverAndBrowser(postStream, { env: { DASHBOARD_FAULT_INJECTION: '1' } });
-  const get = (path: string) => fetch(`${live.server.url}${path}`);
+  const get = (path: string, init?: RequestInit) => fetch(`${live.server.url}${path}`, init);
   /** While the test-only file `<database>.<name>` exists, with `content`. */
   async function withFault<T>(name: string, content: string, run: () => Promise<T>): Promise<T> {
     const file = `${live.server.databasePath}.${name}`;
@@ -23,21 +24,26 @@ describe('figure threads', () => {
   }
 
   it('keep the server answering while one page figure takes seconds: health, live tiles, other pages and ingest come first', async () => {
-    // The load chart's figure stays busy 4 s first, as a year of a million conversations keeps it.
-    await withFault('slow-loadOverTime', '4000', async () => {
+    // The load chart's figure is held busy (`hold`, as a year of a million conversations keeps it)
+    // until the other requests have been answered, and its thread says when the request has
+    // reached it (`figures-started`): nothing below depends on how long anything takes.
+    const started = `${live.server.databasePath}.figures-started`;
+    await withFault('figures-started', '', () => withFault('slow-loadOverTime', 'hold', async () => {
       let agentsDone = false;
       const agents = get(`/agents?${OCTOBER}`).then(async (response) => {
         const html = await response.text();
         agentsDone = true;
         return { status: response.status, html };
       });
-      await new Promise((resolve) => setTimeout(resolve, 500)); // the request has reached a thread
+      await waitUntil(() => markerLines(started).includes('loadOverTime'), 'the load chart to reach a figure thread');
 
-      expect((await get('/api/health')).status).toBe(200);
-      const liveFigures = await get(`/api/live?${OCTOBER}`);
+      // Bounded: a request queued behind the held figure fails the test instead of hanging it.
+      const meanwhile = () => ({ signal: AbortSignal.timeout(20_000) });
+      expect((await get('/api/health', meanwhile())).status).toBe(200);
+      const liveFigures = await get(`/api/live?${OCTOBER}`, meanwhile());
       expect(liveFigures.status).toBe(200);
       expect(Object.keys(await liveFigures.json())).toEqual(expect.arrayContaining(['openNow', 'unassignedNow']));
-      const assignments = await get(`/assignments?${OCTOBER}`);
+      const assignments = await get(`/assignments?${OCTOBER}`, meanwhile());
       expect(assignments.status).toBe(200);
       expect(await assignments.text()).toContain('Agent reassignments');
       const created = JSON.parse(streamLines().find((line) => line.includes('"onConversationCreate"'))!);
@@ -45,12 +51,13 @@ describe('figure threads', () => {
       expect((await postEvents(live.server, JSON.stringify(created))).json.accepted).toBe(1);
       // All answered while the agents page was still waiting for its figure: not queued behind it.
       expect(agentsDone).toBe(false);
+      fs.rmSync(`${live.server.databasePath}.slow-loadOverTime`); // the figure goes on
 
       const { status, html } = await agents;
       expect(status).toBe(200);
       expect(html).toContain('Open conversations per agent');
       expect(html).toContain('Load over time');
-    });
+    }));
   });
 
   it('compute a figure once for requests that ask for it while it is computed (reloads, a second viewer)', async () => {
