@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
@@ -73,7 +74,18 @@ function threadSlot(signal?: AbortSignal): Promise<() => void> {
     };
     slots.waiting.push(wake);
     signal?.addEventListener('abort', gone, { once: true });
+    markWaitingForTests();
   });
+}
+
+/**
+ * Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.csv-waiting` exists, each download
+ * that waits for a thread adds a line to it, so a test knows the download got that far.
+ */
+function markWaitingForTests(): void {
+  if (process.env.DASHBOARD_FAULT_INJECTION !== '1') return;
+  const file = `${config().databasePath}.csv-waiting`;
+  if (fs.existsSync(file)) fs.appendFileSync(file, 'waiting\n');
 }
 
 function startThread(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {

@@ -23,11 +23,12 @@ const { databasePath, name, filters } = workerData as CsvThreadData;
 const port = parentPort!;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 // Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.fail-csv` exists, the third chunk fails,
-// as a disk error in the middle of a download would; `<database>.slow-csv` holds milliseconds each
-// chunk takes, as a slow disk would make it.
+// as a disk error in the middle of a download would; while `<database>.hold-csv` exists, the second
+// chunk waits until the test removes it, as a long export keeps its thread writing (its first chunk
+// sent).
 const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
 const failThirdChunk = faultInjection && fs.existsSync(`${databasePath}.fail-csv`);
-const slowChunkMs = faultInjection && fs.existsSync(`${databasePath}.slow-csv`) ? Number(fs.readFileSync(`${databasePath}.slow-csv`, 'utf8')) : 0;
+const holdSecondChunk = faultInjection && fs.existsSync(`${databasePath}.hold-csv`);
 let chunks = 0;
 
 let source: CsvSource | null = null;
@@ -42,8 +43,9 @@ try {
 let first = true;
 let ready: CsvChunk | null = null;
 const next = (): CsvChunk => {
-  if (failThirdChunk && ++chunks === 3) throw new Error('injected failure (<database>.fail-csv)');
-  if (slowChunkMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowChunkMs);
+  chunks += 1;
+  if (failThirdChunk && chunks === 3) throw new Error('injected failure (<database>.fail-csv)');
+  if (holdSecondChunk && chunks === 2) while (fs.existsSync(`${databasePath}.hold-csv`)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
   const chunk = csvChunk(source!, first);
   first = false;
   return chunk;

@@ -175,30 +175,41 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
   it('answers other requests during an uncompressed download read as fast as it comes (curl without --compressed)', async () => {
     // Writing rows on the main thread kept it busy from the first byte to the last when nothing
     // made it wait (no gzip, a quick reader): every other request waited for the whole download
-    // (10–11 s at a million rows). The rows are written on the download's own thread now.
-    const order: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      http
-        .get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`, { headers: { 'accept-encoding': 'identity', connection: 'close' } }, (response) => {
-          let asked = false;
-          response.on('data', () => {
-            if (asked) return;
-            asked = true;
-            void get(`${server.url}/api/health`).then(
-              (health) => order.push(`health ${health.status}`),
-              (error: Error) => order.push(`health failed: ${error.message}`),
-            );
-          });
-          response.on('end', () => {
-            order.push('download complete');
-            resolve();
-          });
-          response.on('error', reject);
-        })
-        .on('error', reject);
-    });
-    await eventually(() => order.length === 2);
-    expect(order).toEqual(['health 200', 'download complete']);
+    // (10–11 s at a million rows). The rows are written on the download's own thread now. That
+    // thread is held on its second chunk (test-only `<database>.hold-csv`, as a long export keeps it
+    // writing) until health has answered, so the order below does not depend on how fast either is.
+    const hold = `${databasePath}.hold-csv`;
+    fs.writeFileSync(hold, '');
+    try {
+      const order: string[] = [];
+      const downloaded = new Promise<void>((resolve, reject) => {
+        http
+          .get(`${server.url}/api/reports/conversations.csv?from=2026-10-01&to=2026-11-30`, { headers: { 'accept-encoding': 'identity', connection: 'close' } }, (response) => {
+            let asked = false;
+            response.on('data', () => {
+              if (asked) return;
+              asked = true;
+              void get(`${server.url}/api/health`)
+                .then(
+                  (health) => order.push(`health ${health.status}`),
+                  (error: Error) => order.push(`health failed: ${error.message}`),
+                )
+                .finally(() => fs.rmSync(hold, { force: true }));
+            });
+            response.on('end', () => {
+              order.push('download complete');
+              resolve();
+            });
+            response.on('error', reject);
+          })
+          .on('error', reject);
+      });
+      await eventually(() => order.length === 2);
+      expect(order).toEqual(['health 200', 'download complete']);
+      await downloaded;
+    } finally {
+      fs.rmSync(hold, { force: true });
+    }
   });
 
   it('computes agents.csv off the main thread: health, pages and ingest answer while a report takes seconds', async () => {
@@ -262,37 +273,52 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
 
   it('writes at most two downloads at once; a third waits for a thread, then arrives whole', async () => {
     const idle = connectionsOpen();
-    // Each chunk of 500 rows takes 40 ms: a download of October's ~24,000 rows lasts about 2 s.
-    fs.writeFileSync(`${databasePath}.slow-csv`, '40');
+    // Each download's thread is held on its second chunk (test-only `hold-csv`) until the test lets
+    // go, and a download that waits for a thread says so (`csv-waiting`): what is checked below does
+    // not depend on how long a download takes.
+    const hold = `${databasePath}.hold-csv`;
+    const waiting = `${databasePath}.csv-waiting`;
+    fs.writeFileSync(hold, '');
+    fs.writeFileSync(waiting, '');
     try {
       let most = 0;
       let sampling = true;
       const sampler = (async () => {
+        // Besides the checks below: never more than two export connections whenever looked.
         while (sampling) {
           most = Math.max(most, connectionsOpen() - idle);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
-      const started = Date.now();
-      const downloads = await Promise.all([0, 1, 2].map(async () => {
+      let withHeaders = 0;
+      const downloads = [0, 1, 2].map(async () => {
         const response = await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`);
-        return { status: response.status, headersAfter: Date.now() - started, rows: csvRows(await bytes(response)) };
-      }));
+        withHeaders += 1;
+        return { status: response.status, rows: csvRows(await bytes(response)) };
+      });
+      // Two downloads under way, each held on its thread with its connection open, and the third
+      // waiting for a thread: neither of the two can end while held, so the third has no headers
+      // and no connection of its own.
+      await waitUntil(() => (withHeaders === 2 && markerLines(waiting).length === 1) || withHeaders === 3, 'two downloads started and a third waiting');
+      expect(withHeaders).toBe(2);
+      expect(markerLines(waiting)).toEqual(['waiting']);
+      expect(connectionsOpen() - idle).toBe(2);
+      fs.rmSync(hold);
+      const done = await Promise.all(downloads);
       sampling = false;
       await sampler;
       const expected = (await readReport(databasePath, 'conversations', OCTOBER)).rows;
-      for (const download of downloads) {
+      for (const download of done) {
         expect(download.status).toBe(200);
         expect(download.rows).toEqual(expected);
       }
-      // Two export connections at most at any moment, and the two were used.
-      expect(most).toBe(2);
-      // The last to start began only after one of the first two had ended (~2 s each).
-      const [first, second, third] = downloads.map((d) => d.headersAfter).sort((a, b) => a - b);
-      expect(third! - Math.max(first!, second!)).toBeGreaterThan(1_000);
+      // The third waited once, and only the third.
+      expect(markerLines(waiting)).toEqual(['waiting']);
+      expect(most).toBeLessThanOrEqual(2);
       expect(await eventually(() => connectionsOpen() === idle)).toBe(true);
     } finally {
-      fs.rmSync(`${databasePath}.slow-csv`, { force: true });
+      fs.rmSync(hold, { force: true });
+      fs.rmSync(waiting, { force: true });
     }
   });
 
