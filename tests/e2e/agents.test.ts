@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Frame, Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
 import { updateEvent } from '../helpers/envelopes';
@@ -176,14 +176,42 @@ describe('agent load page of a large team', () => {
     await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12`);
 
     // Enter in the search box chooses the first match instead of submitting a half-typed search.
+    // Any submission or navigation is caught as it starts, not by the URL changing some time later
+    // (a GET form submitted to the same URL would not change it at all): the page records every
+    // submit event and every navigation it starts (the Navigation API's navigate event, fired
+    // synchronously for form submissions, reloads, location changes and history entries alike),
+    // the records live on this document (a new one would not have them), and the browser reports
+    // every navigation request and committed navigation. From once the search box is drawn: the
+    // page has started by then (Next's router records its state in the history entry as it starts).
+    await search.waitFor();
     const before = page.url();
+    const navigations: string[] = [];
+    const onRequest = (request: Request) => void (request.isNavigationRequest() && navigations.push(`request ${request.method()} ${request.url()}`));
+    const onNavigated = (frame: Frame) => void (frame === page.mainFrame() && navigations.push(`navigated ${frame.url()}`));
+    page.on('request', onRequest);
+    page.on('framenavigated', onNavigated);
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      window.addEventListener('submit', (event) => seen.push(`submit ${(event.target as HTMLFormElement).action}`), { capture: true });
+      (window as unknown as { navigation: EventTarget }).navigation.addEventListener('navigate', (event) => {
+        const { navigationType, destination } = event as Event & { navigationType: string; destination: { url: string } };
+        seen.push(`navigate ${navigationType} ${destination.url}`);
+      });
+    });
     await search.fill('agent 19');
     await search.press('Enter');
-    await page.waitForTimeout(300);
-    expect(page.url()).toBe(before);
+    // Both fire during the key press itself, before press() returns.
+    expect(await page.evaluate(() => (window as unknown as { seen?: string[] }).seen)).toEqual([]);
     expect(await search.inputValue()).toBe('');
     expect(await page.locator('select[name=agent]').evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.value))).toEqual(['agent-12', 'agent-19']);
     expect(await page.getByText('2 chosen').isVisible()).toBe(true);
+    // Still nothing, on the same document, after these round trips.
+    expect(await page.evaluate(() => (window as unknown as { seen?: string[] }).seen)).toEqual([]);
+    page.off('request', onRequest);
+    page.off('framenavigated', onNavigated);
+    expect(navigations).toEqual([]);
+    expect(page.url()).toBe(before);
 
     // The range presets change the range only: the agents chosen and the page's own parameters stay.
     await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12&source=WHATSAPP&rows=all`);
