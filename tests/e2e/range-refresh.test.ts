@@ -59,8 +59,13 @@ describe('figures of a range that includes today', () => {
   });
 
   it('are not refreshed for a range that ends before today', async () => {
+    // The latest such range: one ending yesterday (UTC). Read before the request, so a midnight
+    // passing meanwhile only moves it further back, never onto today.
+    const now = Date.now();
+    const yesterday = new Date(now - 86_400_000).toISOString().slice(0, 10);
+    const weekBefore = new Date(now - 7 * 86_400_000).toISOString().slice(0, 10);
     const page = await live.browser.newPage();
-    await page.goto(`${live.server.url}/?from=2026-01-01&to=2026-01-31`);
+    await page.goto(`${live.server.url}/?from=${weekBefore}&to=${yesterday}&tz=UTC`);
     expect(await page.locator('h1').textContent()).toBe('Overview');
     expect(await page.locator('p.as-of').count()).toBe(0);
     await page.close();
