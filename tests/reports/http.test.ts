@@ -26,8 +26,13 @@ beforeAll(async () => {
   ingestEnvelopes(db, streamLines().map((line) => JSON.parse(line)));
   copyConversations(db, COPIES);
   db.$client.close();
-  // Fault injection: a test below makes a figure thread slow.
+  // Fault injection: tests below hold a figure thread or a download's thread.
   server = await startServer({ databasePath, env: { DASHBOARD_FAULT_INJECTION: '1' } });
+  // The ingest log opens a connection of its own, for good, at its first flush (up to 5 s after
+  // the first POST /api/events): opened now, it is among the idle connections of every test that
+  // counts them, rather than appearing in the middle of one. A rejected request is enough.
+  expect((await postEvents(server, 'not json')).status).toBe(400);
+  await waitUntil(() => rowCount(databasePath, 'ingest_minutes') > 0, "the ingest log's first flush");
 });
 afterAll(async () => {
   await server?.stop();
