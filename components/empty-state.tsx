@@ -1,3 +1,4 @@
+import { FirstEventWatch } from '@/components/first-event-watch';
 import { config } from '@/lib/config';
 
 /**
@@ -23,6 +24,7 @@ export function EmptyState({ host }: { host: string }) {
       <p>
         Or load history from a file with <code>npm run import -- FILE</code> (NDJSON or a JSON array, optionally gzip).
       </p>
+      <FirstEventWatch />
     </div>
   );
 }

@@ -10,7 +10,16 @@ import { useEffect } from 'react';
  * bar's unapplied choices kept. A hidden tab waits until it is shown again. The live tiles refresh
  * on their own, faster (live-tiles.tsx); these figures read the whole range, so once a minute.
  */
-export function RangeRefresh({ asOf, everySeconds }: { asOf: string; everySeconds: number }) {
+export function RangeRefresh({
+  asOf,
+  everySeconds,
+  until = 'while the range includes today',
+}: {
+  asOf: string;
+  everySeconds: number;
+  /** When the refreshing stops, said after "updated every …"; null: it does not (Ingest health, figures of now). */
+  until?: string | null;
+}) {
   const router = useRouter();
   useEffect(() => {
     // Timed from when these figures arrived (a new `asOf`), on the browser's clock.
@@ -32,7 +41,8 @@ export function RangeRefresh({ asOf, everySeconds }: { asOf: string; everySecond
   const every = everySeconds % 60 === 0 ? (everySeconds === 60 ? 'every minute' : `every ${everySeconds / 60} minutes`) : `every ${everySeconds} s`;
   return (
     <p className="as-of">
-      Figures as of {asOf}, updated {every} while the range includes today.
+      Figures as of {asOf}, updated {every}
+      {until ? ` ${until}` : ''}.
     </p>
   );
 }

@@ -30,7 +30,7 @@ describe('ingest health in the browser', () => {
 
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${live.server.url}/ingest?from=2026-10-01&to=2026-10-31&tz=Europe/Berlin`);
-    expect(await tile(page, 'Events, last hour')).toEqual({ value: '239', unit: 'accepted · 4 requests' });
+    expect(await tile(page, 'Events, last hour')).toEqual({ value: '239', unit: 'accepted · 4 requests received' });
     expect((await tile(page, 'Duplicates, 24 h')).value).toBe('11');
     expect(await tile(page, 'Rejected, 24 h')).toEqual({ value: '1', unit: 'events failing validation · 3 requests refused' });
     expect((await tile(page, 'Last event received')).unit).toBe('Europe/Berlin');

@@ -1,24 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { serverAndBrowser, tileText } from '../helpers/browser';
-import { readFixture } from '../helpers/fixtures';
+import { createdNow } from '../helpers/fixtures';
 import { postEvents } from '../helpers/server';
-
-/** A conversation created now, from the create fixture with a fresh id and today's times. */
-function createdNow(id: string): string {
-  const envelope = readFixture('01-onConversationCreate.create.json');
-  const now = new Date().toISOString();
-  envelope.data.conversation.conversation_id = id;
-  envelope.data.conversation.created_time = now;
-  envelope.data.conversation.updated_time = now;
-  for (const message of envelope.data.conversation.messages ?? []) {
-    message.conversation_id = id;
-    message.id = `${id}-m`;
-    message.created_time = now;
-  }
-  envelope.timestamp = Date.now();
-  return JSON.stringify(envelope);
-}
 
 describe('figures of a range that includes today', () => {
   const live = serverAndBrowser(undefined, { env: { RANGE_REFRESH_SECONDS: '5' } });

@@ -24,3 +24,19 @@ export function streamLines(): string[] {
     .split('\n')
     .filter((line) => line.trim() !== '');
 }
+
+/** A conversation created now: the create fixture with a fresh id and today's times, as one line of JSON. */
+export function createdNow(id: string): string {
+  const envelope = readFixture('01-onConversationCreate.create.json');
+  const now = new Date().toISOString();
+  envelope.data.conversation.conversation_id = id;
+  envelope.data.conversation.created_time = now;
+  envelope.data.conversation.updated_time = now;
+  for (const message of envelope.data.conversation.messages ?? []) {
+    message.conversation_id = id;
+    message.id = `${id}-m`;
+    message.created_time = now;
+  }
+  envelope.timestamp = Date.now();
+  return JSON.stringify(envelope);
+}
