@@ -19,6 +19,7 @@ import {
   type Bucket,
 } from './load-timeline';
 import { Codes } from './range-cache/codes';
+import { teamMembership } from './team-membership';
 
 /**
  * The Agent load page. "Now" figures are the current state (the date range does not apply, as on
@@ -45,15 +46,6 @@ export type AgentNow = {
   groupIds: string[];
 };
 
-const parseIds = (json: string | null): string[] => {
-  try {
-    const value: unknown = JSON.parse(json ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-};
-
 /**
  * Open conversations per agent now against their capacity. Lists every known agent (of the chosen
  * groups, when a group filter is set) and any agent holding open conversations. Most loaded first.
@@ -73,20 +65,14 @@ export function getAgentsNow(db: Db, filters: Filters): AgentNow[] {
     .from(agents)
     .where(filters.agents.length ? inArray(agents.id, filters.agents) : undefined)
     .all();
-  // An agent's groups: the groups that list them among their agents (`associations.group.agents`),
-  // and the ids of the agent's own `freshid_group_ids`. The reference calls the latter master-record
-  // UUIDs, which need not be the group ids the filter chooses from; the former are those ids.
-  const membership = new Map<string, string[]>();
-  for (const group of db.select({ id: groups.id, agentIds: groups.agentIds }).from(groups).all()) {
-    for (const agentId of parseIds(group.agentIds)) membership.set(agentId, [...(membership.get(agentId) ?? []), group.id]);
-  }
+  const { groupsOf } = teamMembership(db);
   const inChosenGroups = (groupIds: string[]) => filters.groups.length === 0 || groupIds.some((g) => filters.groups.includes(g));
   const rows: AgentNow[] = [];
   const seen = new Set<string>();
   // Two agents of one name are told apart by their id, as everywhere else (entity-names.ts).
   const shared = sharedNames(db, 'agent');
   for (const agent of known) {
-    const groupIds = [...new Set([...(membership.get(agent.id) ?? []), ...parseIds(agent.groupIds)])];
+    const groupIds = groupsOf(agent.id);
     const open = openByAgent.get(agent.id) ?? 0;
     if (agent.isDeleted && open === 0) continue;
     if (open === 0 && !inChosenGroups(groupIds)) continue;
@@ -123,7 +109,13 @@ export type GroupNow = {
   agents: number;
 };
 
-/** Open and unassigned conversations per group now, with the group's combined agent capacity. */
+/**
+ * Open and unassigned conversations per group now, with the group's combined agent capacity. With
+ * an agent filter, each group is its chosen agents' part of it: their open conversations (as
+ * everywhere, the filter chooses the conversations), and their number and capacity, not the whole
+ * group's (2 open beside the 16 of three agents read as a group at an eighth of its capacity);
+ * groups without a chosen agent or a conversation are left out.
+ */
 export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
   const rows = db
     .select({
@@ -140,11 +132,14 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
   const counts = new Map(rows.map((r) => [r.groupId, r]));
   const result: GroupNow[] = [];
   const shared = sharedNames(db, 'group');
+  const { agentsOf } = teamMembership(db);
+  const chosen = (id: string) => filters.agents.length === 0 || filters.agents.includes(id);
   for (const group of known) {
     const row = counts.get(group.id);
+    const members = agentsOf(group.id).filter((id) => capacityOf.has(id) && chosen(id));
     if (!row && filters.groups.length > 0 && !filters.groups.includes(group.id)) continue;
+    if (!row && filters.agents.length > 0 && members.length === 0) continue;
     counts.delete(group.id);
-    const members = parseIds(group.agentIds).filter((id) => capacityOf.has(id));
     const capacities = members.map((id) => capacityOf.get(id)).filter((c): c is number => typeof c === 'number');
     result.push({
       id: group.id,

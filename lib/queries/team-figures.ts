@@ -6,6 +6,7 @@ import type { Filters } from '../filters/parse-filters';
 import { inActivityRange } from './activity-filter';
 import { conversationsMatching } from './conversation-filter';
 import { indexesByKey, numbersOf, summariseAt } from './median';
+import { teamMembership, type Membership } from './team-membership';
 
 /**
  * Per-team figures, per agent or per group: the agents and groups CSV reports, and the /agents
@@ -15,6 +16,10 @@ import { indexesByKey, numbersOf, summariseAt } from './median';
  * Filters: the `agent` filter (agents) or `group` filter (groups) chooses which rows are listed;
  * every other filter (channel, source, status, and group for agents / agent for groups) chooses
  * which conversations are counted, as on every page. The date range applies as each figure says.
+ * As on the Agent load page, the group filter also narrows the agents listed to the chosen groups'
+ * members and any agent counted in their conversations (and the agent filter the groups, to those
+ * with a chosen member or a counted conversation, their capacity that of the chosen members): a
+ * page filtered to one group of four agents exported all ten, six of them in zeros.
  */
 export type TeamKind = 'agent' | 'group';
 
@@ -86,11 +91,18 @@ export function getTeamFigures(db: Db, kind: TeamKind, filters: Filters): TeamFi
     resolutionChrs: conversations.resolution_time_chrs,
   });
 
-  const known = kind === 'agent' ? knownAgents(db) : knownGroups(db);
+  const membership = teamMembership(db);
+  const known = kind === 'agent' ? knownAgents(db) : knownGroups(db, membership, filters.agents);
   const ids = new Set<string>(known.keys());
-  for (const map of [openNow, assignedInRange, resolvedInRange, reassignedAway, ...Object.values(medians)]) for (const id of map.keys()) ids.add(id);
+  const counts = new Set<string>();
+  for (const map of [openNow, assignedInRange, resolvedInRange, reassignedAway, ...Object.values(medians)]) for (const id of map.keys()) counts.add(id);
+  for (const id of counts) ids.add(id);
+  // The other kind's filter: members of the chosen groups (agents of the chosen agents' groups), or counted.
+  const others = kind === 'agent' ? filters.groups : filters.agents;
+  const related = kind === 'agent' ? membership.groupsOf : membership.agentsOf;
+  const belongs = (id: string) => others.length === 0 || counts.has(id) || related(id).some((other) => others.includes(other));
   const rows = [...ids]
-    .filter((id) => listed.length === 0 || listed.includes(id))
+    .filter((id) => (listed.length === 0 || listed.includes(id)) && belongs(id))
     .map(
       (id): TeamFigures => ({
         id,
@@ -122,30 +134,20 @@ function knownAgents(db: Db): Known {
   );
 }
 
-/** Groups, with the sum of the capacities of the members the agents table knows. */
-function knownGroups(db: Db): Known {
+/** Groups, with the sum of the capacities of the members the agents table knows (of the chosen agents among them, if any are chosen). */
+function knownGroups(db: Db, { agentsOf }: Membership, chosenAgents: readonly string[]): Known {
   const capacity = new Map(db.select({ id: agents.id, max: agents.maxActiveConv }).from(agents).all().map((a) => [a.id, a.max]));
   return new Map(
     db
-      .select({ id: groups.id, name: groups.name, agentIds: groups.agentIds })
+      .select({ id: groups.id, name: groups.name })
       .from(groups)
       .all()
-      .map(({ id, name, agentIds }) => {
-        const members = parseIds(agentIds);
+      .map(({ id, name }) => {
+        const members = agentsOf(id).filter((m) => chosenAgents.length === 0 || chosenAgents.includes(m));
         const known = members.map((m) => capacity.get(m)).filter((c): c is number => typeof c === 'number');
         return [id, { name, maxActiveConv: known.length > 0 ? known.reduce((a, b) => a + b, 0) : null }];
       }),
   );
-}
-
-function parseIds(json: string | null): string[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 /**

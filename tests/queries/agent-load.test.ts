@@ -4,6 +4,7 @@ import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
 import { getLiveFigures } from '@/lib/queries/live';
+import { getTeamFigures } from '@/lib/queries/team-figures';
 import { dayBucketsOf, hourBuckets, loadIntervals, peaksByAgent, peaksOfAgents, sortAgentEdges } from '@/lib/queries/load-timeline';
 import { edgesOfAgents, peaksOf } from '../helpers/load-reference';
 import { createEvent, updateEvent, type ConversationState } from '../helpers/envelopes';
@@ -107,6 +108,32 @@ describe('open conversations per agent now', () => {
     expect(getGroupsNow(db, filters('channel=ch2'))).toEqual([
       { id: 'g1', name: 'Support', open: 1, unassigned: 0, capacity: 3, agents: 2 },
       { id: 'g2', name: 'Sales', open: 0, unassigned: 0, capacity: null, agents: 0 },
+    ]);
+  });
+
+  it("with an agent filter, gives each group's chosen agents: their open conversations, number and capacity", () => {
+    // Ben chosen: he holds nothing; of G1 (Ada 1 + Ben 2) only his capacity 2 and one agent. G2
+    // has no chosen agent and nothing of his: left out. (Before: G1 "2 agents, capacity 3" beside
+    // Ben's open 0, and G2 listed.)
+    expect(getGroupsNow(db, filters('agent=agent-ben'))).toEqual([{ id: 'g1', name: 'Support', open: 0, unassigned: 0, capacity: 2, agents: 1 }]);
+    // Ada chosen: c2 and c3 are hers (open 2), capacity 1.
+    expect(getGroupsNow(db, filters('agent=agent-ada'))).toEqual([{ id: 'g1', name: 'Support', open: 2, unassigned: 0, capacity: 1, agents: 1 }]);
+  });
+});
+
+describe('agents and groups as the reports list them', () => {
+  it('narrows the agents listed to the chosen groups, as the page does, and the groups to the chosen agents', () => {
+    // The page's rows and the report's are the same agents: G1's members (Ada, Ben).
+    const ids = (rows: { id: string }[]) => rows.map((r) => r.id).sort();
+    expect(ids(getTeamFigures(db, 'agent', filters('group=g1')))).toEqual(ids(getAgentsNow(db, filters('group=g1'))));
+    expect(ids(getTeamFigures(db, 'agent', filters('group=g1')))).toEqual([ADA.id, BEN.id]);
+    // G2 lists nobody and nobody is counted in its conversations: no agent row (there were two, in zeros).
+    expect(getTeamFigures(db, 'agent', filters('group=g2'))).toEqual([]);
+    // Ben chosen: only G1 has him, and its capacity is his (2), not both agents' (3).
+    expect(getTeamFigures(db, 'group', filters('agent=agent-ben')).map((g) => [g.id, g.maxActiveConv])).toEqual([['g1', 2]]);
+    expect(getTeamFigures(db, 'group', filters('')).map((g) => [g.id, g.maxActiveConv])).toEqual([
+      ['g2', null],
+      ['g1', 3],
     ]);
   });
 });
