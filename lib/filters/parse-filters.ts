@@ -84,7 +84,8 @@ export function parseFilters(params: SearchParams, now = Date.now(), defaultTz =
     group: values(params, 'group'),
     agent: values(params, 'agent'),
     source: values(params, 'source'),
-    status: values(params, 'status'),
+    // Statuses are lower case; `Resolved` is still resolved, as `whatsapp` is WHATSAPP.
+    status: values(params, 'status').map((value) => value.toLowerCase()),
   });
   if (!result.success) {
     const errors = result.error.issues.map((issue) => {
@@ -134,11 +135,16 @@ export function timezoneOf(params: SearchParams): { tz: string; error: FilterErr
   return parsed.ok ? { tz: parsed.filters.tz, error: null } : { tz: config().timezone, error: parsed.errors[0] ?? null };
 }
 
+/** The filters that take several values. */
+const LISTS = new Set(['channel', 'group', 'agent', 'source', 'status']);
+
 /**
  * The URL's parameters without the filters that cannot be applied, for a link that keeps the rest
- * (a colleague's link with one bad date keeps its groups and agents). The range is one thing: when
- * either end is wrong, or the two together are, both go and the default range applies. Null when
- * nothing valid is left to keep. Parameters that are not filters (a page's sort order) stay.
+ * (a colleague's link with one bad date keeps its groups and agents). Of a list, only the values
+ * in error go (`status=bogus&status=new` keeps `new`), unless it has too many. The range is one
+ * thing: when either end is wrong, or the two together are, both go and the default range applies.
+ * Null when nothing valid is left to keep. Parameters that are not filters (a page's sort order)
+ * stay, and the link names its timezone, as every link the dashboard writes does.
  */
 export function withoutInvalidFilters(params: SearchParams, now = Date.now()): URLSearchParams | null {
   const all = asSearchParams(params);
@@ -146,8 +152,23 @@ export function withoutInvalidFilters(params: SearchParams, now = Date.now()): U
   if (parsed.ok) return all;
   const drop = new Set(parsed.errors.map((e) => e.param));
   if (drop.has('from') || drop.has('to')) drop.add('from').add('to');
-  const kept = new URLSearchParams([...all].filter(([name]) => !drop.has(name)));
-  return kept.size > 0 && parseFilters(kept, now).ok ? kept : null;
+  const alone = (name: string, value: string) => value.trim() !== '' && parseFilters(new URLSearchParams([[name, value]]), now).ok;
+  const valuesKept = new URLSearchParams();
+  for (const [name, value] of all) {
+    if (!drop.has(name)) valuesKept.append(name, value);
+    else if (LISTS.has(name)) {
+      const valid = value.split(',').filter((item) => alone(name, item));
+      if (valid.length > 0) valuesKept.append(name, valid.join(','));
+    }
+  }
+  const paramsKept = new URLSearchParams([...all].filter(([name]) => !drop.has(name)));
+  for (const kept of [valuesKept, paramsKept]) {
+    const again = kept.size > 0 ? parseFilters(kept, now) : null;
+    if (!again?.ok) continue;
+    if (!kept.has('tz')) kept.set('tz', again.filters.tz);
+    return kept;
+  }
+  return null;
 }
 
 /**

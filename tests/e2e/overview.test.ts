@@ -55,7 +55,7 @@ describe('overview page in the browser', () => {
     expect(await page.locator('select[name=source]').evaluate((s) => [...(s as HTMLSelectElement).selectedOptions].map((o) => o.value))).toEqual(['WHATSAPP']);
     expect(await page.locator('select[name=tz]').inputValue()).toBe('UTC');
     await page.screenshot({ path: screenshotPath('overview-invalid-filters'), fullPage: true });
-    await Promise.all([page.waitForURL((url) => url.search === '?source=WHATSAPP'), alert.getByRole('link', { name: 'Apply the other filters' }).click()]);
+    await Promise.all([page.waitForURL((url) => url.search === '?source=WHATSAPP&tz=UTC'), alert.getByRole('link', { name: 'Apply the other filters' }).click()]);
     // The default range (the 30 days to today) with the source kept.
     expect(await page.locator('select[name=source] option:checked').allTextContents()).toEqual(['WHATSAPP']);
     await page.locator('.tile', { has: page.getByText('Created') }).waitFor();
@@ -86,7 +86,7 @@ describe('overview page in the browser', () => {
       await page.goto(`${live.server.url}${path}?from=2026-10-01&to=2026-10-31`);
       titles.push(await page.title());
     }
-    expect(titles).toEqual(['Overview', 'Assignments', 'Transitions', 'Agent load', 'Statistics', 'Conversations', 'Ingest health'].map((name) => `${name} · Conversation observability`));
+    expect(titles).toEqual(['Overview', 'Assignment flows', 'Status transitions', 'Agent load', 'Statistics', 'Conversations', 'Ingest health'].map((name) => `${name} · Conversation observability`));
     const first = streamLines()[0]!;
     expect((await postEvents(live.server, first)).status).toBe(200); // stored already, or now
     const id: string = JSON.parse(first).data.conversation.conversation_id;

@@ -56,7 +56,8 @@ describe('parseFilters', () => {
   });
 
   it('reads repeated and comma-separated values alike, without duplicates', () => {
-    const result = parse('group=a,b&group=b&group=c&status=new,resolved&source=whatsapp&agent=x');
+    const result = parse('group=a,b&group=b&group=c&status=new,Resolved&source=whatsapp&agent=x');
+    // Statuses and sources in any case (a hand-typed link): `Resolved` is resolved, `whatsapp` WHATSAPP.
     expect(result.ok && result.filters).toMatchObject({ groups: ['a', 'b', 'c'], statuses: ['new', 'resolved'], sources: ['WHATSAPP'], agents: ['x'] });
   });
 
@@ -110,15 +111,24 @@ describe('parseFilters', () => {
 describe('withoutInvalidFilters', () => {
   const kept = (query: string) => withoutInvalidFilters(new URLSearchParams(query), NOW)?.toString() ?? null;
 
-  it('drops the parameters that cannot be applied and keeps the others, page parameters included', () => {
-    expect(kept('group=g1&agent=a1,a2&tz=Mars/Olympus&status=open&sort=name')).toBe('group=g1&agent=a1%2Ca2&sort=name');
+  it('drops the parameters that cannot be applied and keeps the others, page parameters included, naming the timezone', () => {
+    // The invalid tz goes, and the link names the default one (UTC here) like every link the dashboard writes.
+    expect(kept('group=g1&agent=a1,a2&tz=Mars/Olympus&status=open&sort=name')).toBe('group=g1&agent=a1%2Ca2&sort=name&tz=UTC');
     // The plain object Next.js pages receive: repeated values as arrays, kept as given.
-    expect(withoutInvalidFilters({ group: ['g1', 'g2'], tz: 'Mars/Olympus', sort: 'name,desc' }, NOW)?.toString()).toBe('group=g1&group=g2&sort=name%2Cdesc');
+    expect(withoutInvalidFilters({ group: ['g1', 'g2'], tz: 'Mars/Olympus', sort: 'name,desc' }, NOW)?.toString()).toBe('group=g1&group=g2&sort=name%2Cdesc&tz=UTC');
+  });
+
+  it('keeps the valid values of a list, repeated or comma-separated, and drops a list of too many whole', () => {
+    expect(kept('status=bogus&status=new&tz=Asia/Tokyo')).toBe('status=new&tz=Asia%2FTokyo');
+    expect(kept('status=bogus,resolved&source=WEB&tz=UTC')).toBe('status=resolved&source=WEB&tz=UTC');
+    expect(kept('source=WEB,no%20spaces&tz=UTC')).toBe('source=WEB&tz=UTC');
+    const many = Array.from({ length: 101 }, (_, i) => `g${i}`).join(',');
+    expect(kept(`group=${many}&source=WEB&tz=UTC`)).toBe('source=WEB&tz=UTC');
   });
 
   it('drops both ends of the range when either is wrong, or the two together are', () => {
-    expect(kept('from=2026-11-01&to=2026-02-30&source=WEB')).toBe('source=WEB');
-    expect(kept('from=2026-11-30&to=2026-11-01&group=g1')).toBe('group=g1');
+    expect(kept('from=2026-11-01&to=2026-02-30&source=WEB')).toBe('source=WEB&tz=UTC');
+    expect(kept('from=2026-11-30&to=2026-11-01&group=g1')).toBe('group=g1&tz=UTC');
     expect(kept('from=2020-01-01&to=2026-11-01&group=g1&tz=Asia/Tokyo')).toBe('group=g1&tz=Asia%2FTokyo');
   });
 
