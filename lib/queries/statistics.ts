@@ -98,23 +98,34 @@ function binLabel(from: number, to: number | null): string {
   return a.unit === b.unit || a.value === 0 ? `${a.value}–${b.value} ${b.unit}` : `${a.value} ${a.unit}–${b.value} ${b.unit}`;
 }
 
-/** Where each bin but the last ends. */
-const BIN_ENDS = HOUR_BINS.slice(0, -1).map((bin) => bin.to!);
+/**
+ * The bins when no value falls strictly between 0 and 1 h: Freshchat documents these statistics
+ * as whole hours, and a 0 then means "under an hour", not "under 15 minutes"; the sub-hour bins
+ * would put every 0 in the first and show two empty ones beside it, a precision the data lacks.
+ */
+const WHOLE_HOUR_BINS = [{ from: 0, to: 1, label: '< 1 h' }, ...HOUR_BINS.filter((bin) => bin.from >= 1)];
 
 export type HistogramBin = { label: string; from: number; to: number | null; business: number; calendar: number };
 
-/** How many conversations fall in each hour bin, business and calendar hours. */
+/**
+ * How many conversations fall in each hour bin, business and calendar hours: HOUR_BINS, or
+ * WHOLE_HOUR_BINS when neither has a value between 0 and 1 h (exclusive).
+ */
 export function histogramOf(runs: StatisticRuns): HistogramBin[] {
+  const dayIndexes = runs.days.map((_, d) => d);
+  // How many values are below `end`, every day's runs together.
+  const below = (byDay: SortedGroups, end: number) => dayIndexes.reduce((sum, d) => sum + countBelow(byDay, d, end), 0);
+  const withinFirstHour = (byDay: SortedGroups) => below(byDay, 1) - below(byDay, Number.MIN_VALUE) > 0;
+  const bins = withinFirstHour(runs.byDay.business) || withinFirstHour(runs.byDay.calendar) ? HOUR_BINS : WHOLE_HOUR_BINS;
   const counts = (byDay: SortedGroups) => {
-    // How many values are below each bin's end, every day's runs together; each bin is the
-    // difference of two (the first also takes anything below 0, the last everything from its start).
-    const dayIndexes = runs.days.map((_, d) => d);
-    const below = BIN_ENDS.map((end) => dayIndexes.reduce((sum, d) => sum + countBelow(byDay, d, end), 0));
+    // Each bin is the difference of two counts below an end (the first also takes anything below 0,
+    // the last everything from its start).
+    const ends = bins.slice(0, -1).map((bin) => below(byDay, bin.to!));
     const total = dayIndexes.reduce((sum, d) => sum + groupSize(byDay, d), 0);
-    return HOUR_BINS.map((_, b) => (b < below.length ? below[b]! : total) - (b > 0 ? below[b - 1]! : 0));
+    return bins.map((_, b) => (b < ends.length ? ends[b]! : total) - (b > 0 ? ends[b - 1]! : 0));
   };
   const [b, c] = [counts(runs.byDay.business), counts(runs.byDay.calendar)];
-  return HOUR_BINS.map((bin, i) => ({ ...bin, business: b[i]!, calendar: c[i]! }));
+  return bins.map((bin, i) => ({ ...bin, business: b[i]!, calendar: c[i]! }));
 }
 
 export const getStatisticHistogram = (db: Db, filters: Filters, statistic: Statistic) => histogramOf(readStatistics(db, filters, statistic));

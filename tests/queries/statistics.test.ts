@@ -4,6 +4,7 @@ import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { percentileOfSorted } from '@/lib/queries/median';
 import { getStatisticBreakdown, getStatisticHistogram, getStatisticSummaries, getStatisticTrend, HOUR_BINS } from '@/lib/queries/statistics';
+import { envelope } from '../helpers/conversation-spec';
 import { createEvent, updateEvent } from '../helpers/envelopes';
 import { streamLines } from '../helpers/fixtures';
 import { tempDatabasePath } from '../helpers/server';
@@ -105,6 +106,29 @@ describe('distribution', () => {
     expect(bins.map((b) => b.business)).toEqual([1, 0, 1, 1, 1, 0, 1, 1, 0, 0]);
     expect(bins.map((b) => b.calendar)).toEqual([0, 0, 0, 1, 2, 0, 0, 1, 1, 1]);
     expect(getStatisticHistogram(db, filters('from=2025-01-01&to=2025-01-31'), 'first_response_time').every((b) => b.business + b.calendar === 0)).toBe(true);
+  });
+
+  it('bins whole hours by the hour: no value between 0 and 1 h makes the first bin "< 1 h"', () => {
+    // Freshchat documents these statistics as whole hours; a 0 means under an hour. First
+    // response, business 0, 0, 2 and calendar 0, 1, 5: no value strictly inside the first hour.
+    const whole = openDatabase(tempDatabasePath('statistics-whole-hours'));
+    const statistics = (bhrs: number, chrs: number) => ({ first_response_time_bhrs: bhrs, first_response_time_chrs: chrs });
+    ingestEnvelopes(whole, [
+      envelope({ id: 'w1', created: '2026-05-04T10:00:00Z', statistics: statistics(0, 0) }),
+      envelope({ id: 'w2', created: '2026-05-04T11:00:00Z', statistics: statistics(0, 1) }),
+      envelope({ id: 'w3', created: '2026-05-04T12:00:00Z', statistics: statistics(2, 5) }),
+    ]);
+    const may = filters('from=2026-05-01&to=2026-05-31');
+    const bins = getStatisticHistogram(whole, may, 'first_response_time');
+    expect(bins.map((b) => b.label)).toEqual(['< 1 h', '1–2 h', '2–4 h', '4–8 h', '8–24 h', '24–48 h', '48–96 h', '≥ 96 h']);
+    expect(bins.map((b) => b.business)).toEqual([2, 0, 1, 0, 0, 0, 0, 0]);
+    expect(bins.map((b) => b.calendar)).toEqual([1, 1, 0, 1, 0, 0, 0, 0]);
+    // One value inside the first hour (0.5 h, calendar): the finer bins again, for both.
+    ingestEnvelopes(whole, [envelope({ id: 'w4', created: '2026-05-05T10:00:00Z', statistics: statistics(3, 0.5) })]);
+    const finer = getStatisticHistogram(whole, may, 'first_response_time');
+    expect(finer.map((b) => b.label)).toEqual(HOUR_BINS.map((b) => b.label));
+    expect(finer.map((b) => b.calendar)).toEqual([1, 0, 1, 1, 0, 1, 0, 0, 0, 0]);
+    whole.$client.close();
   });
 });
 
