@@ -87,7 +87,8 @@ function FlowTable({ flow }: { flow: AssignmentFlow }) {
             </tr>
           </thead>
           <tbody>
-            {flow.links.map((link) => (
+            {/* From each node, the largest flows first (the diagram orders targets by their totals, not by this flow). */}
+            {[...flow.links].sort((a, b) => a.source - b.source || b.value - a.value || a.target - b.target).map((link) => (
               <tr key={`${link.source}>${link.target}`}>
                 <td>{flow.nodes[link.source]!.name}</td>
                 <td>{flow.nodes[link.target]!.name}</td>

@@ -39,6 +39,17 @@ describe('assignments page in the browser', () => {
     expect(labels).toContain('Priority · 21');
     expect(labels).toContain('No group · 6');
     expect(labels).toContain('Unassigned · 12');
+    // The flows as a table: every link once, from each node the largest first.
+    await page.getByText('The same flows as a table').click();
+    const flowRows = (await page.locator('details', { hasText: 'The same flows as a table' }).locator('tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
+    )) as [string, string, string][];
+    expect(flowRows.length).toBe(await page.locator('.recharts-sankey-link').count());
+    const fromFirst = new Map<string, number[]>();
+    for (const [from, , n] of flowRows) fromFirst.set(from, [...(fromFirst.get(from) ?? []), Number(n)]);
+    for (const [from, values] of fromFirst) expect(values, from).toEqual([...values].sort((a, b) => b - a));
+    expect([...fromFirst.values()].some((values) => values.length > 2 && new Set(values).size > 1)).toBe(true);
+    await page.getByText('The same flows as a table').click();
     // Hovering a link names both ends and the conversations it carries.
     await page.locator('.recharts-sankey-link').first().hover();
     await page.locator('.recharts-tooltip-wrapper', { hasText: 'conversations' }).waitFor();
