@@ -8,7 +8,7 @@ import { namesOf } from './entity-names';
 /** A conversation's stored events are read up to this many (oldest first); the page says when more exist. */
 export const MAX_TIMELINE_EVENTS = 1_000;
 /** Ids come from URLs: anything longer is no stored id, and is not worth a query. */
-const MAX_ID_LENGTH = 200;
+export const MAX_ID_LENGTH = 200;
 
 export type NamedRef = { id: string; name: string | null } | null;
 export type Actor = { id: string | null; type: string | null; name: string | null } | null;

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +72,11 @@ describe('conversations in the browser', () => {
     expect(await page.locator('.timeline > li > .when .gap').allTextContents()).toEqual([' (+31 min)', ' (+4.0 h)', ' (+25.8 h)']);
     expect(await page.locator('.timeline > li.message').count()).toBeGreaterThan(0);
     expect(await page.locator('.detail-head').textContent()).toContain('4 events');
+    // Its history as a file: the same changes, in time order, from creation to resolution.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export its history (CSV)' }).click()]);
+    expect(download.suggestedFilename()).toBe(`history_${FIRST}.csv`);
+    const history: Record<string, string>[] = parse(fs.readFileSync((await download.path())!), { columns: true, bom: true });
+    expect(history.map((r) => `${r.change}:${r.to === '' ? '–' : r.change === 'status' ? r.to : 'id'}`)).toEqual(['status:new', 'group:id', 'status:assigned', 'agent:id', 'status:resolved']);
     expect(await page.locator('table.data tbody tr').count()).toBe(7);
     const raw = page.locator('.timeline details').first();
     expect(await raw.locator('pre').isVisible()).toBe(false);

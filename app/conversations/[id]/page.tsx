@@ -9,6 +9,7 @@ import { asSearchParams, timezoneOf } from '@/lib/filters/parse-filters';
 import { count, dateTime, hours } from '@/lib/format';
 import { getConversationHistory, MAX_TIMELINE_EVENTS, type NamedRef } from '@/lib/queries/conversation-history';
 import '../conversations.css';
+import { decodeSegment } from '@/lib/server/url-segment';
 
 export const dynamic = 'force-dynamic';
 
@@ -43,6 +44,11 @@ export default async function ConversationPage({ params, searchParams }: { param
       <h1>Conversation {id}</h1>
       <p>
         <a href={`/conversations?${new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name)))}`}>← Back to the conversations</a>
+      </p>
+      <p className="exports">
+        <a className="export" href={`/api/conversations/${encodeURIComponent(c.conversationId)}/history.csv`} download>
+          Export its history (CSV)
+        </a>
       </p>
       {error && (
         <p className="error" role="alert">
@@ -119,17 +125,4 @@ function Item({ label, value }: { label: string; value: string }) {
       <dd>{value}</dd>
     </div>
   );
-}
-
-/**
- * Next.js hands dynamic segments to pages still percent-encoded (`a%20b` for `a b`; see
- * vercel/next.js#48058), so the id is decoded here, once. A segment that cannot be decoded is no
- * stored id (null: the page answers 404).
- */
-function decodeSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
 }
