@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { invalidFiltersResponse } from '@/lib/filters/invalid-filters';
 import { parseFilters } from '@/lib/filters/parse-filters';
+import { csvDownload } from '@/lib/reports/csv-download';
 import { isReportName, REPORT_NAMES } from '@/lib/reports/names';
 import { openReport } from '@/lib/reports/open-report';
 
@@ -33,12 +34,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ repo
     const message = error instanceof Error ? error.message : String(error);
     return Response.json({ error: `the report cannot be read: ${message}` }, { status: 503, headers: { 'Retry-After': '5' } });
   }
-  return new Response(opened.body, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${opened.fileName}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return csvDownload(opened.body, opened.fileName);
 }

@@ -1,5 +1,6 @@
 import { getDb } from '@/db/client';
 import { conversationHistoryCsv } from '@/lib/reports/conversation-history-csv';
+import { csvDownload } from '@/lib/reports/csv-download';
 import { decodeSegment } from '@/lib/server/url-segment';
 
 export const dynamic = 'force-dynamic';
@@ -15,12 +16,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     return Response.json({ error: `the history cannot be read: ${message}` }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (!report) return Response.json({ error: `no conversation ${id.slice(0, 200)} is stored` }, { status: 404 });
-  return new Response(report.text, {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${report.fileName}"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  });
+  return csvDownload(report.text, report.fileName);
 }
