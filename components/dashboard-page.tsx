@@ -123,6 +123,13 @@ export async function DashboardPage({
       {refreshed && refreshSeconds > 0 && filters.to >= today && (
         <RangeRefresh asOf={`${clockTime(Date.now(), filters.tz)} (${filters.tz})`} everySeconds={refreshSeconds} />
       )}
+      {/* A range that has ended is not refreshed: said, so that a view left open past midnight (the
+          Today preset, yesterday by morning) does not pass for a current one once it renders again. */}
+      {refreshed && refreshSeconds > 0 && filters.to < today && (
+        <p className="as-of">
+          Figures as of {clockTime(Date.now(), filters.tz)} ({filters.tz}), not updated: the range ended before today.
+        </p>
+      )}
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.
         <Suspense fallback={<FiguresLoading filters={filters} />}>
