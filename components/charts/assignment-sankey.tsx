@@ -3,6 +3,7 @@
 import { ResponsiveContainer, Sankey, Tooltip, type SankeyNodeProps } from 'recharts';
 import type { AssignmentFlow, FlowNode } from '@/lib/queries/assignment-flows';
 import { count } from '@/lib/format';
+import { ChartFrame } from './chart-frame';
 import { FLOW_COLORS } from './palette';
 import styles from './assignment-sankey.module.css';
 
@@ -38,7 +39,7 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
         <span>width: conversations</span>
       </div>
       <p className={styles.hint}>Scroll sideways for groups and agents →</p>
-      <div className={`chart ${styles.scroll}`} role="img" aria-label="Conversations created in the range by channel, group and agent">
+      <ChartFrame className={styles.scroll} label="Conversations created in the range by channel, group and agent">
         <div className={styles.plot} style={{ minWidth: MIN_WIDTH }}>
           {/* Column titles sit over the node columns: same margins as the Sankey's. */}
           <span className={styles.column} style={{ right: `calc(100% - ${MARGIN.left + NODE_WIDTH}px)` }}>
@@ -59,12 +60,13 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
               nodePadding={18}
               iterations={64}
               margin={MARGIN}
+              accessibilityLayer={false}
             >
               <Tooltip formatter={(value, name, item) => [conversations(Number(value)), linkLabel(item.payload) ?? String(name)]} />
             </Sankey>
           </ResponsiveContainer>
         </div>
-      </div>
+      </ChartFrame>
     </>
   );
 }

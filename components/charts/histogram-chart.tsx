@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
@@ -12,9 +13,9 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
   const axis = valueAxis(data.flatMap((bin) => [bin.business, bin.calendar]), { integer: true });
   return (
     <>
-      <div className="chart" role="img" aria-label={`Distribution of ${statistic} times, business and calendar hours`}>
+      <ChartFrame label={`Distribution of ${statistic} times, business and calendar hours`}>
         <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'time', position: 'insideBottom', offset: -16 }} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -24,7 +25,7 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
             <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what={`Distribution of ${statistic.toLowerCase()} times`}
         head={['time', 'business hours (conversations)', 'calendar hours (conversations)']}

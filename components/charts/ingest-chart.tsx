@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 import { INGEST_COLORS } from './palette';
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
@@ -12,9 +13,9 @@ export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string
   const axis = valueAxis(data.map((minute) => minute.accepted + minute.duplicates + minute.rejected), { integer: true });
   return (
     <>
-      <div className="chart" role="img" aria-label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
+      <ChartFrame label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
         <ResponsiveContainer width="100%" height={260}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -25,7 +26,7 @@ export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string
             <Bar dataKey="rejected" name="rejected" stackId="ingest" fill={INGEST_COLORS.rejected} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what="Events received per minute"
         head={[`minute (${tz})`, 'accepted', 'duplicates', 'rejected']}

@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 
 export type LoadChartData = {
   resolution: 'hour' | 'day';
@@ -46,9 +47,9 @@ export function LoadChart({ data }: { data: LoadChartData }) {
   };
   return (
     <>
-      <div className="chart" role="img" aria-label={`Peak open conversations per agent, per ${unit}`}>
+      <ChartFrame label={`Peak open conversations per agent, per ${unit}`}>
         <ResponsiveContainer width="100%" height={320}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="bucket"
@@ -89,7 +90,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
             ))}
           </LineChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what={`Peak open conversations per agent and ${unit}`}
         head={[data.resolution === 'hour' ? 'hour' : 'day', ...data.series.map((s) => (s.combined ? `${s.name}: each (together)` : s.name))]}

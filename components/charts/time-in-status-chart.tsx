@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TimeInStatus } from '@/lib/queries/transitions';
 import { durationUnit, hours, valueAxis } from '@/lib/format';
+import { ChartFrame } from './chart-frame';
 import { statusColors } from './palette';
 
 /** Median calendar hours spent in each status (completed stays), one bar per status. */
@@ -14,9 +15,9 @@ export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
   const plotted = withMedian.map((row) => ({ ...row, plotted: row.medianHours! * perHour }));
   const axis = valueAxis(plotted.map((row) => row.plotted));
   return (
-    <div className="chart" role="img" aria-label="Median time spent in each status">
+    <ChartFrame label="Median time spent in each status">
       <ResponsiveContainer width="100%" height={60 + withMedian.length * 48}>
-        <BarChart data={plotted} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }}>
+        <BarChart data={plotted} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" {...axis} label={{ value: `median ${unit} (calendar)`, position: 'insideBottom', offset: -8 }} />
           <YAxis type="category" dataKey="status" width={80} />
@@ -31,6 +32,6 @@ export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-    </div>
+    </ChartFrame>
   );
 }

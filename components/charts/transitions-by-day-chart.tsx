@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { TransitionsByDay } from '@/lib/queries/transitions';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 import { statusColors } from './palette';
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
@@ -13,9 +14,9 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
   const axis = valueAxis(data.days.map((day) => day.counts.reduce((sum, n) => sum + n, 0)), { integer: true });
   return (
     <>
-      <div className="chart" role="img" aria-label="Status transitions per day, by the status entered">
+      <ChartFrame label="Status transitions per day, by the status entered">
         <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
+          <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -28,7 +29,7 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
             ))}
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what="Status transitions per day"
         head={[`day (${timezone})`, ...names.map((name) => name.replace(' ', '\u00a0')), 'all']}

@@ -3,6 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { count, durationUnit, hours, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 import { BASIS_COLORS } from './palette';
 
 export type TrendData = { day: string; business: number | null; calendar: number | null; businessCount: number; calendarCount: number }[];
@@ -19,9 +20,9 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
   const axis = valueAxis(plotted.flatMap((day) => [day.business, day.calendar]));
   return (
     <>
-      <div className="chart" role="img" aria-label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
+      <ChartFrame label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
         <ResponsiveContainer width="100%" height={280}>
-          <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }}>
+          <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
             <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -38,7 +39,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
             <Line dataKey="calendar" name="calendar hours (median)" stroke={BASIS_COLORS.calendar} strokeWidth={2} strokeDasharray="6 3" dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what={`Daily median ${statistic.toLowerCase()} time`}
         head={['creation day', 'business hours (median)', 'of conversations', 'calendar hours (median)', 'of conversations']}

@@ -4,6 +4,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import type { VolumeDay } from '@/lib/queries/overview';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
+import { ChartFrame } from './chart-frame';
 import { STATUS_COLORS } from './palette';
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
@@ -11,9 +12,9 @@ export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: s
   const axis = valueAxis(data.map((day) => day.new + day.assigned + day.resolved), { integer: true });
   return (
     <>
-      <div className="chart" role="img" aria-label="Conversations created per day, by current status">
+      <ChartFrame label="Conversations created per day, by current status">
         <ResponsiveContainer width="100%" height={280}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }}>
+          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -24,7 +25,7 @@ export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: s
             <Bar dataKey="resolved" name="resolved" stackId="status" fill={STATUS_COLORS.resolved} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </ChartFrame>
       <ChartData
         what="Conversations created per day"
         head={[`day (${timezone})`, 'unassigned (new)', 'open (assigned)', 'resolved', 'created']}
