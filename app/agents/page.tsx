@@ -164,7 +164,7 @@ function LoadOverTime({ load, filters, rows }: { load: LoadOverTimeFigures; filt
             {' '}The {drawnAgents(Math.min(TOP_AGENTS, load.agents.length))}
             {load.othersCount === 1 ? '; the other one is drawn dashed' : ''}
             {load.othersCount > 1 ? `; the other ${load.othersCount} are drawn as one dashed line, their load per agent (their joint peak divided by ${load.othersCount}; the tooltip gives both)` : ''}. Lines
-            with equal load lie on each other: point at a name in the legend to pick out its line, or click it to keep it picked.
+            with equal load lie on each other: point at a name in the legend to pick out its line, or press it (a click, Enter or Space) to keep it picked.
           </>
         )}
       </p>

@@ -14,8 +14,8 @@ const LAYERS = 'g[class^="recharts-zIndex-layer_"]:not([tabindex])';
  * `accessibilityLayer`: the <svg> focusable as role="application", arrow keys moving the tooltip)
  * would give a sighted keyboard user one point at a time, and a screen reader nothing: inside
  * role="img" it has no name, and the tooltip it moves is not announced. So the charts set
- * `accessibilityLayer={false}`, and only real controls in a frame (`controls`, outside the image)
- * are stops. A frame that scrolls (the Sankey's, below 720 px) is
+ * `accessibilityLayer={false}`, and only real controls in a frame (`controls`, outside the image:
+ * the Agent load legend's buttons) are stops. A frame that scrolls (the Sankey's, below 720 px) is
  * also one, the browser's own, for scrolling it with the arrow keys: it reads as the image, by name.
  *
  * Recharts 3 also draws each layer into a <g> that React renders into as a portal root, so React

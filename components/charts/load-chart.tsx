@@ -1,11 +1,12 @@
 'use client';
 
 import { useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
+import styles from './load-chart.module.css';
 
 export type LoadChartData = {
   resolution: 'hour' | 'day';
@@ -31,11 +32,12 @@ export function LoadChart({ data }: { data: LoadChartData }) {
     return row;
   });
   // Agents with equal load draw on the same steps, so the legend picks one out: pointing at a name
-  // dims the other lines, clicking it keeps that until clicked again (or another name is clicked).
+  // dims the other lines, pressing it (click, Enter, Space) keeps that until pressed again (or
+  // another name is pressed).
   const [hovered, setHovered] = useState<string | null>(null);
   const [pinned, setPinned] = useState<string | null>(null);
   const picked = hovered ?? pinned;
-  const keyOf = (entry: { dataKey?: unknown }) => (entry.dataKey === undefined ? null : String(entry.dataKey));
+  const colorOf = (s: LoadChartData['series'][number], i: number) => (s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]);
   const unit = data.resolution === 'hour' ? 'hour' : 'day';
   const axis = valueAxis(data.series.flatMap((s) => s.values), { integer: true });
   // The table: each agent's peak; the others' as 'each (together)', as their tooltip reads.
@@ -47,8 +49,32 @@ export function LoadChart({ data }: { data: LoadChartData }) {
   };
   return (
     <>
-      <ChartFrame label={`Peak open conversations per agent, per ${unit}`}>
-        <ResponsiveContainer width="100%" height={320}>
+      <ChartFrame
+        label={`Peak open conversations per agent, per ${unit}`}
+        controls={
+          // The legend as buttons, outside the image (a screen reader reads nothing inside one): each
+          // a Tab stop, pressed with Enter or Space, saying whether it is pressed (aria-pressed).
+          <div className={styles.legend} role="group" aria-label="Pick out an agent's line">
+            {data.series.map((s, i) => (
+              <button
+                key={s.key}
+                type="button"
+                aria-pressed={pinned === s.key}
+                data-picked={picked === s.key || undefined}
+                onClick={() => setPinned((current) => (current === s.key ? null : s.key))}
+                onMouseEnter={() => setHovered(s.key)}
+                onMouseLeave={() => setHovered(null)}
+              >
+                <svg width="18" height="10" aria-hidden="true">
+                  <line x1="1" x2="17" y1="5" y2="5" stroke={colorOf(s, i)} strokeWidth="3" strokeDasharray={s.key === 'others' ? '5 2' : undefined} />
+                </svg>
+                {s.name}
+              </button>
+            ))}
+          </div>
+        }
+      >
+        <ResponsiveContainer width="100%" height={300}>
           <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
@@ -65,15 +91,6 @@ export function LoadChart({ data }: { data: LoadChartData }) {
                 return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
               }}
             />
-            <Legend
-              verticalAlign="top"
-              itemSorter={null}
-              wrapperStyle={{ paddingBottom: 8, cursor: 'pointer' }}
-              onMouseEnter={(entry) => setHovered(keyOf(entry))}
-              onMouseLeave={() => setHovered(null)}
-              onClick={(entry) => setPinned((current) => (current === keyOf(entry) ? null : keyOf(entry)))}
-              formatter={(value, entry) => <span style={{ fontWeight: keyOf(entry) === picked ? 700 : undefined }}>{value}</span>}
-            />
             {data.series.map((s, i) => (
               <Line
                 key={s.key}
@@ -83,7 +100,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
                 dot={false}
                 strokeWidth={picked === s.key ? 3 : 2}
                 strokeOpacity={picked !== null && picked !== s.key ? 0.15 : 1}
-                stroke={s.key === 'others' ? OTHERS_COLOR : SERIES_COLORS[i % SERIES_COLORS.length]}
+                stroke={colorOf(s, i)}
                 strokeDasharray={s.key === 'others' ? '6 3' : undefined}
                 isAnimationActive={false}
               />

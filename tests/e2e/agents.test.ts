@@ -36,7 +36,8 @@ describe('agent load page in the browser', () => {
 
     await page.locator('.recharts-line-curve').first().waitFor();
     expect(await page.locator('.recharts-line-curve').count()).toBe(7); // the 6 most loaded agents + the others' line
-    const legend = await page.locator('.recharts-legend-item-text').allTextContents();
+    const legendButtons = page.getByRole('group', { name: "Pick out an agent's line" }).getByRole('button');
+    const legend = await legendButtons.allTextContents();
     expect(legend).toHaveLength(7);
     expect(legend.at(-1)).toMatch(/^\d+ other agents, average$/);
     // Pointing at a day: the other agents' line gives their load per agent and together.
@@ -51,19 +52,22 @@ describe('agent load page in the browser', () => {
     expect(await page.getByText("ranges over 7 days show each day's peak").isVisible()).toBe(true);
     await page.screenshot({ path: screenshotPath('agents-1280'), fullPage: true });
 
-    // Equal loads draw on the same steps: a name in the legend picks out its line.
+    // Equal loads draw on the same steps: a name in the legend picks out its line (the keyboard: tests/e2e/keyboard.test.ts).
     const opacities = () => page.locator('.recharts-line-curve').evaluateAll((lines) => lines.map((line) => line.getAttribute('stroke-opacity')));
     expect(new Set(await opacities())).toEqual(new Set(['1']));
-    const third = page.locator('.recharts-legend-item').nth(2);
+    const third = legendButtons.nth(2);
     await third.hover();
     expect(await opacities()).toEqual(['0.15', '0.15', '1', '0.15', '0.15', '0.15', '0.15']);
+    expect(await third.getAttribute('aria-pressed')).toBe('false'); // pointing at it is no press
     await third.click();
     await page.mouse.move(0, 0);
     expect(await opacities()).toEqual(['0.15', '0.15', '1', '0.15', '0.15', '0.15', '0.15']); // kept after the pointer leaves
+    expect(await third.getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: screenshotPath('agents-picked-1280') });
     await third.click();
     await page.mouse.move(0, 0);
     expect(new Set(await opacities())).toEqual(new Set(['1']));
+    expect(await third.getAttribute('aria-pressed')).toBe('false');
 
     // The Payments topic: 5 conversations assigned now, none of them Chen Wei's extra two.
     await page.selectOption('select[name=channel]', { label: 'Payments' });

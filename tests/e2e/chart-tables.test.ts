@@ -79,7 +79,7 @@ describe('the charts as tables', () => {
     const page = await live.browser.newPage();
     await page.goto(`${live.server.url}/agents?from=2026-10-01&to=2026-10-31`);
     const table = await chartTable(page);
-    const legend = await page.locator('.recharts-legend-item-text').allTextContents();
+    const legend = await page.getByRole('group', { name: "Pick out an agent's line" }).getByRole('button').allTextContents();
     expect(table.head.slice(1).map((name) => name.replace(/: each \(together\)$/, ''))).toEqual(legend);
     expect(table.rows).toHaveLength(31);
     const peaks = await page.locator('table.agents-peak tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent]));

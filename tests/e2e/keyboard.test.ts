@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { serverAndBrowser } from '../helpers/browser';
+import { screenshotPath, serverAndBrowser } from '../helpers/browser';
 import { postStream } from '../helpers/server';
 
 const RANGE = 'from=2026-10-01&to=2026-10-31';
@@ -59,8 +59,8 @@ function expectUsable(stops: Stop[]) {
 /**
  * Charts are no Tab stops (each is one image with a label, its figures in the folded table under
  * it): recharts 3's layer groups were focusable in Chromium, 5 to 7 unnamed stops a chart. The
- * Sankey, scrolled sideways below 720 px, is one stop (the browser's, for scrolling it with the
- * arrow keys), named as its image.
+ * Agent load legend's names are buttons, and the Sankey, scrolled sideways below 720 px, is one stop
+ * (the browser's, for scrolling it with the arrow keys), named as its image.
  */
 describe('the keyboard through the pages with charts', () => {
   const live = serverAndBrowser(postStream);
@@ -71,7 +71,6 @@ describe('the keyboard through the pages with charts', () => {
     ['/statistics', 1280],
     ['/ingest', 1280],
     ['/assignments', 1280],
-    ['/agents', 1280],
     ['/', 390],
     ['/statistics', 390],
   ])('%s at %i px: no stop in a chart, every stop named, sized and ringed', async (path, width) => {
@@ -99,6 +98,50 @@ describe('the keyboard through the pages with charts', () => {
     await scroller.focus();
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => scroller.evaluate((element) => element.scrollLeft)).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('agent load: the legend names are the only stops in the chart, buttons that pick out a line with Enter and Space', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${live.server.url}/agents?${RANGE}`);
+    await page.locator('.recharts-line-curve').first().waitFor();
+    const stops = await tabStops(page);
+    expectUsable(stops);
+    const legend = page.getByRole('group', { name: "Pick out an agent's line" }).getByRole('button');
+    const names = await legend.allTextContents();
+    expect(names).toHaveLength(7); // the 6 most loaded agents and the others' line
+    expect(names.at(-1)).toMatch(/^\d+ other agents, average$/);
+    expect(stops.filter((stop) => stop.inChart)).toEqual(names.map((name) => expect.objectContaining({ tag: 'button', role: 'button', name })));
+
+    // Reached by Tab, as a keyboard user does: the third name.
+    await legend.nth(1).focus();
+    await page.keyboard.press('Tab');
+    const third = legend.nth(2);
+    expect(await third.evaluate((button) => button === document.activeElement && button.matches(':focus-visible'))).toBe(true);
+    const pressed = () => legend.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-pressed')));
+    const lines = () => page.locator('.recharts-line-curve').evaluateAll((paths) => paths.map((path) => `${path.getAttribute('stroke-opacity')} ${path.getAttribute('stroke-width')}`));
+    expect(await pressed()).toEqual(Array(7).fill('false'));
+    expect(new Set(await lines())).toEqual(new Set(['1 2']));
+
+    await page.keyboard.press('Enter');
+    expect(await pressed()).toEqual(['false', 'false', 'true', 'false', 'false', 'false', 'false']);
+    // The picked line drawn thicker, the others faint.
+    expect(await lines()).toEqual(['0.15 2', '0.15 2', '1 3', '0.15 2', '0.15 2', '0.15 2', '0.15 2']);
+    await page.screenshot({ path: screenshotPath('agents-legend-pressed-1280') });
+
+    await page.keyboard.press('Space');
+    expect(await pressed()).toEqual(Array(7).fill('false'));
+    expect(new Set(await lines())).toEqual(new Set(['1 2']));
+
+    // Space on the next name picks it; pressing another name moves the pick there.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await pressed()).toEqual(['false', 'false', 'false', 'true', 'false', 'false', 'false']);
+    expect((await lines())[3]).toBe('1 3');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    expect(await pressed()).toEqual(['false', 'false', 'true', 'false', 'false', 'false', 'false']);
+    expect((await lines())[2]).toBe('1 3');
     await page.close();
   });
 });
