@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { ResponsiveContainer, Sankey, Tooltip, type SankeyNodeProps } from 'recharts';
 import type { AssignmentFlow, FlowNode } from '@/lib/queries/assignment-flows';
 import { count } from '@/lib/format';
@@ -25,6 +26,8 @@ const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, 
 export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
   const perLayer = Math.max(...(['channel', 'group', 'agent'] as const).map((layer) => flow.nodes.filter((n) => n.layer === layer).length));
   const height = Math.max(320, perLayer * 34 + MARGIN.top + MARGIN.bottom + 24);
+  const plot = useRef<HTMLDivElement>(null);
+  const inView = useSpanInView(plot);
   return (
     <>
       <div className={styles.legend} aria-hidden="true">
@@ -40,7 +43,7 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
       </div>
       <p className={styles.hint}>Scroll sideways for groups and agents →</p>
       <ChartFrame className={styles.scroll} label="Conversations created in the range by channel, group and agent">
-        <div className={styles.plot} style={{ minWidth: MIN_WIDTH }}>
+        <div ref={plot} className={styles.plot} style={{ minWidth: MIN_WIDTH }}>
           {/* Column titles sit over the node columns: same margins as the Sankey's. */}
           <span className={styles.column} style={{ right: `calc(100% - ${MARGIN.left + NODE_WIDTH}px)` }}>
             Channel
@@ -62,13 +65,52 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
               margin={MARGIN}
               accessibilityLayer={false}
             >
-              <Tooltip formatter={(value, name, item) => [conversations(Number(value)), linkLabel(item.payload) ?? String(name)]} />
+              <Tooltip
+                formatter={(value, name, item) => [conversations(Number(value)), linkLabel(item.payload) ?? String(name)]}
+                // Scrolled sideways, the diagram shows a part of itself: the tooltip goes to that part's left edge, as wide as it at most.
+                position={inView ? { x: inView.left + TOOLTIP_INSET } : undefined}
+                wrapperStyle={inView ? { maxWidth: inView.width - 2 * TOOLTIP_INSET } : undefined}
+                contentStyle={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
+              />
             </Sankey>
           </ResponsiveContainer>
         </div>
       </ChartFrame>
     </>
   );
+}
+
+const TOOLTIP_INSET = 4;
+
+/**
+ * The part of the diagram in view, in its own coordinates, while its frame scrolls sideways (null
+ * when it shows whole). Recharts places a tooltip beside the pointer but no further left than the
+ * plot's left margin (220 px), in a diagram 720 px wide: at 390 px, whose frame shows 340 of them,
+ * the tooltip began at the frame's right edge and was cut off by it.
+ */
+function useSpanInView(plot: RefObject<HTMLDivElement | null>): { left: number; width: number } | null {
+  const [span, setSpan] = useState<{ left: number; width: number } | null>(null);
+  useEffect(() => {
+    const frame = plot.current?.parentElement;
+    if (!plot.current || !frame) return;
+    const measure = () => {
+      if (!plot.current || frame.scrollWidth <= frame.clientWidth) return setSpan(null);
+      const style = getComputedStyle(frame);
+      const visibleLeft = frame.getBoundingClientRect().left + frame.clientLeft + parseFloat(style.paddingLeft);
+      const width = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const left = Math.max(0, visibleLeft - plot.current.getBoundingClientRect().left);
+      setSpan((current) => (current?.left === left && current.width === width ? current : { left, width }));
+    };
+    measure();
+    frame.addEventListener('scroll', measure, { passive: true });
+    const resize = new ResizeObserver(measure);
+    resize.observe(frame);
+    return () => {
+      frame.removeEventListener('scroll', measure);
+      resize.disconnect();
+    };
+  }, [plot]);
+  return span;
 }
 
 /** "from → to" for a link (recharts' own label joins names with " - ", which names may contain); undefined for a node. */

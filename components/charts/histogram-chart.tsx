@@ -5,6 +5,9 @@ import { axisCount, count, valueAxis } from '@/lib/format';
 import { BASIS_COLORS } from './palette';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 8, bottom: 24, left: 8 };
 
 export type HistogramData = { label: string; business: number; calendar: number }[];
 
@@ -15,11 +18,11 @@ export function HistogramChart({ data, statistic }: { data: HistogramData; stati
     <>
       <ChartFrame label={`Distribution of ${statistic} times, business and calendar hours`}>
         <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 24, left: 8 }} accessibilityLayer={false}>
+          <BarChart data={data} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" interval={0} angle={-30} textAnchor="end" height={50} tick={{ fontSize: 11 }} label={{ value: 'time', position: 'insideBottom', offset: -16 }} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-            <Tooltip formatter={(value) => `${count(Number(value))} conversations`} />
+            <Tooltip formatter={(value) => `${count(Number(value))} conversations`} {...tooltipInPlot(MARGIN)} />
             <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
             <Bar dataKey="business" name="business hours" fill={BASIS_COLORS.business} isAnimationActive={false} />
             <Bar dataKey="calendar" name="calendar hours" fill={BASIS_COLORS.calendar} isAnimationActive={false} />

@@ -5,6 +5,9 @@ import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { INGEST_COLORS } from './palette';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
 
 export type IngestChartPoint = { time: string; accepted: number; duplicates: number; rejected: number };
 
@@ -15,11 +18,11 @@ export function IngestChart({ data, tz }: { data: IngestChartPoint[]; tz: string
     <>
       <ChartFrame label="Events received per minute over the last 60 minutes: accepted, duplicates, rejected">
         <ResponsiveContainer width="100%" height={260}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
+          <BarChart data={data} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="time" minTickGap={24} label={{ value: `minute (${tz})`, position: 'insideBottom', offset: -4 }} height={40} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'events / minute', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-            <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} />
+            <Tooltip formatter={(value, name) => [`${Number(value).toLocaleString('en')} events`, name]} {...tooltipInPlot(MARGIN)} />
             <Legend verticalAlign="top" height={32} />
             <Bar dataKey="accepted" name="accepted" stackId="ingest" fill={INGEST_COLORS.accepted} isAnimationActive={false} />
             <Bar dataKey="duplicates" name="duplicates" stackId="ingest" fill={INGEST_COLORS.duplicates} isAnimationActive={false} />

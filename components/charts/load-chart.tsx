@@ -7,6 +7,7 @@ import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import styles from './load-chart.module.css';
+import { tooltipInPlot } from './tooltip';
 
 export type LoadChartData = {
   resolution: 'hour' | 'day';
@@ -16,6 +17,7 @@ export type LoadChartData = {
 };
 
 const COMBINED = (key: string) => `${key}:combined`;
+const MARGIN = { top: 8, right: 12, bottom: 24, left: 8 };
 
 /**
  * Peak concurrent open conversations per agent, per hour or per day: one step line per agent (the
@@ -75,7 +77,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
         }
       >
         <ResponsiveContainer width="100%" height={300}>
-          <LineChart data={rows} margin={{ top: 8, right: 12, bottom: 24, left: 8 }} accessibilityLayer={false}>
+          <LineChart data={rows} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis
               dataKey="bucket"
@@ -90,6 +92,7 @@ export function LoadChart({ data }: { data: LoadChartData }) {
                 const combined = item.payload?.[COMBINED(String(item.dataKey))];
                 return typeof combined === 'number' ? `${value} conversations each (${combined} together)` : `${value} conversations`;
               }}
+              {...tooltipInPlot(MARGIN)}
             />
             {data.series.map((s, i) => (
               <Line

@@ -5,6 +5,10 @@ import type { TimeInStatus } from '@/lib/queries/transitions';
 import { durationUnit, hours, valueAxis } from '@/lib/format';
 import { ChartFrame } from './chart-frame';
 import { statusColors } from './palette';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 48, bottom: 16, left: 8 };
+const STATUS_AXIS_WIDTH = 80;
 
 /** Median calendar hours spent in each status (completed stays), one bar per status. */
 export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
@@ -17,12 +21,13 @@ export function TimeInStatusChart({ data }: { data: TimeInStatus[] }) {
   return (
     <ChartFrame label="Median time spent in each status">
       <ResponsiveContainer width="100%" height={60 + withMedian.length * 48}>
-        <BarChart data={plotted} layout="vertical" margin={{ top: 8, right: 48, bottom: 16, left: 8 }} accessibilityLayer={false}>
+        <BarChart data={plotted} layout="vertical" margin={MARGIN} accessibilityLayer={false}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" {...axis} label={{ value: `median ${unit} (calendar)`, position: 'insideBottom', offset: -8 }} />
-          <YAxis type="category" dataKey="status" width={80} />
+          <YAxis type="category" dataKey="status" width={STATUS_AXIS_WIDTH} />
           <Tooltip
             formatter={(value, _name, item) => [`${hours(Number(value) / perHour)} (${(item.payload as TimeInStatus).completedStays} completed stays)`, 'median']}
+            {...tooltipInPlot(MARGIN, STATUS_AXIS_WIDTH)}
           />
           <Bar dataKey="plotted" name="median" isAnimationActive={false}>
             {withMedian.map((row, i) => (

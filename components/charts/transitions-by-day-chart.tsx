@@ -6,6 +6,9 @@ import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { statusColors } from './palette';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 8, bottom: 16, left: 8 };
 
 /** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
 export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByDay; timezone: string }) {
@@ -16,12 +19,12 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
     <>
       <ChartFrame label="Status transitions per day, by the status entered">
         <ResponsiveContainer width="100%" height={300}>
-          <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 16, left: 8 }} accessibilityLayer={false}>
+          <BarChart data={data.days} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
             {/* Top of the stack first, as the bars read. */}
-            <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} />
+            <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} {...tooltipInPlot(MARGIN)} />
             <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
             {data.statuses.map((status, i) => (
               // A function key: status names come from payloads and are never read as a property path.

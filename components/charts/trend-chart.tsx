@@ -5,6 +5,9 @@ import { count, durationUnit, hours, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { BASIS_COLORS } from './palette';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 12, bottom: 24, left: 8 };
 
 export type TrendData = { day: string; business: number | null; calendar: number | null; businessCount: number; calendarCount: number }[];
 
@@ -22,7 +25,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
     <>
       <ChartFrame label={`Daily median ${statistic} time in ${unit}, business and calendar hours`}>
         <ResponsiveContainer width="100%" height={280}>
-          <LineChart data={plotted} margin={{ top: 8, right: 12, bottom: 24, left: 8 }} accessibilityLayer={false}>
+          <LineChart data={plotted} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: 'creation day (MM-DD)', position: 'insideBottom', offset: -16 }} />
             <YAxis {...axis} label={{ value: `median, ${unit}`, angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
@@ -33,6 +36,7 @@ export function TrendChart({ data, statistic }: { data: TrendData; statistic: st
                 const n = item.dataKey === 'business' ? item.payload?.businessCount : item.payload?.calendarCount;
                 return typeof n === 'number' ? `${hours(value / perHour)} (of ${n.toLocaleString('en')} conversation${n === 1 ? '' : 's'})` : hours(value / perHour);
               }}
+              {...tooltipInPlot(MARGIN)}
             />
             <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
             <Line dataKey="business" name="business hours (median)" stroke={BASIS_COLORS.business} strokeWidth={2} dot={{ r: dotRadius }} connectNulls={false} isAnimationActive={false} />

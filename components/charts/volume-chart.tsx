@@ -6,6 +6,9 @@ import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { STATUS_COLORS } from './palette';
+import { tooltipInPlot } from './tooltip';
+
+const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
 export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: string }) {
@@ -14,11 +17,11 @@ export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: s
     <>
       <ChartFrame label="Conversations created per day, by current status">
         <ResponsiveContainer width="100%" height={280}>
-          <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
+          <BarChart data={data} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-            <Tooltip />
+            <Tooltip {...tooltipInPlot(MARGIN)} />
             <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
             <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
             <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />
