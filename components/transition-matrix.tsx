@@ -20,7 +20,8 @@ export function TransitionMatrix({ cells }: { cells: readonly TransitionCell[] }
         <thead>
           <tr>
             <th scope="col" className={styles.corner}>
-              from ↓ to →
+              {/* Two lines when narrow, each whole: "from ↓ to" over "→" read as nothing. */}
+              <span>from ↓</span> <span>to →</span>
             </th>
             {tos.map((to) => (
               <th key={to} scope="col" className="num">

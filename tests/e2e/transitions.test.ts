@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { loadDemoData } from '@/lib/demo/demo-data';
 import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
-import { postStream } from '../helpers/server';
+import { postStream, tempDatabasePath } from '../helpers/server';
 
 const tile = (page: Page, label: string) => tileText(page, label);
 const cell = async (page: Page, from: string, to: string) => (await page.locator(`td[data-from="${from}"][data-to="${to}"]`).textContent())?.trim();
@@ -70,5 +72,40 @@ describe('transitions page in the browser', () => {
     expect(await page.getByText('No status transition happened in this range').count()).toBe(2);
     await expect(page.getByText('No stay that began in this range has ended yet').isVisible()).resolves.toBe(true);
     expect(await page.locator('.recharts-bar-rectangle').count()).toBe(0);
+  });
+});
+
+// A month of the demo team: counts in the thousands (3,721 created → new in the review's month), as
+// a real team's. At 390 px the table was then 363 px in a 356 px frame, its 'total' column cut off
+// behind a sideways scroll. (The fixture stream's two-digit counts made it 355 px.)
+describe('the From → to table on a phone, with a month of the demo team', () => {
+  const databasePath = tempDatabasePath('transitions-demo');
+  beforeAll(() => {
+    const db = openDatabase(databasePath);
+    loadDemoData(db, { days: 30, end: Date.parse('2026-11-01T00:00:00Z') });
+    db.$client.close();
+  });
+  const live = serverAndBrowser(undefined, { databasePath });
+
+  it.each([390, 360])('fits a %i px screen whole, no sideways scroll', async (width) => {
+    const page = await live.browser.newPage({ viewport: { width, height: 800 } });
+    await page.goto(`${live.server.url}/transitions?from=2026-10-01&to=2026-10-31`);
+    const table = page.getByRole('table', { name: 'Status transitions in the range, from (rows) to (columns)' });
+    expect(await table.locator('td[data-from="(created)"][data-to="new"]').textContent()).toMatch(/^\d,\d{3}$/);
+    const fit = await table.evaluate((element) => {
+      const frame = element.parentElement!;
+      const edge = frame.getBoundingClientRect().right;
+      return {
+        scrollWidth: frame.scrollWidth,
+        clientWidth: frame.clientWidth,
+        // Every column header's right edge inside the frame, the last ('total') included.
+        headersOut: [...element.querySelectorAll('thead th')].filter((th) => th.getBoundingClientRect().right > edge).map((th) => th.textContent),
+      };
+    });
+    expect(fit.scrollWidth).toBeLessThanOrEqual(fit.clientWidth);
+    expect(fit.headersOut).toEqual([]);
+    expect((await table.locator('thead th').allTextContents()).at(-1)).toBe('total');
+    await table.screenshot({ path: screenshotPath(`transitions-matrix-${width}`) });
+    await page.close();
   });
 });
