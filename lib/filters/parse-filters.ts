@@ -135,8 +135,8 @@ export function timezoneOf(params: SearchParams): { tz: string; error: FilterErr
   return parsed.ok ? { tz: parsed.filters.tz, error: null } : { tz: config().timezone, error: parsed.errors[0] ?? null };
 }
 
-/** The filters that take several values. */
-const LISTS = new Set(['channel', 'group', 'agent', 'source', 'status']);
+/** The filters that take several values: the schema's lists. */
+const LISTS = new Set(Object.entries(schema.shape).flatMap(([name, type]) => (type instanceof z.ZodArray ? [name] : [])));
 
 /**
  * The URL's parameters without the filters that cannot be applied, for a link that keeps the rest
