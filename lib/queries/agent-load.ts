@@ -133,10 +133,9 @@ export function getGroupsNow(db: Db, filters: Filters): GroupNow[] {
   const result: GroupNow[] = [];
   const shared = sharedNames(db, 'group');
   const { agentsOf } = teamMembership(db);
-  const chosen = (id: string) => filters.agents.length === 0 || filters.agents.includes(id);
   for (const group of known) {
     const row = counts.get(group.id);
-    const members = agentsOf(group.id).filter((id) => capacityOf.has(id) && chosen(id));
+    const members = agentsOf(group.id, filters.agents).filter((id) => capacityOf.has(id));
     if (!row && filters.groups.length > 0 && !filters.groups.includes(group.id)) continue;
     if (!row && filters.agents.length > 0 && members.length === 0) continue;
     counts.delete(group.id);

@@ -143,7 +143,7 @@ function knownGroups(db: Db, { agentsOf }: Membership, chosenAgents: readonly st
       .from(groups)
       .all()
       .map(({ id, name }) => {
-        const members = agentsOf(id).filter((m) => chosenAgents.length === 0 || chosenAgents.includes(m));
+        const members = agentsOf(id, chosenAgents);
         const known = members.map((m) => capacity.get(m)).filter((c): c is number => typeof c === 'number');
         return [id, { name, maxActiveConv: known.length > 0 ? known.reduce((a, b) => a + b, 0) : null }];
       }),

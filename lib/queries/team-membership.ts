@@ -19,9 +19,11 @@ export function parseIds(json: string | null): string[] {
  * An agent's groups: the groups that list them among their agents (`associations.group.agents`),
  * and the ids of the agent's own `freshid_group_ids`. The reference calls the latter master-record
  * UUIDs, which need not be the group ids the filter chooses from; the former are those ids. A
- * group's agents: those it lists (what its capacity has always summed), whatever agents say.
+ * group's agents: those it lists (what its capacity has always summed), whatever agents say; with
+ * an agent filter (`chosen` not empty), the chosen ones among them, the group's part the page and
+ * the groups report then show.
  */
-export type Membership = { groupsOf: (agentId: string) => string[]; agentsOf: (groupId: string) => string[] };
+export type Membership = { groupsOf: (agentId: string) => string[]; agentsOf: (groupId: string, chosen?: readonly string[]) => string[] };
 
 export function teamMembership(db: Db): Membership {
   const listed = new Map<string, string[]>();
@@ -34,5 +36,8 @@ export function teamMembership(db: Db): Membership {
   for (const agent of db.select({ id: agents.id, groupIds: agents.groupIds }).from(agents).all()) {
     for (const groupId of parseIds(agent.groupIds)) groupsOfAgent.set(agent.id, (groupsOfAgent.get(agent.id) ?? new Set()).add(groupId));
   }
-  return { groupsOf: (agentId) => [...(groupsOfAgent.get(agentId) ?? [])], agentsOf: (groupId) => listed.get(groupId) ?? [] };
+  return {
+    groupsOf: (agentId) => [...(groupsOfAgent.get(agentId) ?? [])],
+    agentsOf: (groupId, chosen = []) => (listed.get(groupId) ?? []).filter((id) => chosen.length === 0 || chosen.includes(id)),
+  };
 }
