@@ -105,6 +105,7 @@ export async function DashboardPage({
   const context: PageContext = { db, filters, searchParams: params, retry };
   const today = todayIn(filters.tz);
   const refreshSeconds = config().rangeRefreshSeconds;
+  const asOf = `${clockTime(Date.now(), filters.tz)} (${filters.tz})`;
   return (
     <main id="main">
       <div className="page-head">
@@ -120,16 +121,15 @@ export async function DashboardPage({
         )}
       </div>
       <FilterBar path={path} filters={filters} today={today} options={getFilterOptions(db)} keep={keep} />
-      {refreshed && refreshSeconds > 0 && filters.to >= today && (
-        <RangeRefresh asOf={`${clockTime(Date.now(), filters.tz)} (${filters.tz})`} everySeconds={refreshSeconds} />
-      )}
-      {/* A range that has ended is not refreshed: said, so that a view left open past midnight (the
-          Today preset, yesterday by morning) does not pass for a current one once it renders again. */}
-      {refreshed && refreshSeconds > 0 && filters.to < today && (
-        <p className="as-of">
-          Figures as of {clockTime(Date.now(), filters.tz)} ({filters.tz}), not updated: the range ended before today.
-        </p>
-      )}
+      {refreshed &&
+        refreshSeconds > 0 &&
+        (filters.to >= today ? (
+          <RangeRefresh asOf={asOf} everySeconds={refreshSeconds} />
+        ) : (
+          // A range that has ended is not refreshed: said, so that a view left open past midnight
+          // (the Today preset, yesterday by morning) does not pass for a current one once it renders again.
+          <p className="as-of">Figures as of {asOf}, not updated: the range ended before today.</p>
+        ))}
       {streamed && rangeDays(filters) > STREAM_AFTER_DAYS ? (
         // The title and filters go out at once, with a note; the figures follow when computed.
         <Suspense fallback={<FiguresLoading filters={filters} />}>

@@ -6,6 +6,7 @@ import type { AssignmentFlow, FlowNode } from '@/lib/queries/assignment-flows';
 import { count } from '@/lib/format';
 import { ChartFrame } from './chart-frame';
 import { FLOW_COLORS } from './palette';
+import { WRAPPING } from './tooltip';
 import styles from './assignment-sankey.module.css';
 
 const MIN_WIDTH = 720;
@@ -70,7 +71,7 @@ export function AssignmentSankey({ flow }: { flow: AssignmentFlow }) {
                 // Scrolled sideways, the diagram shows a part of itself: the tooltip goes to that part's left edge, as wide as it at most.
                 position={inView ? { x: inView.left + TOOLTIP_INSET } : undefined}
                 wrapperStyle={inView ? { maxWidth: inView.width - 2 * TOOLTIP_INSET } : undefined}
-                contentStyle={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
+                contentStyle={WRAPPING}
               />
             </Sankey>
           </ResponsiveContainer>

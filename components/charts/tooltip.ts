@@ -3,6 +3,9 @@ import type { CSSProperties } from 'react';
 /** Recharts' value axis width, when a chart does not set one. */
 const AXIS_WIDTH = 60;
 
+/** A tooltip's content that wraps at its wrapper's width (recharts' own never wraps), long names anywhere. */
+export const WRAPPING: CSSProperties = { whiteSpace: 'normal', overflowWrap: 'anywhere' };
+
 /**
  * Tooltip props that keep a tooltip inside its chart on a narrow screen. Recharts keeps a tooltip's
  * left edge inside the plot (right of the value axis), and its default content never wraps
@@ -12,8 +15,6 @@ const AXIS_WIDTH = 60;
  * nothing changes. `margin`: the chart's; `axisWidth`: of the axis left of the plot.
  */
 export function tooltipInPlot(margin: { left: number; right: number }, axisWidth = AXIS_WIDTH): { wrapperStyle: CSSProperties; contentStyle: CSSProperties } {
-  return {
-    wrapperStyle: { maxWidth: `calc(100% - ${margin.left + axisWidth + margin.right}px)` },
-    contentStyle: { whiteSpace: 'normal', overflowWrap: 'anywhere' },
-  };
+  return { wrapperStyle: { maxWidth: `calc(100% - ${margin.left + axisWidth + margin.right}px)` }, contentStyle: WRAPPING };
 }
+
