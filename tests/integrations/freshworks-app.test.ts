@@ -153,11 +153,12 @@ describe('failures', () => {
     );
   });
 
-  it('does not retry a 401 (wrong token) and keeps the token out of the log', async () => {
+  it('does not retry a 401 (wrong token), keeps the event for later and the token out of the log', async () => {
     const { id, payload } = freshEvent();
     proxy.reset();
     const app = runtime({ iparams: { ...IPARAMS, ingest_token: 'wrong-token-9f8e7d6c5b4a' } });
-    expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'rejected', attempts: 1, status: 401 });
+    expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked', attempts: 1, status: 401 });
+    expect(app.logs.map((l) => l.level)).toEqual(['warn']);
     expect(proxy.seen).toHaveLength(1);
     expect(app.logText()).toContain(`conversation ${id}: status 401, not retried`);
     expect(app.logText()).toContain('invalid bearer token');
@@ -184,28 +185,29 @@ describe('failures', () => {
     expect(storedFor(id)).toBe(1);
   });
 
-  it('gives up after 5 attempts when the dashboard keeps answering 503, and says so once', async () => {
+  it('gives up after 5 attempts when the dashboard keeps answering 503, keeps the event in the outbox, and says so once', async () => {
     const { id, payload } = freshEvent();
     const unavailable = { kind: 'respond', status: 503, headers: {}, body: '{"error":"storage unavailable"}' } as const;
     proxy.reset(unavailable, unavailable, unavailable, unavailable, unavailable, unavailable);
     const app = runtime();
-    expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'failed', attempts: 5, status: 503 });
+    const result: any = await app.trigger('onConversationCreate', payload);
+    expect(result).toMatchObject({ outcome: 'parked', attempts: 5, status: 503 });
     expect(proxy.seen).toHaveLength(5);
-    expect(app.logs.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'warn', 'error']);
+    expect(app.logs.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'warn', 'warn']);
     expect(app.logs[4]!.text).toBe(
-      `[dashboard-forwarder] FAILED to forward onConversationCreate for conversation ${id}: status 503, gave up after 5 attempts; dashboard said: {"error":"storage unavailable"}`,
+      `[dashboard-forwarder] could not deliver onConversationCreate for conversation ${id}: status 503, gave up after 5 attempts; dashboard said: {"error":"storage unavailable"}; kept in the outbox (fwd:${result.id}), sent again within 5 minutes of the dashboard answering`,
     );
     expect(storedFor(id)).toBe(0);
   });
 
-  it('retries when the dashboard is unreachable (connection refused), then logs the failure', async () => {
+  it('retries when the dashboard is unreachable (connection refused), then keeps the event and logs why', async () => {
     const { id, payload } = freshEvent();
     const app = runtime({ target: `http://127.0.0.1:${await freePort()}` });
-    expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'failed', attempts: 5, status: null });
+    expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked', attempts: 5, status: null });
     expect(app.requests).toHaveLength(5);
     expect(app.requests.every((r) => r.status === null && /ECONNREFUSED/.test(r.error ?? ''))).toBe(true);
     expect(app.logs.at(-1)!.text).toMatch(
-      new RegExp(`FAILED to forward onConversationCreate for conversation ${id}: no HTTP status \\(network error: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\), gave up after 5 attempts$`),
+      new RegExp(`could not deliver onConversationCreate for conversation ${id}: no HTTP status \\(network error: connect ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\), gave up after 5 attempts; kept in the outbox \\(fwd:\\w+\\)`),
     );
   });
 
@@ -214,7 +216,7 @@ describe('failures', () => {
     try {
       const { id, payload } = freshEvent();
       const app = runtime({ target: closed.url });
-      expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'failed', attempts: 5, status: 503 });
+      expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked', attempts: 5, status: 503 });
       expect(app.logs.at(-1)!.text).toContain(
         `conversation ${id}: status 503, gave up after 5 attempts; dashboard said: {"error":"ingest is disabled: set INGEST_TOKEN`,
       );
@@ -227,11 +229,11 @@ describe('failures', () => {
     }
   });
 
-  it('sends nothing when dashboard_url is not an https address', async () => {
+  it('sends nothing when dashboard_url is not an https address (the event waits in the outbox)', async () => {
     const { id, payload } = freshEvent();
     proxy.reset();
     const app = runtime({ iparams: { ...IPARAMS, dashboard_url: `http://${HOST}:3000` } });
-    expect(await app.trigger('onConversationCreate', payload)).toEqual({ outcome: 'misconfigured', attempts: 0, status: null });
+    expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked', attempts: 0, status: null });
     expect(app.requests).toHaveLength(0);
     expect(app.logs[0]!.text).toContain(`conversation ${id}: no request sent, the app setting dashboard_url ("http://${HOST}:3000") is not an https:// address`);
   });

@@ -37,7 +37,7 @@ function substitutions(template: any): { source: string; key: string; field: str
 }
 
 describe('the Freshworks app configuration', () => {
-  it('is a platform 3.0 app with engines, subscribing both conversation events in the chat_conversation module and onAppInstall in common', () => {
+  it('is a platform 3.0 app with engines, subscribing both conversation events in the chat_conversation module, onAppInstall and onScheduledEvent in common', () => {
     expect(manifest['platform-version']).toBe('3.0');
     expect(manifest.engines).toEqual({ node: expect.stringMatching(/^\d+\.\d+\.\d+$/), fdk: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
     expect(Object.keys(manifest.modules).sort()).toEqual(['chat_conversation', 'common']);
@@ -45,8 +45,11 @@ describe('the Freshworks app configuration', () => {
       onConversationCreate: { handler: 'onConversationCreateHandler' },
       onConversationUpdate: { handler: 'onConversationUpdateHandler' },
     });
-    // App set-up events belong to the common module in platform 3.0.
-    expect(manifest.modules.common.events).toEqual({ onAppInstall: { handler: 'onAppInstallHandler' } });
+    // App set-up and scheduled events belong to the common module in platform 3.0.
+    expect(manifest.modules.common.events).toEqual({
+      onAppInstall: { handler: 'onAppInstallHandler' },
+      onScheduledEvent: { handler: 'onScheduledEventHandler' },
+    });
   });
 
   it('exports a function from server.js for every handler the manifest names, and nothing else', () => {
@@ -104,7 +107,7 @@ describe('the Freshworks app configuration', () => {
   it('never reads the secure token in server code, and uses nothing the sandbox lacks', () => {
     for (const { file, source } of serverCode) {
       expect(source, file).not.toContain('ingest_token');
-      expect(source, file).not.toMatch(/\b(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval|clearImmediate|process|Buffer)\b/);
+      expect(source, file).not.toMatch(/\b(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval|clearImmediate|process|Buffer|TextEncoder)\b/);
       expect(source, file).not.toMatch(/require\(\s*['"](?!\.)/); // no npm packages: only the app's own files
     }
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import util from 'node:util';
 import vm from 'node:vm';
 import { ROOT } from '../helpers/server';
+import { FreshworksScheduler, FreshworksStore } from './freshworks-store';
 
 /**
  * A stand-in for the Freshworks serverless runtime (platform 3.0), enough to run the app in
@@ -22,6 +23,9 @@ import { ROOT } from '../helpers/server';
  *   the connection fails; requests time out after the platform's 15 s.
  * - an event runs the handler manifest.json names for it, with the installation's settings as
  *   the payload's `iparams`, secure ones included: the worst case, as in shared/fixtures.
+ * - `$db` and `$schedule` are the stand-ins of freshworks-store.ts; several runtimes may share
+ *   them (one installation whose settings change). With `clock`, the app's `Date.now()` and the
+ *   stand-ins' limits follow it instead of the wall clock.
  */
 
 export const APP_DIR = path.join(ROOT, 'integrations', 'freshworks-app');
@@ -50,6 +54,8 @@ export class FreshworksRuntime {
   readonly logs: LogEntry[] = [];
   readonly requests: OutboundRequest[] = [];
   readonly renderDataCalls: unknown[][] = [];
+  readonly store: FreshworksStore;
+  readonly scheduler: FreshworksScheduler;
   private readonly context: vm.Context;
   private readonly modules = new Map<string, unknown>();
 
@@ -62,8 +68,15 @@ export class FreshworksRuntime {
       requestTimeoutMs?: number;
       /** Called with every log line as well, e.g. to gather the lines of several runtimes. */
       onLog?: (entry: LogEntry) => void;
+      /** The app's time (epoch ms); the wall clock when absent. */
+      clock?: () => number;
+      store?: FreshworksStore;
+      scheduler?: FreshworksScheduler;
     },
   ) {
+    const clock = options.clock ?? Date.now;
+    this.store = options.store ?? new FreshworksStore(clock);
+    this.scheduler = options.scheduler ?? new FreshworksScheduler(clock);
     const log = (level: string) => (...args: unknown[]) => {
       const entry = { level, text: util.format(...args) };
       this.logs.push(entry);
@@ -73,7 +86,13 @@ export class FreshworksRuntime {
       console: { log: log('log'), info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') },
       $request: { invokeTemplate: (name: string, call: { context?: Record<string, unknown>; body?: string } = {}) => this.invokeTemplate(name, call) },
       renderData: (...args: unknown[]) => void this.renderDataCalls.push(args),
+      $db: this.store.api(),
+      $schedule: this.scheduler.api(),
     });
+    if (options.clock) {
+      this.context.__standInClock = options.clock;
+      vm.runInContext('Date.now = function () { return __standInClock(); };', this.context);
+    }
   }
 
   /** The exports of one of the app's server files, e.g. 'server/lib/forward.js'. */

@@ -1,22 +1,37 @@
 // Freshchat conversation events → the dashboard's POST /api/events (see ../README.md).
-// The forwarding rules (what is sent, what is retried, what is logged) are in lib/forward.js.
+// The forwarding rules (what is sent, what is retried, what is logged) are in lib/forward.js;
+// what happens to an event that could not be delivered, in lib/outbox.js.
 const forward = require('./lib/forward');
+const outbox = require('./lib/outbox');
+
+function runtime() {
+  return forward.platformRuntime($request, console, { db: $db, schedule: $schedule, outbox: outbox });
+}
 
 exports = {
   // Refuses the installation, with the reason, when the dashboard cannot be reached with these
-  // settings (renderData() installs, renderData({ message }) refuses).
+  // settings (renderData() installs, renderData({ message }) refuses); on success, schedules the
+  // outbox's drain.
   onAppInstallHandler: function (payload) {
-    return forward.checkInstallation(payload && payload.iparams, forward.platformRuntime($request, console)).then(function (problem) {
-      if (problem) renderData({ message: problem });
-      else renderData();
+    const platform = runtime();
+    return forward.checkInstallation(payload && payload.iparams, platform).then(function (problem) {
+      if (problem) return renderData({ message: problem });
+      return outbox.ensureSchedule(platform).then(function () {
+        renderData();
+      });
     });
   },
 
   onConversationCreateHandler: function (payload) {
-    return forward.forwardEvent(payload, forward.platformRuntime($request, console));
+    return forward.forwardEvent(payload, runtime());
   },
 
   onConversationUpdateHandler: function (payload) {
-    return forward.forwardEvent(payload, forward.platformRuntime($request, console));
+    return forward.forwardEvent(payload, runtime());
+  },
+
+  // The recurring schedule (lib/outbox.js, DRAIN): sends events that are waiting.
+  onScheduledEventHandler: function (payload) {
+    return outbox.drain(payload && payload.iparams, runtime());
   },
 };

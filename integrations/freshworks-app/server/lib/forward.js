@@ -40,6 +40,7 @@ var api = {
   withoutIparams: withoutIparams,
   dashboardHost: dashboardHost,
   classify: classify,
+  attemptOnce: attemptOnce,
   retryAfterMs: retryAfterMs,
   backoffDelay: backoffDelay,
   nextWait: nextWait,
@@ -56,15 +57,16 @@ exports = api;
 
 /**
  * Sends `payload` (minus `iparams`) to the dashboard. Never throws: every outcome is returned
- * ({ outcome: 'delivered' | 'rejected' | 'failed' | 'misconfigured', attempts, status }) and
- * every failure is logged once, with the conversation id and the status.
+ * ({ outcome: 'delivered' | 'parked' | 'rejected' | 'failed' | 'misconfigured', attempts, status })
+ * and every failure is logged once, with the conversation id and the status. 'parked': not
+ * delivered now, kept in the outbox to be sent again (outbox.js).
  */
 async function forwardEvent(payload, runtime) {
   const event = describeEvent(payload);
   const request = buildRequest(payload);
   if (!request) {
-    runtime.log.error(misconfiguredLine(event, payload));
-    return { outcome: 'misconfigured', attempts: 0, status: null };
+    const body = JSON.stringify(withoutIparams(payload));
+    return giveUp(runtime, event, body, { outcome: 'misconfigured', attempts: 0, status: null }, misconfiguredLine(event, payload));
   }
   const startedAt = runtime.now();
   let attempts = 0;
@@ -73,14 +75,14 @@ async function forwardEvent(payload, runtime) {
     const result = await attemptOnce(runtime, request);
     const verdict = classify(result.status);
     if (verdict === 'delivered') return delivered(runtime, event, attempts, result);
-    if (verdict === 'rejected') return failed(runtime, event, attempts, result, 'rejected', 'not retried: the dashboard refused this request');
+    if (verdict === 'rejected') return failed(runtime, event, request.body, attempts, result, 'rejected', 'not retried: the dashboard refused this request');
     const retryAfter = retryAfterMs(result.headers, runtime.now());
     // A 429 that names no time is most likely Freshworks' own limit (50 requests a minute per app
     // and account): retries within seconds cannot outlast it and would only spend more of it.
-    if (result.status === 429 && retryAfter === null) return failed(runtime, event, attempts, result, 'failed', RATE_LIMITED);
+    if (result.status === 429 && retryAfter === null) return failed(runtime, event, request.body, attempts, result, 'failed', RATE_LIMITED);
     const elapsedMs = runtime.now() - startedAt;
     const wait = nextWait(attempts, retryAfter, elapsedMs, runtime.random());
-    if (wait.stop) return failed(runtime, event, attempts, result, 'failed', wait.stop);
+    if (wait.stop) return failed(runtime, event, request.body, attempts, result, 'failed', wait.stop);
     runtime.log.warn(retryLine(event, attempts, result, wait));
     await runtime.sleep(wait.delayMs);
   }
@@ -191,9 +193,17 @@ function redact(text) {
   return clean.length > 300 ? clean.slice(0, 300) + '…' : clean;
 }
 
-/** What the platform provides, gathered for forwardEvent. */
-function platformRuntime(requestApi, logger) {
+/**
+ * What the platform provides, gathered for forwardEvent and the outbox: the request API, the
+ * log, and optionally the key-value store (`$db`), the scheduler (`$schedule`) and the outbox
+ * module; without them an undelivered event is only logged.
+ */
+function platformRuntime(requestApi, logger, storage) {
+  const keep = storage || {};
   return {
+    db: keep.db,
+    schedule: keep.schedule,
+    outbox: keep.db && keep.schedule ? keep.outbox : undefined,
     invokeTemplate: function (name, options) {
       return requestApi.invokeTemplate(name, options);
     },
@@ -260,10 +270,29 @@ function delivered(runtime, event, attempts, result) {
   return { outcome: 'delivered', attempts: attempts, status: result.status };
 }
 
-function failed(runtime, event, attempts, result, outcome, why) {
+function failed(runtime, event, body, attempts, result, outcome, why) {
   const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
-  runtime.log.error(LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + said);
-  return { outcome: outcome, attempts: attempts, status: result.status };
+  const line = LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + said;
+  return giveUp(runtime, event, body, { outcome: outcome, attempts: attempts, status: result.status }, line);
+}
+
+/**
+ * An event not delivered now: kept in the outbox (outbox.js) when the runtime has one and the
+ * reason can pass, with a warning; otherwise the error line, with why it was not kept.
+ */
+async function giveUp(runtime, event, body, result, line) {
+  const outbox = runtime.outbox;
+  if (!outbox || !outbox.parkable(result)) {
+    runtime.log.error(line);
+    return result;
+  }
+  const kept = await outbox.park(body, event, runtime);
+  if (!kept.parked) {
+    runtime.log.error(line + '; not kept for later: ' + kept.why);
+    return result;
+  }
+  runtime.log.warn(line.replace(' FAILED to forward ', ' could not deliver ') + '; kept in the outbox (' + outbox.KEYS.event(kept.id) + '), sent again within ' + outbox.DRAIN.everyMinutes + ' minutes of the dashboard answering');
+  return { outcome: 'parked', attempts: result.attempts, status: result.status, id: kept.id };
 }
 
 function retryLine(event, attempts, result, wait) {
