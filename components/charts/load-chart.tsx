@@ -6,6 +6,7 @@ import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
+import { hourTicks } from './hour-ticks';
 import styles from './load-chart.module.css';
 import { tooltipInPlot } from './tooltip';
 
@@ -82,6 +83,9 @@ export function LoadChart({ data }: { data: LoadChartData }) {
             <XAxis
               dataKey="bucket"
               tickFormatter={(label: string) => (data.resolution === 'day' ? label.slice(5) : label)}
+              // Hours on a round step; what still overlaps on a narrow screen is thinned evenly.
+              ticks={data.resolution === 'hour' ? hourTicks(data.buckets.map((b) => b.label)) : undefined}
+              interval={data.resolution === 'hour' ? 'equidistantPreserveStart' : undefined}
               minTickGap={24}
               label={{ value: data.resolution === 'hour' ? 'hour (MM-DD HH:MM)' : 'day (MM-DD)', position: 'insideBottom', offset: -16 }}
             />
