@@ -138,13 +138,18 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     // Its first run found where to start: today (no list in the 7 days before).
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 0 });
 
-    // The setting is corrected (same installation, same store): two runs send all 20, oldest first.
+    // The setting is corrected (same installation, same store): two runs send all 20, oldest
+    // first; events being left after the first, it asks for the second a minute later.
     const corrected = site.app(IPARAMS);
-    site.advance(5 * 60_000);
+    site.at('2026-11-27T10:10:00Z');
     proxy.reset();
     expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 15, accepted: 15, duplicates: 0, rejected: 0, stopped: null });
-    site.advance(5 * 60_000);
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 5, accepted: 5, duplicates: 0, rejected: 0, stopped: null });
+    const soon = { name: 'outbox-drain-soon', data: { task: 'drain-outbox', followUp: true }, schedule_at: '2026-11-27T10:11:00.000Z' };
+    expect(site.scheduler.schedules.get('outbox-drain-soon')).toEqual(soon);
+    site.at('2026-11-27T10:11:00Z');
+    expect(await corrected.trigger('onScheduledEvent', { data: soon.data })).toEqual({ sent: 5, accepted: 5, duplicates: 0, rejected: 0, stopped: null });
+    // That run removed its own schedule and, nothing being left, asked for no other.
+    expect([...site.scheduler.schedules.keys()]).toEqual(['outbox-drain']);
     expect(bodiesSent().map((batch) => batch.length)).toEqual([15, 5]);
     expect(bodiesSent().flat().map((e) => e.data.conversation.conversation_id)).toEqual(events.map((e) => e.id));
     for (const { id } of events) expect(storedFor(id)).toBe(1);

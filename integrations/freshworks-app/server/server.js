@@ -30,8 +30,8 @@ exports = {
     return forward.forwardEvent(payload, runtime());
   },
 
-  // The recurring schedule (lib/outbox.js, DRAIN): sends events that are waiting.
+  // The outbox's schedules (lib/outbox.js, DRAIN): send events that are waiting.
   onScheduledEventHandler: function (payload) {
-    return outbox.drain(payload && payload.iparams, runtime());
+    return outbox.drain(payload && payload.iparams, runtime(), payload && payload.data);
   },
 };
