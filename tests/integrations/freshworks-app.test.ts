@@ -1,30 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadOnly } from '../helpers/db';
 import { FIXTURE_FILES, readFixture, streamLines } from '../helpers/fixtures';
 import { freePort, startServer, TEST_TOKEN, type TestServer } from '../helpers/server';
-import { FaultProxy } from './fault-proxy';
+import { freshEvent, HOST, IPARAMS, startDashboardBehindProxy, stopDashboardBehindProxy } from './dashboard-behind-proxy';
+import type { FaultProxy } from './fault-proxy';
 import { FreshworksRuntime, type LogEntry } from './freshworks-runtime';
 
 // The Freshworks app's handlers, run in the runtime stand-in, against the real dashboard
 // (production build on localhost) behind a proxy that can inject failures.
-const HOST = 'dashboard.example.test';
-const IPARAMS = { dashboard_url: `https://${HOST}`, ingest_token: TEST_TOKEN };
 const STREAM_TOKEN = 'SECRET-SHOULD-NOT-BE-STORED'; // the iparams the stream's lines carry
-const C1 = '625f0520-596f-4d85-8095-0a0341485039';
 
 let dashboard: TestServer;
 let proxy: FaultProxy;
 const allLogs: LogEntry[] = [];
 
-beforeAll(async () => {
-  dashboard = await startServer();
-  proxy = await new FaultProxy(dashboard.url).start();
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await dashboard?.stop();
-});
+beforeAll(async () => ({ dashboard, proxy } = await startDashboardBehindProxy()));
+afterAll(() => stopDashboardBehindProxy({ dashboard, proxy }));
 
 function runtime(options: { iparams?: Record<string, string>; target?: string } = {}) {
   // Every line is also gathered for the final check that no log line ever holds a token.
@@ -40,13 +31,6 @@ function query<T = any>(sql: string, ...params: unknown[]): T[] {
   }
 }
 const storedFor = (conversationId: string) => query('select payload from events where conversation_id = ?', conversationId).length;
-
-/** Fixture 01 as a new conversation, so each test counts its own rows. */
-function freshEvent(): { id: string; payload: Record<string, any> } {
-  const id = randomUUID();
-  const payload = JSON.parse(JSON.stringify(readFixture('01-onConversationCreate.create.json')).replaceAll(C1, id));
-  return { id, payload };
-}
 
 describe('every fixture flows through its handler into the dashboard', () => {
   const app = () => runtime();

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openReadOnly } from '../helpers/db';
-import { readFixture } from '../helpers/fixtures';
-import { startServer, TEST_TOKEN, type TestServer } from '../helpers/server';
-import { FaultProxy } from './fault-proxy';
+import { TEST_TOKEN, type TestServer } from '../helpers/server';
+import { freshEvent, HOST, IPARAMS, startDashboardBehindProxy, stopDashboardBehindProxy } from './dashboard-behind-proxy';
+import type { FaultProxy } from './fault-proxy';
 import { FreshworksRuntime } from './freshworks-runtime';
 import { FreshworksScheduler, FreshworksStore } from './freshworks-store';
 
@@ -13,23 +12,14 @@ import { FreshworksScheduler, FreshworksStore } from './freshworks-store';
 // scheduled drain. The app runs in the runtime stand-in, with the store and scheduler stand-ins
 // and their documented limits, on a clock the tests move; the dashboard is the real production
 // build behind a proxy that injects failures.
-const HOST = 'dashboard.example.test';
-const IPARAMS = { dashboard_url: `https://${HOST}`, ingest_token: TEST_TOKEN };
 const WRONG = { ...IPARAMS, ingest_token: 'wrong-token-0a1b2c3d4e5f' };
-const C1 = '625f0520-596f-4d85-8095-0a0341485039';
 const DRAIN = { data: { task: 'drain-outbox' } };
 
 let dashboard: TestServer;
 let proxy: FaultProxy;
 
-beforeAll(async () => {
-  dashboard = await startServer();
-  proxy = await new FaultProxy(dashboard.url).start();
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await dashboard?.stop();
-});
+beforeAll(async () => ({ dashboard, proxy } = await startDashboardBehindProxy()));
+afterAll(() => stopDashboardBehindProxy({ dashboard, proxy }));
 
 /** One installation: its store and scheduler, on a clock of its own, and runtimes with given settings. */
 function installation(startsAt = '2026-11-27T10:00:00Z') {
@@ -53,12 +43,6 @@ function storedFor(conversationId: string): number {
   } finally {
     db.close();
   }
-}
-
-/** Fixture 01 as a new conversation. */
-function freshEvent(): { id: string; payload: Record<string, any> } {
-  const id = randomUUID();
-  return { id, payload: JSON.parse(JSON.stringify(readFixture('01-onConversationCreate.create.json')).replaceAll(C1, id)) };
 }
 
 const keysOf = (store: FreshworksStore, prefix: string) => [...store.data.keys()].filter((k) => k.startsWith(prefix)).sort();

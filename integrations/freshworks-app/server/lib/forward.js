@@ -32,6 +32,7 @@ const RATE_LIMITED = "not retried: a 429 without Retry-After, most likely the pl
 
 var api = {
   TEMPLATE_NAME: TEMPLATE_NAME,
+  LOG_PREFIX: LOG_PREFIX,
   LIMITS: LIMITS,
   POLICY: POLICY,
   forwardEvent: forwardEvent,

@@ -63,7 +63,7 @@ const DRAIN = {
   lookBackDays: 7,
 };
 
-const LOG_PREFIX = '[dashboard-forwarder]';
+const LOG_PREFIX = forward.LOG_PREFIX;
 
 var api = {
   KEYS: KEYS,
