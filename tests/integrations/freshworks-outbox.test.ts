@@ -71,7 +71,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(JSON.stringify([...site.store.data])).not.toContain(TEST_TOKEN);
     // The drain is scheduled: every 5 minutes, the platform's shortest.
     expect([...site.scheduler.schedules.values()]).toEqual([
-      { name: 'outbox-drain', data: { task: 'drain-outbox' }, schedule_at: '2026-11-27T10:01:00.000Z', repeat: { time_unit: 'minutes', frequency: 5 } },
+      { name: 'outbox-drain', data: { task: 'drain-outbox' }, schedule_at: '2026-11-27T10:06:00.000Z', repeat: { time_unit: 'minutes', frequency: 5 } },
     ]);
     // Warned once, as not lost: no error line.
     expect(app.logs.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'warn', 'warn']);
@@ -82,32 +82,41 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     // The dashboard is back: the scheduled run sends it, and the store forgets it.
     proxy.reset();
     site.advance(5 * 60_000);
-    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 1, accepted: 1, duplicates: 0, rejected: 0, stopped: null });
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 1, accepted: 1, duplicates: 0, rejected: 0, expired: 0, stopped: null });
     expect(storedFor(id)).toBe(1);
     expect(proxy.seen).toHaveLength(1);
     expect(proxy.seen[0]!.headers.authorization).toBe(`Bearer ${TEST_TOKEN}`);
     expect(bodiesSent()).toEqual([[sent]]);
-    expect(keysOf(site.store, 'fwd:')).toEqual([]);
+    // Kept by the store until its ttl (30 days), past the drain's place.
+    expect(site.store.expires.get(key)).toBe(Date.parse('2026-11-27T10:00:00Z') + 30 * 86_400_000);
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 1 });
     expect(app.logs.at(-1)!.text).toBe('[dashboard-forwarder] outbox: sent 1 waiting event: 1 stored, 0 already there, 0 rejected');
 
     // Nothing waits: a run reads its place and today's list, and sends nothing.
     const before = site.store.operations.length;
     proxy.reset();
-    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, stopped: null });
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null });
     expect(site.store.operations.slice(before).map((o) => `${o.op} ${o.key}`)).toEqual(['get outbox', 'get outbox:20261127']);
     expect(proxy.seen).toHaveLength(0);
   });
 
-  it('keeps what a wrong token refused; the drain waits until the token is corrected, then sends in order, 15 a run', async () => {
+  it('keeps what a wrong token refused; the drain waits until the token is corrected, then sends in order, 40 a run in requests under 90 KB', async () => {
     const site = installation();
-    const events = Array.from({ length: 20 }, freshEvent);
+    // Padded to about 4.4 KB each (unknown fields are kept), so that 40 take more than one request.
+    const events = Array.from({ length: 45 }, () => {
+      const event = freshEvent();
+      event.payload.data.conversation.note = 'x'.repeat(2500);
+      return event;
+    });
     proxy.reset();
     const misconfigured = site.app(WRONG);
-    for (const { payload } of events) expect(await misconfigured.trigger('onConversationUpdate', payload)).toMatchObject({ outcome: 'parked', attempts: 1, status: 401 });
-    expect(keysOf(site.store, 'fwd:')).toHaveLength(20);
-    expect((site.store.data.get('outbox:20261127') as any).ids).toHaveLength(20);
-    expect(site.store.opsInLastMinute()).toBe(20 * 2); // each: the event, and its id appended to the day's list
+    for (const [i, { payload }] of events.entries()) {
+      expect(await misconfigured.trigger('onConversationUpdate', payload)).toMatchObject({ outcome: 'parked', attempts: 1, status: 401 });
+      if (i % 20 === 19) site.advance(61_000); // 20 a minute: 40 of the store's 50 operations
+    }
+    expect(keysOf(site.store, 'fwd:')).toHaveLength(45);
+    expect((site.store.data.get('outbox:20261127') as any).ids).toHaveLength(45);
+    expect(site.store.operations).toHaveLength(45 * 2); // each: the event, and its id appended to the day's list
 
     // Still the wrong token: the run stops at the 401, says so, and keeps everything.
     site.advance(5 * 60_000);
@@ -116,31 +125,51 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(stopped).toMatchObject({ sent: 0, stopped: 'status 401; dashboard said: {"error":"invalid bearer token"}' });
     expect(misconfigured.logs.at(-1)).toEqual({
       level: 'warn',
-      text: '[dashboard-forwarder] outbox: 20 waiting events of 20261127 not sent: status 401; dashboard said: {"error":"invalid bearer token"}; trying again in 5 minutes',
+      text: '[dashboard-forwarder] outbox: 45 waiting events of 20261127 not sent: status 401; dashboard said: {"error":"invalid bearer token"}; trying again in 5 minutes',
     });
-    expect(keysOf(site.store, 'fwd:')).toHaveLength(20);
     // Its first run found where to start: today (no list in the 7 days before).
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 0 });
 
-    // The setting is corrected (same installation, same store): two runs send all 20, oldest
-    // first; events being left after the first, it asks for the second a minute later.
+    // The setting is corrected (same installation, same store): two runs send all 45, oldest
+    // first, 40 then 5, each request's body under 90 KB.
     const corrected = site.app(IPARAMS);
-    site.at('2026-11-27T10:10:00Z');
+    site.advance(5 * 60_000);
     proxy.reset();
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 15, accepted: 15, duplicates: 0, rejected: 0, stopped: null });
-    const soon = { name: 'outbox-drain-soon', data: { task: 'drain-outbox', followUp: true }, schedule_at: '2026-11-27T10:11:00.000Z' };
-    expect(site.scheduler.schedules.get('outbox-drain-soon')).toEqual(soon);
-    site.at('2026-11-27T10:11:00Z');
-    expect(await corrected.trigger('onScheduledEvent', { data: soon.data })).toEqual({ sent: 5, accepted: 5, duplicates: 0, rejected: 0, stopped: null });
-    // That run removed its own schedule and, nothing being left, asked for no other.
-    expect([...site.scheduler.schedules.keys()]).toEqual(['outbox-drain']);
-    expect(bodiesSent().map((batch) => batch.length)).toEqual([15, 5]);
+    const before = site.store.operations.length;
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 40, accepted: 40, duplicates: 0, rejected: 0, expired: 0, stopped: null });
+    const firstRun = bodiesSent().length;
+    expect(firstRun).toBeGreaterThanOrEqual(2);
+    expect(site.store.operations.length - before).toBe(43); // its place read and written, the list, 40 events
+    site.advance(5 * 60_000);
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 5, accepted: 5, duplicates: 0, rejected: 0, expired: 0, stopped: null });
+    expect(bodiesSent().map((batch) => batch.length).reduce((a, b) => a + b)).toBe(45);
+    expect(bodiesSent().slice(0, firstRun).flat()).toHaveLength(40);
+    for (const seen of proxy.seen) expect(Buffer.byteLength(seen.body)).toBeLessThanOrEqual(90_000);
     expect(bodiesSent().flat().map((e) => e.data.conversation.conversation_id)).toEqual(events.map((e) => e.id));
     for (const { id } of events) expect(storedFor(id)).toBe(1);
-    expect(keysOf(site.store, 'fwd:')).toEqual([]);
-    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 20 });
-    // Each run stayed well under the store's 50 operations a minute.
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 45 });
     expect(site.store.refused).toEqual([]);
+  });
+
+  it('gives up, with an error naming them, events the dashboard has not taken in 30 days (the store\'s ttl removed them)', async () => {
+    const site = installation();
+    const app = site.app(WRONG);
+    await app.trigger('onScheduledEvent', DRAIN); // the drain has been running since installation
+    proxy.reset();
+    const results: any[] = [];
+    for (const { payload } of [freshEvent(), freshEvent()]) results.push(await app.trigger('onConversationCreate', payload));
+    // Sent events are not deleted one by one either: the ttl removes them.
+    expect(site.store.expires.get(`fwd:${results[0].id}`)).toBe(Date.parse('2026-11-27T10:00:00Z') + 30 * 86_400_000);
+    site.at('2026-12-27T10:00:01Z');
+    proxy.reset();
+    const later = site.app();
+    expect(await later.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 2, stopped: null });
+    expect(later.logs).toEqual([
+      { level: 'error', text: `[dashboard-forwarder] outbox: 2 waiting events of 20261127 gone from the app store (kept 30 days): ${results[0].id}, ${results[1].id}` },
+    ]);
+    expect(proxy.seen).toHaveLength(0);
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261227', drained: 0 });
+    expect(keysOf(site.store, 'outbox:')).toEqual([]);
   });
 
   it('does not keep an event the dashboard judged invalid (400): sending it again cannot help', async () => {
@@ -185,9 +214,9 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(JSON.parse(proxy.seen[0]!.dashboard!.body)).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
     expect(keysOf(site.store, 'fwd:')).toHaveLength(3);
     site.advance(5 * 60_000);
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 3, accepted: 0, duplicates: 3, rejected: 0, stopped: null });
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 3, accepted: 0, duplicates: 3, rejected: 0, expired: 0, stopped: null });
     for (const { id } of events) expect(storedFor(id)).toBe(1);
-    expect(keysOf(site.store, 'fwd:')).toEqual([]);
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 3 });
   });
 
   it('takes only a 2xx, or the 400 that judges every item, as a verdict: a 5xx is a failure whatever its body says', async () => {
@@ -215,7 +244,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     for (const { payload } of [good1, bad, good2]) expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked' });
     proxy.reset();
     site.advance(5 * 60_000);
-    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 3, accepted: 2, duplicates: 0, rejected: 1, stopped: null });
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 3, accepted: 2, duplicates: 0, rejected: 1, expired: 0, stopped: null });
     expect(storedFor(good1.id)).toBe(1);
     expect(storedFor(good2.id)).toBe(1);
     expect(storedFor(bad.id)).toBe(0);
@@ -226,7 +255,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
         text: `[dashboard-forwarder] outbox: the dashboard rejected onConversationCreate for conversation ${bad.id} (waiting since 2026-11-27T10:00:00.000Z): data.conversation.status: expected string, got number; dropped`,
       },
     ]);
-    expect(keysOf(site.store, 'fwd:')).toEqual([]);
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 3 });
   });
 
   it('drains day by day: a day\'s list is deleted once the day is over and done', async () => {
@@ -347,7 +376,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(site.scheduler.schedules.get('outbox-drain')?.repeat).toEqual({ time_unit: 'minutes', frequency: 5 });
     // Nothing was parked: the first run looks back a week for lists and starts today; the next
     // ones read their place and today's list.
-    expect(await site.app().trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, stopped: null });
+    expect(await site.app().trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null });
     const days = ['20261120', '20261121', '20261122', '20261123', '20261124', '20261125', '20261126'];
     expect(site.store.operations.map((o) => `${o.op} ${o.key}`)).toEqual(['get outbox', ...days.map((d) => `get outbox:${d}`), 'set outbox', 'get outbox:20261127']);
     site.advance(5 * 60_000);

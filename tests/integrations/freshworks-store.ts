@@ -13,8 +13,9 @@
  *   "The setIf conditional request failed" as Freshworks' own samples match it.
  * - `$schedule`: `create({ name, data, schedule_at, repeat })`, `fetch({ name })`,
  *   `delete({ name })`; at most one recurring schedule, `data` at most 4 KB, a name used once
- *   (409), and (assumed: the documentation's example, no stated minimum) an interval of at least
- *   5 minutes.
+ *   (409), `schedule_at` at least 5 minutes away (as Freshworks' scheduled-events pages say), and
+ *   (assumed: the documentation's example, no stated minimum) an interval of at least 5 minutes.
+ * - `$db.set`'s `ttl` (seconds): the key is gone once it has passed.
  *
  * Time is the `clock` passed in, so tests move it instead of waiting.
  */
@@ -34,6 +35,8 @@ export class FreshworksStore {
   /** Every operation made (failed ones included); those refused by the rate limit are in `refused`. */
   readonly operations: { at: number; op: string; key: string; ok: boolean }[] = [];
   readonly refused: { at: number; op: string; key: string }[] = [];
+  /** When each key set with a `ttl` expires (epoch ms). */
+  readonly expires = new Map<string, number>();
   static readonly OPS_PER_MINUTE = 50;
   static readonly MAX_KEY_CHARS = 60;
   static readonly MAX_BYTES = 40 * 1024;
@@ -43,7 +46,7 @@ export class FreshworksStore {
   /** The `$db` object handed to the app. */
   api() {
     return {
-      set: (key: string, value: unknown, options: { setIf?: string } = {}) => this.run('set', key, () => this.set(key, value, options)),
+      set: (key: string, value: unknown, options: { setIf?: string; ttl?: number } = {}) => this.run('set', key, () => this.set(key, value, options)),
       get: (key: string) => this.run('get', key, () => this.read(key)),
       delete: (key: string) =>
         this.run('delete', key, () => {
@@ -69,11 +72,22 @@ export class FreshworksStore {
     }
     const record = { at: this.clock(), op, key, ok: false };
     this.operations.push(record);
+    this.expire();
     if (typeof key !== 'string' || key.trim() === '') throw fail(400, 'The key should not be blank');
     if (key.length > FreshworksStore.MAX_KEY_CHARS) throw fail(400, `The key should not exceed ${FreshworksStore.MAX_KEY_CHARS} characters`);
     const result = action();
     record.ok = true;
     return result;
+  }
+
+  /** Drops the keys whose ttl has passed, as the store would have. */
+  private expire() {
+    for (const [key, at] of this.expires) {
+      if (at <= this.clock()) {
+        this.data.delete(key);
+        this.expires.delete(key);
+      }
+    }
   }
 
   private read(key: string) {
@@ -97,9 +111,12 @@ export class FreshworksStore {
     }
   }
 
-  private set(key: string, value: unknown, options: { setIf?: string }) {
+  private set(key: string, value: unknown, options: { setIf?: string; ttl?: number }) {
     this.checkSetIf(key, options.setIf);
     this.write(key, value);
+    // A ttl in seconds (documented: integer or float; none or negative, the key stays).
+    if (typeof options.ttl === 'number' && options.ttl >= 0) this.expires.set(key, this.clock() + options.ttl * 1000);
+    else this.expires.delete(key);
     return { Created: true };
   }
 
@@ -145,7 +162,7 @@ export class FreshworksScheduler {
         if (this.schedules.has(schedule.name)) throw fail(409, `A schedule named ${schedule.name} already exists`);
         if (Buffer.byteLength(JSON.stringify(schedule.data ?? {})) > 4096) throw fail(400, 'The schedule data exceeds 4 KB');
         const at = Date.parse(schedule.schedule_at);
-        if (!Number.isFinite(at) || at <= this.clock()) throw fail(400, 'schedule_at must be a time in the future');
+        if (!Number.isFinite(at) || at < this.clock() + 5 * 60_000) throw fail(400, 'The schedule_at time must be at least 5 minutes from the current time');
         if (schedule.repeat) {
           const minutes = { minutes: 1, hours: 60, days: 1440 }[schedule.repeat.time_unit];
           if (!minutes || !(schedule.repeat.frequency * minutes >= 5)) throw fail(400, 'A recurring schedule repeats at most every 5 minutes');

@@ -32,6 +32,6 @@ exports = {
 
   // The outbox's schedules (lib/outbox.js, DRAIN): send events that are waiting.
   onScheduledEventHandler: function (payload) {
-    return outbox.drain(payload && payload.iparams, runtime(), payload && payload.data);
+    return outbox.drain(payload && payload.iparams, runtime());
   },
 };

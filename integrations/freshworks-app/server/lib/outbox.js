@@ -9,18 +9,21 @@
  * scheduled events): 50 key-value operations a minute per installation (set, get, update and
  * delete count one each), a key of at most 60 characters, key and value together at most 40 KB,
  * values that are JSON objects whose empty strings become null (so an event is kept as its JSON
- * text in one string field), no way to list keys, one recurring schedule per installation, a
- * request body of at most 100 KB, and 20 s for each handler.
+ * text in one string field), no way to list keys, one recurring schedule per installation whose
+ * first run is at least 5 minutes away, a request body of at most 100 KB, and 20 s a handler.
  *
  * Layout of the store:
- *   fwd:<id>          { body, conversation, event, at }   one waiting event (its JSON without iparams)
+ *   fwd:<id>          { body, conversation, event, at }   one waiting event (its JSON without iparams),
+ *                                                          kept for DRAIN.keepDays by the store's ttl
  *   outbox:<YYYYMMDD> { ids: [...] }                       the ids parked that UTC day, in order; only appended to
  *   outbox            { day, drained }                     the drain's place: the first day not yet emptied, and
  *                                                          how many of its ids are done; written by the drain only
  * Parking costs two operations: the event, then its id appended to the day's list (`append`
  * creates the list if the day has none, and is done by the store, so handlers running at once do
  * not overwrite each other). A day's list is deleted once the day is over and all its ids are
- * done. The drain's place is created by its first run.
+ * done. The drain's place is created by its first run. Sent events are not deleted one by one
+ * (an operation each, which would halve what a run can send): the place moves past them, and
+ * the store's ttl removes them.
  *
  * Same sandbox rules as forward.js: the store, the scheduler, the request API, the clock and
  * the log come in through `runtime`.
@@ -44,16 +47,13 @@ const STORE_LIMIT_BYTES = 40000;
 
 const DRAIN = {
   scheduleName: 'outbox-drain',
-  // While events are left after a run, a one-time schedule runs the drain again a minute later,
-  // so a backlog goes out at 15 a minute, not 15 every 5 minutes (the recurring schedule stays,
-  // for when the one-time one cannot be created).
-  followUpName: 'outbox-drain-soon',
-  followUpAfterMs: 60000,
   // The interval of Freshworks' own recurring example, taken as the shortest it accepts.
   everyMinutes: 5,
-  // Events sent a run: each costs two store operations (read, delete), a run a few more, and a
-  // run must leave room under the 50 a minute for events parked meanwhile.
-  eventsPerRun: 15,
+  // A schedule's first run must be at least 5 minutes away.
+  firstRunAfterMs: 6 * 60000,
+  // Events read a run, one store operation each, beside 3 for the run (its place read and
+  // written, a day's list read): 43 of the 50 a minute, the rest left for events kept meanwhile.
+  eventsPerRun: 40,
   // A request body may hold 100 KB; the events of one POST stay under this.
   requestBytes: 90000,
   // A day's list is closed once the day is over by more than a handler's 20 s run, so that no
@@ -61,6 +61,9 @@ const DRAIN = {
   closeAfterMs: 60000,
   // The drain's first run looks for lists this many days back.
   lookBackDays: 7,
+  // How long the store keeps a waiting event (its ttl): sent ones go with it, and one the
+  // dashboard has not taken in that time is given up.
+  keepDays: 30,
 };
 
 const LOG_PREFIX = forward.LOG_PREFIX;
@@ -101,7 +104,7 @@ async function park(body, event, runtime) {
   const size = utf8Bytes(KEYS.event(id)) + utf8Bytes(JSON.stringify(record));
   if (size > STORE_LIMIT_BYTES) return { parked: false, why: 'the event is ' + size + ' bytes, more than the ' + STORE_LIMIT_BYTES + ' the app store takes' };
   try {
-    await runtime.db.set(KEYS.event(id), record);
+    await runtime.db.set(KEYS.event(id), record, { ttl: DRAIN.keepDays * 86400 });
   } catch (error) {
     return { parked: false, why: 'the app store refused it (' + storeError(error) + ')' };
   }
@@ -137,7 +140,7 @@ async function ensureSchedule(runtime) {
     await runtime.schedule.create({
       name: DRAIN.scheduleName,
       data: { task: 'drain-outbox' },
-      schedule_at: new Date(runtime.now() + 60000).toISOString(),
+      schedule_at: new Date(runtime.now() + DRAIN.firstRunAfterMs).toISOString(),
       repeat: { time_unit: 'minutes', frequency: DRAIN.everyMinutes },
     });
     return 'created';
@@ -149,16 +152,13 @@ async function ensureSchedule(runtime) {
 }
 
 /**
- * One run of the drain (the scheduled event, whose `data` it is given): sends waiting events,
- * oldest day first, in one batch of at most DRAIN.eventsPerRun, and deletes those the dashboard
- * answered for; schedules the next run a minute later if events are left. Stops at the first
- * failure and leaves the rest for the next run. Resolves a summary; never throws.
+ * One run of the drain (the scheduled event): sends waiting events, oldest day first, at most
+ * DRAIN.eventsPerRun of them, as few requests as 90 KB bodies allow, and moves its place past
+ * those the dashboard answered for. Stops at the first failure and leaves the rest for the next
+ * run. Resolves a summary; never throws.
  */
-async function drain(iparams, runtime, data) {
-  const summary = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, stopped: null };
-  // A one-time schedule that has fired is removed, so that the name is free for the next one
-  // (whether or not the platform keeps fired schedules).
-  if (data && data.followUp) await runtime.schedule.delete({ name: DRAIN.followUpName }).catch(function () {});
+async function drain(iparams, runtime) {
+  const summary = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null };
   let state;
   try {
     state = await getOrNull(runtime, KEYS.state);
@@ -181,42 +181,46 @@ async function drain(iparams, runtime, data) {
     }
   }
   const start = { day: state.day, drained: state.drained };
+  let budget = DRAIN.eventsPerRun;
   try {
-    for (;;) {
+    while (budget > 0 && !summary.stopped) {
       const list = await getOrNull(runtime, KEYS.day(state.day));
       const ids = list && Array.isArray(list.ids) ? list.ids : [];
-      const waiting = ids.slice(state.drained);
+      const waiting = ids.slice(state.drained, state.drained + budget);
       if (waiting.length === 0) {
         if (state.day >= today || runtime.now() < dayEndMs(state.day) + DRAIN.closeAfterMs) break;
-        await runtime.db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
+        if (list) await runtime.db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
         state = { day: nextDay(state.day), drained: 0 };
         continue;
       }
-      const batch = await readBatch(runtime, waiting.slice(0, DRAIN.eventsPerRun));
-      if (batch.records.length === 0) {
-        state = { day: state.day, drained: state.drained + batch.taken };
-        continue;
+      const read = await readEvents(runtime, waiting);
+      budget -= waiting.length;
+      if (read.missing.length > 0) {
+        summary.expired += read.missing.length;
+        runtime.log.error(LOG_PREFIX + ' outbox: ' + read.missing.length + ' waiting event' + plural(read.missing.length) + ' of ' + state.day + ' gone from the app store (kept ' + DRAIN.keepDays + ' days): ' + read.missing.join(', '));
       }
-      const outcome = await sendBatch(iparams, runtime, batch.records);
-      if (!outcome.ok) {
-        summary.stopped = outcome.why;
-        runtime.log.warn(LOG_PREFIX + ' outbox: ' + waiting.length + ' waiting event' + plural(waiting.length) + ' of ' + state.day + ' not sent: ' + outcome.why + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
-        break;
+      // In request-sized batches, in order; the place moves past each one delivered (and past
+      // the events gone before it), and stops at the first one not.
+      let done = waiting.length;
+      for (const batch of inBatches(read.records)) {
+        const outcome = await sendBatch(iparams, runtime, batch);
+        if (!outcome.ok) {
+          done = batch[0].position;
+          summary.stopped = outcome.why;
+          const left = ids.length - state.drained - done;
+          runtime.log.warn(LOG_PREFIX + ' outbox: ' + left + ' waiting event' + plural(left) + ' of ' + state.day + ' not sent: ' + outcome.why + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
+          break;
+        }
+        summary.sent += batch.length;
+        summary.accepted += outcome.accepted;
+        summary.duplicates += outcome.duplicates;
+        summary.rejected += outcome.rejected.length;
+        for (const item of outcome.rejected) {
+          const record = batch[item.index];
+          if (record) runtime.log.error(LOG_PREFIX + ' outbox: the dashboard rejected ' + record.event + ' for conversation ' + record.conversation + ' (waiting since ' + record.at + '): ' + redactIssues(item) + '; dropped');
+        }
       }
-      summary.sent = batch.records.length;
-      summary.accepted = outcome.accepted;
-      summary.duplicates = outcome.duplicates;
-      summary.rejected = outcome.rejected.length;
-      for (const item of outcome.rejected) {
-        const record = batch.records[item.index];
-        if (record) runtime.log.error(LOG_PREFIX + ' outbox: the dashboard rejected ' + record.event + ' for conversation ' + record.conversation + ' (waiting since ' + record.at + '): ' + redactIssues(item) + '; dropped');
-      }
-      // Deleted before the place moves on: a run stopped in between sends the rest again (the
-      // dashboard counts them as duplicates) instead of leaving them in the store for good.
-      for (const record of batch.records) await runtime.db.delete(KEYS.event(record.id)).catch(ignoreNotFound);
-      state = { day: state.day, drained: state.drained + batch.taken };
-      if (waiting.length > batch.taken || state.day < today) await followUp(runtime);
-      break; // one batch a run: the store's operations a minute are shared with the handlers
+      state = { day: state.day, drained: state.drained + done };
     }
   } catch (error) {
     summary.stopped = 'store: ' + storeError(error);
@@ -224,7 +228,7 @@ async function drain(iparams, runtime, data) {
   }
   if (state.day !== start.day || state.drained !== start.drained) {
     await runtime.db.set(KEYS.state, state).catch(function (error) {
-      // The batch is delivered; the next run sends it again, and the dashboard counts it as duplicates.
+      // What was delivered is sent again by the next run, and counted as duplicates.
       runtime.log.warn(LOG_PREFIX + ' outbox: could not save the drain\'s place (' + storeError(error) + ')');
     });
   }
@@ -232,21 +236,6 @@ async function drain(iparams, runtime, data) {
     runtime.log.info(LOG_PREFIX + ' outbox: sent ' + summary.sent + ' waiting event' + plural(summary.sent) + ': ' + summary.accepted + ' stored, ' + summary.duplicates + ' already there, ' + summary.rejected + ' rejected');
   }
   return summary;
-}
-
-/** Schedules one more run a minute from now, unless one is pending. Never throws. */
-async function followUp(runtime) {
-  try {
-    await runtime.schedule.create({
-      name: DRAIN.followUpName,
-      data: { task: 'drain-outbox', followUp: true },
-      schedule_at: new Date(runtime.now() + DRAIN.followUpAfterMs).toISOString(),
-    });
-  } catch (error) {
-    if (!/already exists/i.test(storeError(error)) && error.status !== 409) {
-      runtime.log.warn(LOG_PREFIX + ' outbox: could not schedule the next run a minute from now (' + storeError(error) + '); the rest goes out every ' + DRAIN.everyMinutes + ' minutes');
-    }
-  }
 }
 
 /** The oldest day of the last DRAIN.lookBackDays that has a list, or `today`. */
@@ -259,23 +248,36 @@ async function oldestListSince(runtime, today) {
   return today;
 }
 
-/** The waiting events of `ids` that still exist, as many as fit one request body. */
-async function readBatch(runtime, ids) {
+/** The waiting events of `ids`, each with its position among them, and the ids gone from the store. */
+async function readEvents(runtime, ids) {
   const records = [];
-  let bytes = 2;
-  let taken = 0;
-  for (const id of ids) {
-    const record = await getOrNull(runtime, KEYS.event(id));
+  const missing = [];
+  for (let position = 0; position < ids.length; position++) {
+    const record = await getOrNull(runtime, KEYS.event(ids[position]));
     if (record && typeof record.body === 'string') {
-      const size = utf8Bytes(record.body) + 1;
-      if (records.length > 0 && bytes + size > DRAIN.requestBytes) break;
-      bytes += size;
-      records.push({ id: id, body: record.body, conversation: record.conversation, event: record.event, at: record.at });
-    }
-    // A missing one was delivered by a run that stopped before saving its place.
-    taken += 1;
+      records.push({ position: position, id: ids[position], body: record.body, conversation: record.conversation, event: record.event, at: record.at });
+    } else missing.push(ids[position]);
   }
-  return { records: records, taken: taken };
+  return { records: records, missing: missing };
+}
+
+/** `records` cut, in order, into batches whose JSON array stays under DRAIN.requestBytes. */
+function inBatches(records) {
+  const batches = [];
+  let batch = [];
+  let bytes = 2;
+  for (const record of records) {
+    const size = utf8Bytes(record.body) + 1;
+    if (batch.length > 0 && bytes + size > DRAIN.requestBytes) {
+      batches.push(batch);
+      batch = [];
+      bytes = 2;
+    }
+    batch.push(record);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 async function sendBatch(iparams, runtime, records) {
