@@ -67,7 +67,8 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(JSON.parse(record.body)).toEqual(sent);
     expect(record).toMatchObject({ conversation: id, event: 'onConversationCreate', at: '2026-11-27T10:00:00.000Z' });
     expect(site.store.data.get('outbox:20261127')).toEqual({ ids: [result.id] });
-    expect(site.store.operations.map((o) => `${o.op} ${o.key} ${o.ok}`)).toEqual([`set ${key} true`, 'update outbox:20261127 true']);
+    // Listed first, then kept: a handler stopped in between leaves an id the drain reports.
+    expect(site.store.operations.map((o) => `${o.op} ${o.key} ${o.ok}`)).toEqual(['update outbox:20261127 true', `set ${key} true`]);
     expect(JSON.stringify([...site.store.data])).not.toContain(TEST_TOKEN);
     // The drain is scheduled: every 5 minutes, the platform's shortest.
     expect([...site.scheduler.schedules.values()]).toEqual([
@@ -118,7 +119,8 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect((site.store.data.get('outbox:20261127') as any).ids).toHaveLength(45);
     expect(site.store.operations).toHaveLength(45 * 2); // each: the event, and its id appended to the day's list
 
-    // Still the wrong token: the run stops at the 401, says so, and keeps everything.
+    // Still the wrong token: the run stops at its first request, a probe of 5, says so, and keeps
+    // everything.
     site.advance(5 * 60_000);
     proxy.reset();
     const stopped: any = await misconfigured.trigger('onScheduledEvent', DRAIN);
@@ -127,28 +129,111 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
       level: 'warn',
       text: '[dashboard-forwarder] outbox: 45 waiting events of 20261127 not sent: status 401; dashboard said: {"error":"invalid bearer token"}; trying again in 5 minutes',
     });
+    expect(bodiesSent().map((batch) => batch.length)).toEqual([5]);
     // Its first run found where to start: today (no list in the 7 days before).
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 0 });
+    // A run while the dashboard still refuses costs its place, the list and the probe's 5 reads.
+    site.advance(5 * 60_000);
+    let before = site.store.operations.length;
+    await misconfigured.trigger('onScheduledEvent', DRAIN);
+    expect(site.store.operations.slice(before).map((o) => o.op + ' ' + o.key.split(':')[0])).toEqual(['get outbox', 'get outbox', ...Array(5).fill('get fwd')]);
 
     // The setting is corrected (same installation, same store): two runs send all 45, oldest
-    // first, 40 then 5, each request's body under 90 KB.
+    // first, each run within 44 store operations, each request's body under 90 KB.
     const corrected = site.app(IPARAMS);
     site.advance(5 * 60_000);
     proxy.reset();
-    const before = site.store.operations.length;
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 40, accepted: 40, duplicates: 0, rejected: 0, expired: 0, stopped: null });
-    const firstRun = bodiesSent().length;
-    expect(firstRun).toBeGreaterThanOrEqual(2);
-    expect(site.store.operations.length - before).toBe(43); // its place read and written, the list, 40 events
+    before = site.store.operations.length;
+    const first: any = await corrected.trigger('onScheduledEvent', DRAIN);
+    expect(first).toMatchObject({ accepted: first.sent, duplicates: 0, rejected: 0, expired: 0, stopped: null });
+    expect(first.sent).toBeGreaterThanOrEqual(35);
+    expect(site.store.operations.length - before).toBe(44);
+    const firstRequests = proxy.seen.length;
     site.advance(5 * 60_000);
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 5, accepted: 5, duplicates: 0, rejected: 0, expired: 0, stopped: null });
-    expect(bodiesSent().map((batch) => batch.length).reduce((a, b) => a + b)).toBe(45);
-    expect(bodiesSent().slice(0, firstRun).flat()).toHaveLength(40);
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 45 - first.sent, stopped: null });
+    const sizes = bodiesSent().map((batch) => batch.length);
+    expect(sizes[0]).toBe(5); // each run's first request is the probe
+    expect(sizes[firstRequests]).toBeLessThanOrEqual(5);
     for (const seen of proxy.seen) expect(Buffer.byteLength(seen.body)).toBeLessThanOrEqual(90_000);
     expect(bodiesSent().flat().map((e) => e.data.conversation.conversation_id)).toEqual(events.map((e) => e.id));
     for (const { id } of events) expect(storedFor(id)).toBe(1);
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 45 });
     expect(site.store.refused).toEqual([]);
+  });
+
+  it('waits for an id listed a moment ago whose event is not stored yet; passes one listed a minute ago, naming it', async () => {
+    const site = installation();
+    const app = site.app();
+    await app.trigger('onScheduledEvent', DRAIN);
+    // A handler between its two operations: the id (time first) listed, the event not yet stored.
+    const id = `${Date.parse('2026-11-27T10:00:00Z').toString(36)}abcdefgh`;
+    site.store.data.set('outbox:20261127', { ids: [id] });
+    proxy.reset();
+    site.at('2026-11-27T10:00:30Z');
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 0 });
+    expect(app.logs.filter((l) => l.level === 'error')).toEqual([]);
+    site.at('2026-11-27T10:01:01Z');
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, expired: 1, stopped: null });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 1 });
+    expect(app.logs.at(-1)!.text).toContain(`1 listed event not in the app store (past the 30 days it keeps them, or never stored, as its handler then logged), passed: ${id}`);
+    expect(proxy.seen).toHaveLength(0);
+  });
+
+  it('says an event listed but refused by the store is not kept, and the drain later names its id and sends the others', async () => {
+    const site = installation();
+    proxy.reset();
+    const app = site.app(WRONG);
+    const events = Array.from({ length: 25 }, freshEvent);
+    const outcomes: any[] = [];
+    for (const [i, { payload }] of events.entries()) {
+      if (i === 24) await site.store.api().get('anything').catch(() => {}); // the 49th operation of the minute
+      outcomes.push(await app.trigger('onConversationCreate', payload));
+    }
+    // The 25th was listed (the 50th operation) but its event refused (the 51st).
+    expect(outcomes[24]).toEqual({ outcome: 'rejected', attempts: 1, status: 401 });
+    expect(app.logs.at(-1)!.text).toContain('not kept for later: the app store refused it (status 429');
+    const listed = (site.store.data.get('outbox:20261127') as any).ids as string[];
+    expect(listed).toHaveLength(25);
+    site.advance(5 * 60_000);
+    proxy.reset();
+    const corrected = site.app();
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 24, accepted: 24, expired: 1, stopped: null });
+    expect(corrected.logs.find((l) => l.level === 'error')!.text).toContain(`passed: ${listed[24]}`);
+    for (const { id } of events.slice(0, 24)) expect(storedFor(id)).toBe(1);
+    expect(storedFor(events[24]!.id)).toBe(0);
+  });
+
+  it('names an id without its event once, when the drain moves past it, not on every run that stops before it', async () => {
+    const site = installation();
+    proxy.reset();
+    const app = site.app(WRONG);
+    const results: any[] = [];
+    for (const { payload } of [freshEvent(), freshEvent(), freshEvent()]) results.push(await app.trigger('onConversationCreate', payload));
+    site.store.data.delete(`fwd:${results[1].id}`); // gone between the first and the third
+    site.advance(5 * 60_000);
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, expired: 0, stopped: expect.stringMatching(/^status 401/) });
+    expect(app.logs.filter((l) => l.level === 'error' && l.text.includes('not in the app store'))).toEqual([]);
+    site.advance(5 * 60_000);
+    const corrected = site.app();
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 2, accepted: 2, expired: 1, stopped: null });
+    expect(corrected.logs.filter((l) => l.level === 'error').map((l) => l.text)).toEqual([
+      `[dashboard-forwarder] outbox: 1 listed event not in the app store (past the 30 days it keeps them, or never stored, as its handler then logged), passed: ${results[1].id}`,
+    ]);
+  });
+
+  it('reads a past day\'s list again when the store once answers "not found", instead of skipping the day', async () => {
+    const site = installation('2026-11-27T23:00:00Z');
+    const app = site.app(WRONG);
+    await app.trigger('onScheduledEvent', DRAIN); // the drain has its place
+    proxy.reset();
+    const { id, payload } = freshEvent();
+    await app.trigger('onConversationCreate', payload);
+    site.at('2026-11-28T02:00:00Z');
+    site.store.failNext('get', 'outbox:20261127', { status: 404, message: 'Record not found' });
+    proxy.reset();
+    expect(await site.app().trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1, stopped: null });
+    expect(storedFor(id)).toBe(1);
   });
 
   it('gives up, with an error naming them, events the dashboard has not taken in 30 days (the store\'s ttl removed them)', async () => {
@@ -164,8 +249,15 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     proxy.reset();
     const later = site.app();
     expect(await later.trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 2, stopped: null });
+    // A month of days without lists, each read twice before it is passed, takes this run's 44
+    // operations and part of the next one's.
+    site.advance(5 * 60_000);
+    expect(await later.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, expired: 0, stopped: null });
     expect(later.logs).toEqual([
-      { level: 'error', text: `[dashboard-forwarder] outbox: 2 waiting events of 20261127 gone from the app store (kept 30 days): ${results[0].id}, ${results[1].id}` },
+      {
+        level: 'error',
+        text: `[dashboard-forwarder] outbox: 2 listed events not in the app store (past the 30 days it keeps them, or never stored, as its handler then logged), passed: ${results[0].id}, ${results[1].id}`,
+      },
     ]);
     expect(proxy.seen).toHaveLength(0);
     expect(site.store.data.get('outbox')).toEqual({ day: '20261227', drained: 0 });
@@ -279,8 +371,11 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: null });
     expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 2 });
     expect(keysOf(site.store, 'outbox')).toEqual(['outbox', 'outbox:20261127', 'outbox:20261128']);
-    // The next run, past the minute, closes it and moves on to today's.
+    // Nor at 00:05 (an hour is left for handlers whose clock is a little behind); past the hour
+    // a run closes it and moves on to today's.
     site.at('2026-11-28T00:05:40Z');
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: null });
+    site.at('2026-11-28T01:00:41Z');
     expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1 });
     expect(site.store.data.get('outbox')).toEqual({ day: '20261128', drained: 1 });
     expect(keysOf(site.store, 'outbox')).toEqual(['outbox', 'outbox:20261128']);
@@ -298,12 +393,12 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     const event = { name: 'onConversationCreate', conversationId: 'c' };
     const [a, b] = await Promise.all([outbox.park('{"n":1}', event, platform), outbox.park('{"n":2}', event, platform)]);
     expect(a.parked && b.parked).toBe(true);
-    // Both stored their event before either listed it; neither list write replaced the other's.
+    // Both listed their event before either stored it; neither list write replaced the other's.
     expect(site.store.operations.map((o) => `${o.op} ${o.key} ${o.ok}`)).toEqual([
+      'update outbox:20261127 true',
+      'update outbox:20261127 true',
       `set fwd:${a.id} true`,
       `set fwd:${b.id} true`,
-      'update outbox:20261127 true',
-      'update outbox:20261127 true',
     ]);
     expect(site.store.data.get('outbox:20261127')).toEqual({ ids: [a.id, b.id] });
     expect(logs).toEqual([]);
@@ -327,7 +422,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     const site = installation();
     proxy.reset();
     const app = site.app(WRONG);
-    // Each costs 2 operations: the 26th in one minute is refused.
+    // Each costs 2 operations: the 26th in one minute is refused (its listing, so nothing is kept).
     const events = Array.from({ length: 26 }, freshEvent);
     const outcomes: any[] = [];
     for (const { payload } of events) outcomes.push(await app.trigger('onConversationCreate', payload));
@@ -335,7 +430,7 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(outcomes[25]).toEqual({ outcome: 'rejected', attempts: 1, status: 401 });
     expect(app.logs.at(-1)).toEqual({
       level: 'error',
-      text: `[dashboard-forwarder] FAILED to forward onConversationCreate for conversation ${events[25]!.id}: status 401, not retried: the dashboard refused this request; dashboard said: {"error":"invalid bearer token"}; not kept for later: the app store refused it (status 429: You have exceeded the limit of 50 requests per minute)`,
+      text: `[dashboard-forwarder] FAILED to forward onConversationCreate for conversation ${events[25]!.id}: status 401, not retried: the dashboard refused this request; dashboard said: {"error":"invalid bearer token"}; not kept for later: the app store refused to list it (status 429: You have exceeded the limit of 50 requests per minute)`,
     });
     // A minute later there is room again.
     site.advance(61_000);
@@ -374,15 +469,38 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
       { op: 'fetch', name: 'outbox-drain' },
     ]);
     expect(site.scheduler.schedules.get('outbox-drain')?.repeat).toEqual({ time_unit: 'minutes', frequency: 5 });
-    // Nothing was parked: the first run looks back a week for lists and starts today; the next
-    // ones read their place and today's list.
+    // Installing also prepares today's and tomorrow's lists, so that handlers only append.
+    expect(site.store.data.get('outbox:20261127')).toEqual({ ids: [] });
+    expect(site.store.data.get('outbox:20261128')).toEqual({ ids: [] });
+    // Nothing was kept: the first run (its place read twice before it counts as missing) looks back
+    // a week for lists and starts today; the next ones read their place and today's list.
+    let before = site.store.operations.length;
     expect(await site.app().trigger('onScheduledEvent', DRAIN)).toEqual({ sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null });
     const days = ['20261120', '20261121', '20261122', '20261123', '20261124', '20261125', '20261126'];
-    expect(site.store.operations.map((o) => `${o.op} ${o.key}`)).toEqual(['get outbox', ...days.map((d) => `get outbox:${d}`), 'set outbox', 'get outbox:20261127']);
+    expect(site.store.operations.slice(before).map((o) => `${o.op} ${o.key}`)).toEqual([
+      'get outbox',
+      'get outbox',
+      ...days.map((d) => `get outbox:${d}`),
+      'set outbox',
+      'set outbox:20261127',
+      'get outbox:20261127',
+    ]);
     site.advance(5 * 60_000);
-    const before = site.store.operations.length;
+    before = site.store.operations.length;
     await site.app().trigger('onScheduledEvent', DRAIN);
     expect(site.store.operations.slice(before).map((o) => `${o.op} ${o.key}`)).toEqual(['get outbox', 'get outbox:20261127']);
+    // In the last hours of the day a run also prepares tomorrow's list (one more operation).
+    site.at('2026-11-28T22:00:00Z');
+    before = site.store.operations.length;
+    await site.app().trigger('onScheduledEvent', DRAIN);
+    expect(site.store.operations.slice(before).map((o) => `${o.op} ${o.key}`)).toEqual([
+      'get outbox',
+      'set outbox:20261129',
+      'get outbox:20261127',
+      'delete outbox:20261127',
+      'get outbox:20261128',
+      'set outbox',
+    ]);
   });
 });
 

@@ -59,6 +59,13 @@ export class FreshworksStore {
     };
   }
 
+  private readonly planned: { op: string; key: string; error: StoreError }[] = [];
+
+  /** The next `op` on `key` fails with `error` (once), as a store that falters might. */
+  failNext(op: string, key: string, error: StoreError): void {
+    this.planned.push({ op, key, error });
+  }
+
   /** Operations made in the minute before now (the rate limit's window). */
   opsInLastMinute(): number {
     const now = this.clock();
@@ -73,6 +80,8 @@ export class FreshworksStore {
     const record = { at: this.clock(), op, key, ok: false };
     this.operations.push(record);
     this.expire();
+    const planned = this.planned.findIndex((p) => p.op === op && p.key === key);
+    if (planned >= 0) throw this.planned.splice(planned, 1)[0]!.error;
     if (typeof key !== 'string' || key.trim() === '') throw fail(400, 'The key should not be blank');
     if (key.length > FreshworksStore.MAX_KEY_CHARS) throw fail(400, `The key should not exceed ${FreshworksStore.MAX_KEY_CHARS} characters`);
     const result = action();

@@ -11,12 +11,12 @@ function runtime() {
 exports = {
   // Refuses the installation, with the reason, when the dashboard cannot be reached with these
   // settings (renderData() installs, renderData({ message }) refuses); on success, schedules the
-  // outbox's drain.
+  // outbox's drain and prepares its lists.
   onAppInstallHandler: function (payload) {
     const platform = runtime();
     return forward.checkInstallation(payload && payload.iparams, platform).then(function (problem) {
       if (problem) return renderData({ message: problem });
-      return outbox.ensureSchedule(platform).then(function () {
+      return outbox.installed(platform).then(function () {
         renderData();
       });
     });

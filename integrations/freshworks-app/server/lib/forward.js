@@ -76,14 +76,14 @@ async function forwardEvent(payload, runtime) {
     const result = await attemptOnce(runtime, request);
     const verdict = classify(result.status);
     if (verdict === 'delivered') return delivered(runtime, event, attempts, result);
-    if (verdict === 'rejected') return failed(runtime, event, request.body, attempts, result, 'rejected', 'not retried: the dashboard refused this request');
+    if (verdict === 'rejected') return failed(runtime, event, request.body, attempts, result, 'rejected', 'not retried: the dashboard refused this request', startedAt);
     const retryAfter = retryAfterMs(result.headers, runtime.now());
     // A 429 that names no time is most likely Freshworks' own limit (50 requests a minute per app
     // and account): retries within seconds cannot outlast it and would only spend more of it.
-    if (result.status === 429 && retryAfter === null) return failed(runtime, event, request.body, attempts, result, 'failed', RATE_LIMITED);
+    if (result.status === 429 && retryAfter === null) return failed(runtime, event, request.body, attempts, result, 'failed', RATE_LIMITED, startedAt);
     const elapsedMs = runtime.now() - startedAt;
     const wait = nextWait(attempts, retryAfter, elapsedMs, runtime.random());
-    if (wait.stop) return failed(runtime, event, request.body, attempts, result, 'failed', wait.stop);
+    if (wait.stop) return failed(runtime, event, request.body, attempts, result, 'failed', wait.stop, startedAt);
     runtime.log.warn(retryLine(event, attempts, result, wait));
     await runtime.sleep(wait.delayMs);
   }
@@ -271,23 +271,25 @@ function delivered(runtime, event, attempts, result) {
   return { outcome: 'delivered', attempts: attempts, status: result.status };
 }
 
-function failed(runtime, event, body, attempts, result, outcome, why) {
+function failed(runtime, event, body, attempts, result, outcome, why, startedAt) {
   const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
   const line = LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + said;
-  return giveUp(runtime, event, body, { outcome: outcome, attempts: attempts, status: result.status }, line);
+  // Past this, the handler is near the platform's 20 s: keeping the event comes first.
+  const checkScheduleBy = startedAt + LIMITS.handlerMs - 3000;
+  return giveUp(runtime, event, body, { outcome: outcome, attempts: attempts, status: result.status }, line, checkScheduleBy);
 }
 
 /**
  * An event not delivered now: kept in the outbox (outbox.js) when the runtime has one and the
  * reason can pass, with a warning; otherwise the error line, with why it was not kept.
  */
-async function giveUp(runtime, event, body, result, line) {
+async function giveUp(runtime, event, body, result, line, checkScheduleBy) {
   const outbox = runtime.outbox;
   if (!outbox || !outbox.parkable(result)) {
     runtime.log.error(line);
     return result;
   }
-  const kept = await outbox.park(body, event, runtime);
+  const kept = await outbox.park(body, event, runtime, checkScheduleBy);
   if (!kept.parked) {
     runtime.log.error(line + '; not kept for later: ' + kept.why);
     return result;

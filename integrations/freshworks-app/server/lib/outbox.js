@@ -15,15 +15,18 @@
  * Layout of the store:
  *   fwd:<id>          { body, conversation, event, at }   one waiting event (its JSON without iparams),
  *                                                          kept for DRAIN.keepDays by the store's ttl
- *   outbox:<YYYYMMDD> { ids: [...] }                       the ids parked that UTC day, in order; only appended to
- *   outbox            { day, drained }                     the drain's place: the first day not yet emptied, and
- *                                                          how many of its ids are done; written by the drain only
- * Parking costs two operations: the event, then its id appended to the day's list (`append`
- * creates the list if the day has none, and is done by the store, so handlers running at once do
- * not overwrite each other). A day's list is deleted once the day is over and all its ids are
- * done. The drain's place is created by its first run. Sent events are not deleted one by one
- * (an operation each, which would halve what a run can send): the place moves past them, and
- * the store's ttl removes them.
+ *   outbox:<YYYYMMDD> { ids: [...] }                       the ids kept that UTC day, in order; only appended to
+ *   outbox            { day, drained }                     the drain's place: the first day not yet done, and
+ *                                                          how many of its ids are; written by the drain only
+ * Keeping an event costs two operations: its id appended to the day's list (`append` adds to it
+ * in the store, so handlers running at once do not overwrite each other; the drain creates each
+ * day's list the evening before, and `append` creates a missing one), then the event. In that
+ * order: a handler stopped in between leaves an id without its event, which the drain reports,
+ * where the other order would leave an event no list names, lost without a word. The id begins
+ * with the time, so the drain waits for an id a handler may still be writing the event of. A
+ * day's list is deleted once the day is over and done. Sent events are not deleted one by one
+ * (an operation each, which would halve what a run can send): the drain's place moves past
+ * them, and the store's ttl removes them.
  *
  * Same sandbox rules as forward.js: the store, the scheduler, the request API, the clock and
  * the log come in through `runtime`.
@@ -51,14 +54,24 @@ const DRAIN = {
   everyMinutes: 5,
   // A schedule's first run must be at least 5 minutes away.
   firstRunAfterMs: 6 * 60000,
-  // Events read a run, one store operation each, beside 3 for the run (its place read and
-  // written, a day's list read): 43 of the 50 a minute, the rest left for events kept meanwhile.
-  eventsPerRun: 40,
+  // Store operations a run, all counted (its place, the lists, each event read, its place saved):
+  // 44 of the 50 a minute, the rest left for events kept meanwhile.
+  storeOpsPerRun: 44,
+  // The first request of a run carries this many events: a dashboard still down costs the run
+  // a handful of reads, not a full batch's.
+  probeEvents: 5,
   // A request body may hold 100 KB; the events of one POST stay under this.
   requestBytes: 90000,
-  // A day's list is closed once the day is over by more than a handler's 20 s run, so that no
-  // handler still appends to it.
-  closeAfterMs: 60000,
+  // No read or request starts later than this into a run: a request may take 15 s, and the run
+  // must save its place within the handler's 20 s.
+  startWithinMs: 4000,
+  // A day's list is closed an hour after the day's end: a handler that began before midnight, on
+  // a machine whose clock is a little off, may still append to it.
+  closeAfterMs: 3600000,
+  // Runs in the last hours of a UTC day create the next day's list, so that handlers only append.
+  prepareWithinMs: 3 * 3600000,
+  // An id listed without its event, younger than this, is being kept right now: the run waits.
+  youngMs: 60000,
   // The drain's first run looks for lists this many days back.
   lookBackDays: 7,
   // How long the store keeps a waiting event (its ttl): sent ones go with it, and one the
@@ -76,6 +89,8 @@ var api = {
   park: park,
   drain: drain,
   ensureSchedule: ensureSchedule,
+  prepareLists: prepareLists,
+  installed: installed,
   dayOf: dayOf,
   utf8Bytes: utf8Bytes,
 };
@@ -95,30 +110,29 @@ function parkable(result) {
 }
 
 /**
- * Keeps one undelivered event (`body`: its JSON without iparams). Resolves { parked: true, id }
- * or { parked: false, why }; never throws.
+ * Keeps one undelivered event (`body`: its JSON without iparams). `checkScheduleBy` (epoch ms):
+ * past it, the handler is near its 20 s and skips checking the drain's schedule. Resolves
+ * { parked: true, id } or { parked: false, why }; never throws.
  */
-async function park(body, event, runtime) {
+async function park(body, event, runtime, checkScheduleBy) {
   const id = newId(runtime);
   const record = { body: body, conversation: event.conversationId, event: event.name, at: new Date(runtime.now()).toISOString() };
   const size = utf8Bytes(KEYS.event(id)) + utf8Bytes(JSON.stringify(record));
   if (size > STORE_LIMIT_BYTES) return { parked: false, why: 'the event is ' + size + ' bytes, more than the ' + STORE_LIMIT_BYTES + ' the app store takes' };
   try {
-    await runtime.db.set(KEYS.event(id), record, { ttl: DRAIN.keepDays * 86400 });
-  } catch (error) {
-    return { parked: false, why: 'the app store refused it (' + storeError(error) + ')' };
-  }
-  try {
-    // `append` creates the list when the day has none yet, and adds to it atomically otherwise.
     await runtime.db.update(KEYS.day(dayOf(runtime.now())), 'append', { ids: [id] });
   } catch (error) {
-    // Not listed, it would never be sent: take it back out (best effort).
-    await runtime.db.delete(KEYS.event(id)).catch(function () {});
     return { parked: false, why: 'the app store refused to list it (' + storeError(error) + ')' };
+  }
+  try {
+    await runtime.db.set(KEYS.event(id), record, { ttl: DRAIN.keepDays * 86400 });
+  } catch (error) {
+    // Listed without its event: the drain reports the id as not in the store.
+    return { parked: false, why: 'the app store refused it (' + storeError(error) + ')' };
   }
   // Scheduled when the app is installed; checked again here for an app updated in place, which
   // is not installed again (a scheduler call, not a store operation).
-  await ensureSchedule(runtime);
+  if (checkScheduleBy === undefined || runtime.now() < checkScheduleBy) await ensureSchedule(runtime);
   return { parked: true, id: id };
 }
 
@@ -151,65 +165,106 @@ async function ensureSchedule(runtime) {
   }
 }
 
+/** When the app is installed: the drain's schedule, and today's and tomorrow's lists. Never throws. */
+async function installed(runtime) {
+  await ensureSchedule(runtime);
+  const today = dayOf(runtime.now());
+  await prepareLists(runtime.db, [today, nextDay(today)]);
+}
+
 /**
- * One run of the drain (the scheduled event): sends waiting events, oldest day first, at most
- * DRAIN.eventsPerRun of them, as few requests as 90 KB bodies allow, and moves its place past
- * those the dashboard answered for. Stops at the first failure and leaves the rest for the next
- * run. Resolves a summary; never throws.
+ * Creates empty lists for `days` that have none (`setIf: 'not_exist'`), so that handlers append
+ * to a list that exists rather than two of them creating it at once. Never throws.
+ */
+async function prepareLists(db, days) {
+  for (const day of days) await db.set(KEYS.day(day), { ids: [] }, { setIf: 'not_exist' }).catch(function () {});
+}
+
+/**
+ * One run of the drain (the scheduled event): sends waiting events, oldest day first, in order,
+ * the first request a probe of DRAIN.probeEvents, the next ones up to 90 KB, within
+ * DRAIN.storeOpsPerRun store operations and DRAIN.startWithinMs; moves its place past each
+ * request the dashboard answered item by item. Stops at the first failure and leaves the rest
+ * for the next run. Resolves a summary; never throws.
  */
 async function drain(iparams, runtime) {
   const summary = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, expired: 0, stopped: null };
+  const host = forward.dashboardHost(iparams && iparams.dashboard_url);
+  if (!host) {
+    summary.stopped = 'the app setting dashboard_url is not an https:// address with a host name';
+    runtime.log.warn(LOG_PREFIX + ' outbox: nothing sent: ' + summary.stopped + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
+    return summary;
+  }
+  const startedAt = runtime.now();
+  const budget = { left: DRAIN.storeOpsPerRun };
+  const db = counted(runtime.db, budget);
+  // One operation is kept for saving the place.
+  const canGoOn = function () {
+    return budget.left > 1 && runtime.now() - startedAt < DRAIN.startWithinMs;
+  };
+  const today = dayOf(startedAt);
   let state;
   try {
-    state = await getOrNull(runtime, KEYS.state);
+    state = await readPlace(db, today);
   } catch (error) {
     summary.stopped = 'store: ' + storeError(error);
     runtime.log.warn(LOG_PREFIX + ' outbox drain skipped: could not read its place (' + storeError(error) + ')');
     return summary;
   }
-  const today = dayOf(runtime.now());
-  if (!state) {
-    // The first run: start at the oldest list of the last days (a handler parks before any run
-    // when the dashboard fails right after installation), else today.
-    try {
-      state = { day: await oldestListSince(runtime, today), drained: 0 };
-      await runtime.db.set(KEYS.state, state);
-    } catch (error) {
-      summary.stopped = 'store: ' + storeError(error);
-      runtime.log.warn(LOG_PREFIX + ' outbox drain skipped: could not find where to start (' + storeError(error) + ')');
-      return summary;
-    }
-  }
   const start = { day: state.day, drained: state.drained };
-  let budget = DRAIN.eventsPerRun;
+  const gone = [];
+  let requests = 0;
   try {
-    while (budget > 0 && !summary.stopped) {
-      const list = await getOrNull(runtime, KEYS.day(state.day));
+    if (dayEndMs(today) - startedAt <= DRAIN.prepareWithinMs) await prepareLists(db, [nextDay(today)]);
+    days: while (canGoOn() && !summary.stopped) {
+      const list = await readList(db, state.day, state.day < today);
       const ids = list && Array.isArray(list.ids) ? list.ids : [];
-      const waiting = ids.slice(state.drained, state.drained + budget);
-      if (waiting.length === 0) {
+      if (state.drained >= ids.length) {
         if (state.day >= today || runtime.now() < dayEndMs(state.day) + DRAIN.closeAfterMs) break;
-        if (list) await runtime.db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
+        if (list) await db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
         state = { day: nextDay(state.day), drained: 0 };
         continue;
       }
-      const read = await readEvents(runtime, waiting);
-      budget -= waiting.length;
-      if (read.missing.length > 0) {
-        summary.expired += read.missing.length;
-        runtime.log.error(LOG_PREFIX + ' outbox: ' + read.missing.length + ' waiting event' + plural(read.missing.length) + ' of ' + state.day + ' gone from the app store (kept ' + DRAIN.keepDays + ' days): ' + read.missing.join(', '));
-      }
-      // In request-sized batches, in order; the place moves past each one delivered (and past
-      // the events gone before it), and stops at the first one not.
-      let done = waiting.length;
-      for (const batch of inBatches(read.records)) {
-        const outcome = await sendBatch(iparams, runtime, batch);
+      while (state.drained < ids.length) {
+        // Gather the next request's events, in order.
+        const batch = [];
+        let bytes = 2;
+        let position = state.drained;
+        let waitForYoung = false;
+        const most = requests === 0 ? DRAIN.probeEvents : ids.length;
+        while (position < ids.length && batch.length < most && canGoOn()) {
+          const id = ids[position];
+          const record = await getOrNull(db, KEYS.event(id));
+          if (!record || typeof record.body !== 'string') {
+            if (startedAt - idTime(id) < DRAIN.youngMs) {
+              waitForYoung = true;
+              break;
+            }
+            gone.push({ day: state.day, position: position, id: id });
+            position += 1;
+            continue;
+          }
+          const size = utf8Bytes(record.body) + 1;
+          // One that does not fit is read again for the next request.
+          if (batch.length > 0 && bytes + size > DRAIN.requestBytes) break;
+          batch.push({ position: position, id: id, body: record.body, conversation: record.conversation, event: record.event, at: record.at });
+          bytes += size;
+          position += 1;
+        }
+        if (batch.length === 0) {
+          // Only ids without their event (passed), or one being written now (waited for).
+          state = { day: state.day, drained: position };
+          if (waitForYoung || !canGoOn()) break days;
+          continue;
+        }
+        const outcome = await sendBatch(host, runtime, batch);
+        requests += 1;
         if (!outcome.ok) {
-          done = batch[0].position;
+          state = { day: state.day, drained: batch[0].position };
           summary.stopped = outcome.why;
-          const left = ids.length - state.drained - done;
+          const left = ids.length - state.drained;
           runtime.log.warn(LOG_PREFIX + ' outbox: ' + left + ' waiting event' + plural(left) + ' of ' + state.day + ' not sent: ' + outcome.why + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
-          break;
+          break days;
         }
         summary.sent += batch.length;
         summary.accepted += outcome.accepted;
@@ -219,13 +274,15 @@ async function drain(iparams, runtime) {
           const record = batch[item.index];
           if (record) runtime.log.error(LOG_PREFIX + ' outbox: the dashboard rejected ' + record.event + ' for conversation ' + record.conversation + ' (waiting since ' + record.at + '): ' + redactIssues(item) + '; dropped');
         }
+        state = { day: state.day, drained: position };
+        if (waitForYoung || !canGoOn()) break days;
       }
-      state = { day: state.day, drained: state.drained + done };
     }
   } catch (error) {
     summary.stopped = 'store: ' + storeError(error);
     runtime.log.warn(LOG_PREFIX + ' outbox drain stopped by the app store (' + storeError(error) + '); trying again in ' + DRAIN.everyMinutes + ' minutes');
   }
+  reportGone(runtime, gone, start, state, summary);
   if (state.day !== start.day || state.drained !== start.drained) {
     await runtime.db.set(KEYS.state, state).catch(function (error) {
       // What was delivered is sent again by the next run, and counted as duplicates.
@@ -238,51 +295,61 @@ async function drain(iparams, runtime) {
   return summary;
 }
 
+/** The ids the place moved past without their event: counted and named once, in one error line. */
+function reportGone(runtime, gone, start, state, summary) {
+  const passed = gone.filter(function (g) {
+    return g.day < state.day || g.position < state.drained;
+  });
+  summary.expired = passed.length;
+  if (passed.length === 0) return;
+  runtime.log.error(
+    LOG_PREFIX + ' outbox: ' + passed.length + ' listed event' + plural(passed.length) + ' not in the app store (past the ' + DRAIN.keepDays + ' days it keeps them, or never stored, as its handler then logged), passed: ' +
+      passed.map(function (g) { return g.id; }).join(', '),
+  );
+}
+
+/**
+ * The drain's place. Missing (read twice, a one-off "not found" being no proof), this is the
+ * first run: it starts at the oldest list of the last days (a handler keeps events before any
+ * run when the dashboard fails right after installation), else today.
+ */
+async function readPlace(db, today) {
+  const place = (await getOrNull(db, KEYS.state)) || (await getOrNull(db, KEYS.state));
+  if (place) return { day: String(place.day), drained: Number(place.drained) || 0 };
+  const state = { day: await oldestListSince(db, today), drained: 0 };
+  await db.set(KEYS.state, state);
+  await prepareLists(db, [today]);
+  return state;
+}
+
+/** A day's list; for a past day, a "not found" is read again before it counts as no list. */
+async function readList(db, day, past) {
+  const list = await getOrNull(db, KEYS.day(day));
+  return list || !past ? list : getOrNull(db, KEYS.day(day));
+}
+
+/** `db` with every operation counted against `budget.left`. */
+function counted(db, budget) {
+  const count = function (name) {
+    return function () {
+      budget.left -= 1;
+      return db[name].apply(db, arguments);
+    };
+  };
+  return { get: count('get'), set: count('set'), update: count('update'), delete: count('delete') };
+}
+
 /** The oldest day of the last DRAIN.lookBackDays that has a list, or `today`. */
-async function oldestListSince(runtime, today) {
+async function oldestListSince(db, today) {
   const startOfToday = dayEndMs(today) - 86400000;
   for (let back = DRAIN.lookBackDays; back > 0; back--) {
     const candidate = dayOf(startOfToday - back * 86400000);
-    if (await getOrNull(runtime, KEYS.day(candidate))) return candidate;
+    if (await getOrNull(db, KEYS.day(candidate))) return candidate;
   }
   return today;
 }
 
-/** The waiting events of `ids`, each with its position among them, and the ids gone from the store. */
-async function readEvents(runtime, ids) {
-  const records = [];
-  const missing = [];
-  for (let position = 0; position < ids.length; position++) {
-    const record = await getOrNull(runtime, KEYS.event(ids[position]));
-    if (record && typeof record.body === 'string') {
-      records.push({ position: position, id: ids[position], body: record.body, conversation: record.conversation, event: record.event, at: record.at });
-    } else missing.push(ids[position]);
-  }
-  return { records: records, missing: missing };
-}
-
-/** `records` cut, in order, into batches whose JSON array stays under DRAIN.requestBytes. */
-function inBatches(records) {
-  const batches = [];
-  let batch = [];
-  let bytes = 2;
-  for (const record of records) {
-    const size = utf8Bytes(record.body) + 1;
-    if (batch.length > 0 && bytes + size > DRAIN.requestBytes) {
-      batches.push(batch);
-      batch = [];
-      bytes = 2;
-    }
-    batch.push(record);
-    bytes += size;
-  }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
-}
-
-async function sendBatch(iparams, runtime, records) {
-  const host = forward.dashboardHost(iparams && iparams.dashboard_url);
-  if (!host) return { ok: false, why: 'the app setting dashboard_url is not an https:// address with a host name' };
+async function sendBatch(host, runtime, records) {
   const body = '[' + records.map(function (r) { return r.body; }).join(',') + ']';
   const result = await forward.attemptOnce(runtime, { context: { dashboard_host: host }, body: body });
   const answer = parseAnswer(result.body);
@@ -309,9 +376,9 @@ function redactIssues(item) {
   return forward.redact(issues.map(function (i) { return i.path + ': ' + i.message; }).join('; ') || 'no reason given');
 }
 
-async function getOrNull(runtime, key) {
+async function getOrNull(db, key) {
   try {
-    return await runtime.db.get(key);
+    return await db.get(key);
   } catch (error) {
     if (notFound(error)) return null;
     throw error;
@@ -338,6 +405,11 @@ function newId(runtime) {
   let random = '';
   for (let i = 0; i < 8; i++) random += Math.floor(runtime.random() * 36).toString(36);
   return runtime.now().toString(36) + random;
+}
+
+/** The time (epoch ms) an id was made at. */
+function idTime(id) {
+  return parseInt(String(id).slice(0, -8), 36) || 0;
 }
 
 /** The UTC day of an epoch time in milliseconds, as YYYYMMDD. */
