@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
@@ -50,7 +51,10 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
   const pool: Pool = (globalForFigures.__figureThreads ??= { threads: Array.from({ length: FIGURE_THREADS }, () => null), queue: [], nextId: 1, pending: new Map(), lastSlot: new Map() });
   const key = JSON.stringify([name, filters, args]);
   const pending = pool.pending.get(key);
-  if (pending) return pending as Promise<FigureOf<N>>;
+  if (pending) {
+    noteShared(name);
+    return pending as Promise<FigureOf<N>>;
+  }
   const result = new Promise<FigureOf<N>>((resolve, reject) => {
     pool.queue.push({ request: { id: pool.nextId++, name, filters, args }, resolve: resolve as (value: unknown) => void, reject });
     dispatch(pool);
@@ -61,6 +65,17 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
   };
   result.then(settled, settled);
   return result;
+}
+
+/**
+ * Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.figures-shared` exists, each request
+ * that shares a computation already asked for adds the figure's name to it, so a test knows its
+ * requests have joined one computation without waiting for time to pass.
+ */
+function noteShared(name: FigureName): void {
+  if (process.env.DASHBOARD_FAULT_INJECTION !== '1') return;
+  const file = `${config().databasePath}.figures-shared`;
+  if (fs.existsSync(file)) fs.appendFileSync(file, `${name}\n`);
 }
 
 /**

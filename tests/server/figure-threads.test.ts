@@ -62,16 +62,23 @@ describe('figure threads', () => {
 
   it('compute a figure once for requests that ask for it while it is computed (reloads, a second viewer)', async () => {
     const log = `${live.server.databasePath}.figures-computed`;
+    const shared = `${live.server.databasePath}.figures-shared`;
     fs.writeFileSync(log, '');
     try {
-      await withFault('slow-transitions', '1500', async () => {
+      // The figure is held (`hold`) until the second and third requests have joined the first's
+      // computation (`figures-shared`): nothing depends on how long anything takes.
+      await withFault('figures-shared', '', () => withFault('slow-transitions', 'hold', async () => {
         // Three viewers of the same page and filters, and one with another channel.
         const same = `/transitions?${OCTOBER}`;
-        const pages = await Promise.all([get(same), get(same), get(same), get(`/transitions?${OCTOBER}&channel=other`)]);
+        const asked = Promise.all([get(same), get(same), get(same), get(`/transitions?${OCTOBER}&channel=other`)]);
+        await waitUntil(() => markerLines(shared).length === 2, 'two requests to join the first one\'s computation');
+        fs.rmSync(`${live.server.databasePath}.slow-transitions`); // the figures go on
+        const pages = await asked;
         const texts = await Promise.all(pages.map((page) => page.text()));
         expect(pages.map((page) => page.status)).toEqual([200, 200, 200, 200]);
         for (const text of texts.slice(0, 3)) expect(text).toContain('From → to');
-      });
+        expect(markerLines(shared)).toEqual(['transitions', 'transitions']);
+      }));
       // Once for the three, once for the other filters.
       expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toEqual(['transitions', 'transitions']);
       // Settled requests are not kept: asked again, it is computed again (with what has arrived since).
