@@ -6,7 +6,7 @@ import { valueAxis } from '@/lib/format';
 import { OTHERS_COLOR, SERIES_COLORS } from './palette';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
-import { hourTicks } from './hour-ticks';
+import { hourTicks } from './round-ticks';
 import styles from './load-chart.module.css';
 import { tooltipInPlot } from './tooltip';
 
