@@ -42,6 +42,8 @@ var api = {
   dashboardHost: dashboardHost,
   classify: classify,
   attemptOnce: attemptOnce,
+  statusLabel: statusLabel,
+  dashboardSaid: dashboardSaid,
   retryAfterMs: retryAfterMs,
   backoffDelay: backoffDelay,
   nextWait: nextWait,
@@ -102,8 +104,7 @@ async function checkInstallation(iparams, runtime) {
   if (!host) return 'Dashboard URL must be https://host, no IP, port or path';
   const result = await attemptOnce(runtime, { context: { dashboard_host: host }, body: '[]' });
   if (result.status === 400 || classify(result.status) === 'delivered') return null;
-  const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
-  runtime.log.error(LOG_PREFIX + ' installation refused: a test request to https://' + host + '/api/events got ' + statusLabel(result) + said);
+  runtime.log.error(LOG_PREFIX + ' installation refused: a test request to https://' + host + '/api/events got ' + statusLabel(result) + dashboardSaid(result));
   if (result.status === 401 || result.status === 403) return 'The dashboard refused the ingest token';
   if (result.status === 503) return 'Dashboard ingest is off or its storage is down (503)';
   if (result.status === null) return 'Dashboard not reachable: check the URL and firewall';
@@ -272,8 +273,7 @@ function delivered(runtime, event, attempts, result) {
 }
 
 function failed(runtime, event, body, attempts, result, outcome, why, startedAt) {
-  const said = result.body ? '; dashboard said: ' + redact(result.body) : '';
-  const line = LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + said;
+  const line = LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + dashboardSaid(result);
   // Past this, the handler is near the platform's 20 s: keeping the event comes first.
   const checkScheduleBy = startedAt + LIMITS.handlerMs - 3000;
   return giveUp(runtime, event, body, { outcome: outcome, attempts: attempts, status: result.status }, line, checkScheduleBy);
@@ -305,6 +305,11 @@ function retryLine(event, attempts, result, wait) {
 function misconfiguredLine(event, payload) {
   const url = payload && payload.iparams ? payload.iparams.dashboard_url : undefined;
   return LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': no request sent, the app setting dashboard_url (' + redact(JSON.stringify(url === undefined ? null : url)) + ') is not an https:// address with a host name, such as https://dashboard.example.com; correct it in the app\'s settings';
+}
+
+/** What the dashboard answered, for the end of a log line: '; dashboard said: …', or nothing. */
+function dashboardSaid(result) {
+  return result.body ? '; dashboard said: ' + redact(result.body) : '';
 }
 
 function statusLabel(result) {

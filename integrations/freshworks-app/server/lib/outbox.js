@@ -216,7 +216,7 @@ async function drain(iparams, runtime) {
   let requests = 0;
   try {
     if (dayEndMs(today) - startedAt <= DRAIN.prepareWithinMs) await prepareLists(db, [nextDay(today)]);
-    days: while (canGoOn() && !summary.stopped) {
+    days: while (canGoOn()) {
       const list = await readList(db, state.day, state.day < today);
       const ids = list && Array.isArray(list.ids) ? list.ids : [];
       if (state.drained >= ids.length) {
@@ -282,7 +282,7 @@ async function drain(iparams, runtime) {
     summary.stopped = 'store: ' + storeError(error);
     runtime.log.warn(LOG_PREFIX + ' outbox drain stopped by the app store (' + storeError(error) + '); trying again in ' + DRAIN.everyMinutes + ' minutes');
   }
-  reportGone(runtime, gone, start, state, summary);
+  reportGone(runtime, gone, state, summary);
   if (state.day !== start.day || state.drained !== start.drained) {
     await runtime.db.set(KEYS.state, state).catch(function (error) {
       // What was delivered is sent again by the next run, and counted as duplicates.
@@ -296,7 +296,7 @@ async function drain(iparams, runtime) {
 }
 
 /** The ids the place moved past without their event: counted and named once, in one error line. */
-function reportGone(runtime, gone, start, state, summary) {
+function reportGone(runtime, gone, state, summary) {
   const passed = gone.filter(function (g) {
     return g.day < state.day || g.position < state.drained;
   });
@@ -358,8 +358,7 @@ async function sendBatch(host, runtime, records) {
   if (judged && (forward.classify(result.status) === 'delivered' || result.status === 400)) {
     return { ok: true, accepted: answer.accepted, duplicates: answer.duplicates || 0, rejected: answer.rejected };
   }
-  const said = result.body ? '; dashboard said: ' + forward.redact(result.body) : '';
-  return { ok: false, why: (result.status === null ? 'no HTTP status' + (result.message ? ' (' + forward.redact(result.message) + ')' : '') : 'status ' + result.status) + said };
+  return { ok: false, why: forward.statusLabel(result) + forward.dashboardSaid(result) };
 }
 
 function parseAnswer(text) {
