@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
 import type { CsvChunk } from './csv-stream';
 import type { CsvThreadData, CsvThreadMessage, CsvThreadRequest } from './csv-worker';
 import type { RowReportName } from './row-source';
+import { appendTestMarker } from '../server/test-markers';
 
 /**
  * A row report's CSV as a byte stream written on a thread of the download's own (csv-worker.ts).
@@ -74,18 +74,9 @@ function threadSlot(signal?: AbortSignal): Promise<() => void> {
     };
     slots.waiting.push(wake);
     signal?.addEventListener('abort', gone, { once: true });
-    markWaitingForTests();
+    // Tests only: each download that waits for a thread says so, so a test knows it got that far.
+    appendTestMarker(`${config().databasePath}.csv-waiting`, 'waiting');
   });
-}
-
-/**
- * Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.csv-waiting` exists, each download
- * that waits for a thread adds a line to it, so a test knows the download got that far.
- */
-function markWaitingForTests(): void {
-  if (process.env.DASHBOARD_FAULT_INJECTION !== '1') return;
-  const file = `${config().databasePath}.csv-waiting`;
-  if (fs.existsSync(file)) fs.appendFileSync(file, 'waiting\n');
 }
 
 function startThread(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
 import { FIGURE_TABLES } from '../queries/figure-tables';
 import type { FigureArgs, FigureName, FigureOf } from '../queries/figures';
 import type { FigureRequest, FigureResponse } from './figure-worker';
+import { appendTestMarker } from './test-markers';
 
 /**
  * How many figure threads the server runs. Two: a page's heavy reads run side by side (the
@@ -52,7 +52,8 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
   const key = JSON.stringify([name, filters, args]);
   const pending = pool.pending.get(key);
   if (pending) {
-    noteShared(name);
+    // Tests only: each request that shares a computation already asked for says so.
+    appendTestMarker(`${config().databasePath}.figures-shared`, name);
     return pending as Promise<FigureOf<N>>;
   }
   const result = new Promise<FigureOf<N>>((resolve, reject) => {
@@ -65,17 +66,6 @@ export function figure<N extends FigureName>(name: N, filters: Filters, ...args:
   };
   result.then(settled, settled);
   return result;
-}
-
-/**
- * Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.figures-shared` exists, each request
- * that shares a computation already asked for adds the figure's name to it, so a test knows its
- * requests have joined one computation without waiting for time to pass.
- */
-function noteShared(name: FigureName): void {
-  if (process.env.DASHBOARD_FAULT_INJECTION !== '1') return;
-  const file = `${config().databasePath}.figures-shared`;
-  if (fs.existsSync(file)) fs.appendFileSync(file, `${name}\n`);
 }
 
 /**

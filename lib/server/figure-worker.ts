@@ -9,6 +9,7 @@ import { openReadConnection, type ReadConnection } from '../../db/read-connectio
 import type { Filters } from '../filters/parse-filters';
 import { computeFigure, isFigureName, type FigureArgs, type FigureName } from '../queries/figures';
 import { readAhead } from '../queries/range-cache/day-partitions';
+import { appendTestMarker } from './test-markers';
 
 export type FigureRequest = { id: number; name: FigureName; filters: Filters; args: unknown[] };
 export type FigureResponse = { id: number; value: unknown } | { id: number; error: string };
@@ -45,7 +46,7 @@ parentPort!.on('message', ({ id, name, filters, args }: FigureRequest) => {
     if (faultInjection && fs.existsSync(`${databasePath}.crash-figure-thread`)) process.exit(70);
     // Tests only: while `<database>.figures-started` exists, each figure this thread takes adds its
     // name to it, before any wait below: the test knows the request has reached a thread.
-    if (faultInjection && fs.existsSync(`${databasePath}.figures-started`)) fs.appendFileSync(`${databasePath}.figures-started`, `${name}\n`);
+    appendTestMarker(`${databasePath}.figures-started`, name);
     // Tests only (DASHBOARD_FAULT_INJECTION=1): `<database>.slow-<figure>` holds milliseconds this
     // thread stays busy before computing that figure, as a year of a million conversations keeps it,
     // or `hold`: busy until the test removes the file.
@@ -57,7 +58,7 @@ parentPort!.on('message', ({ id, name, filters, args }: FigureRequest) => {
     }
     connection ??= openReadConnection(databasePath);
     // Tests only: while `<database>.figures-computed` exists, each figure computed adds its name to it.
-    if (faultInjection && fs.existsSync(`${databasePath}.figures-computed`)) fs.appendFileSync(`${databasePath}.figures-computed`, `${name}\n`);
+    appendTestMarker(`${databasePath}.figures-computed`, name);
     response = { id, value: computeFigure(connection.db, name, filters, args as FigureArgs<typeof name>) };
   } catch (error) {
     // A connection that failed is opened again for the next request.
