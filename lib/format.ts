@@ -23,6 +23,9 @@ export function hours(value: number | null | undefined): string {
 /** A count with thousands separators. */
 export const count = (value: number) => value.toLocaleString('en');
 
+/** A count and its noun, singular for one: `1 request`, `4 requests`. */
+export const countOf = (value: number, noun: string) => `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
+
 /** A share as a percentage with one decimal, or an en dash when the whole is zero. */
 export const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisCount, count, durationUnit, hours, niceAxis, percent, valueAxis } from '@/lib/format';
+import { axisCount, count, countOf, durationUnit, hours, niceAxis, percent, valueAxis } from '@/lib/format';
 
 describe('how figures read', () => {
   it('writes counts on chart axes short enough to stay clear of the axis title', () => {
@@ -75,5 +75,11 @@ describe('how figures read', () => {
     expect(valueAxis([null, 0.21])).toEqual(niceAxis(0.21));
     expect(valueAxis([])).toEqual(niceAxis(0));
     expect(valueAxis([5, -0.5, 12])).toEqual({});
+  });
+});
+
+describe('countOf: a count and its noun', () => {
+  it('is singular for one only, with thousands separators', () => {
+    expect([0, 1, 2, 1234].map((n) => countOf(n, 'request'))).toEqual(['0 requests', '1 request', '2 requests', '1,234 requests']);
   });
 });

@@ -6,7 +6,7 @@ import { IngestChart } from '@/components/charts/ingest-chart';
 import { Tile } from '@/components/tile';
 import { getDb } from '@/db/client';
 import { timezoneOf } from '@/lib/filters/parse-filters';
-import { clockTime, count, dateTime } from '@/lib/format';
+import { clockTime, countOf, dateTime } from '@/lib/format';
 import { ingestLog } from '@/lib/ingest/ingest-log';
 import { CHART_MINUTES, getIngestHealth } from '@/lib/queries/ingest-health';
 import './ingest.css';
@@ -66,9 +66,9 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
           <div className="value small">{dateTime(health.lastEventAt, tz)}</div>
           <div className="unit">{health.lastEventAt === null ? 'no event stored yet' : tz}</div>
         </div>
-        <Tile label="Events, last hour" value={health.lastHour.accepted} unit={`accepted · ${count(health.lastHour.requests)} requests received`} />
+        <Tile label="Events, last hour" value={health.lastHour.accepted} unit={`accepted · ${countOf(health.lastHour.requests, 'request')} received`} />
         <Tile label="Duplicates, 24 h" value={health.lastDay.duplicates} unit="events already stored (not stored again)" />
-        <Tile label="Rejected, 24 h" value={health.lastDay.rejected} unit={`events failing validation · ${count(refusedTotal(health.lastDay.refused))} requests refused`} />
+        <Tile label="Rejected, 24 h" value={health.lastDay.rejected} unit={`events failing validation · ${countOf(refusedTotal(health.lastDay.refused), 'request')} refused`} />
       </div>
       <h2>Events received per minute, last {CHART_MINUTES} minutes</h2>
       {health.perMinute.every((p) => p.accepted + p.duplicates + p.rejected === 0) ? (
@@ -83,7 +83,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
         <ul className="refused">
           {refused.map(([status, n]) => (
             <li key={status}>
-              <strong>{status}</strong> {STATUS_MEANING[Number(status)]}: {count(n)} {n === 1 ? 'request' : 'requests'}
+              <strong>{status}</strong> {STATUS_MEANING[Number(status)]}: {countOf(n, 'request')}
             </li>
           ))}
         </ul>
@@ -110,7 +110,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
                     {r.error && <div>{r.error}</div>}
                     {r.rejectedItems > 0 && (
                       <div className="muted">
-                        {count(r.rejectedItems)} {r.rejectedItems === 1 ? 'event' : 'events'} rejected{r.status === 200 ? ', the others stored' : ''}
+                        {countOf(r.rejectedItems, 'event')} rejected{r.status === 200 ? ', the others stored' : ''}
                       </div>
                     )}
                     {r.issues.length > 0 && (

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { ResponsiveContainer, Sankey, Tooltip, type SankeyNodeProps } from 'recharts';
 import type { AssignmentFlow, FlowNode } from '@/lib/queries/assignment-flows';
-import { count } from '@/lib/format';
+import { count, countOf } from '@/lib/format';
 import { ChartFrame } from './chart-frame';
 import { FLOW_COLORS } from './palette';
 import { WRAPPING } from './tooltip';
@@ -15,7 +15,7 @@ const NODE_WIDTH = 12;
 /** Room for the channel labels on the left and the agent labels on the right: 22 characters, a possible id suffix cut by the ellipsis, and " · 12,345" (12 px text, about 6.6 px a character). */
 const MARGIN = { top: 28, right: 200, bottom: 8, left: 220 };
 
-const conversations = (n: number) => `${count(n)} conversation${n === 1 ? '' : 's'}`;
+const conversations = (n: number) => countOf(n, 'conversation');
 const colorOf = (node: FlowNode) => (node.kind === 'entity' ? FLOW_COLORS[node.layer] : FLOW_COLORS.none);
 const shorten = (name: string) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name);
 

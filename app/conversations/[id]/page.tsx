@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { STATISTIC_UNIT } from '@/lib/events/statistics';
 import { FILTER_PARAMS } from '@/lib/filters/params';
 import { asSearchParams, timezoneOf } from '@/lib/filters/parse-filters';
-import { count, dateTime, hours } from '@/lib/format';
+import { count, countOf, dateTime, hours } from '@/lib/format';
 import { getConversationHistory, MAX_TIMELINE_EVENTS, type NamedRef } from '@/lib/queries/conversation-history';
 import '../conversations.css';
 import { decodeSegment } from '@/lib/server/url-segment';
@@ -18,7 +18,6 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `Conversation ${decodeSegment((await params).id) ?? ''}` };
 }
 
-const plural = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 const named = (ref: NamedRef) => (ref === null ? '–' : (ref.name ?? ref.id));
 const statisticLabel = (name: string) => name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 /** The list's own parameters, carried here by its links so that "Back" returns to the same rows. */
@@ -77,7 +76,7 @@ export default async function ConversationPage({ params, searchParams }: { param
         <Item label="Reopens" value={count(c.reopenCount)} />
         <Item label="Reassignments" value={`${count(c.agentReassignmentCount)} agent · ${count(c.groupReassignmentCount)} group`} />
         <Item label="Unassignments" value={count(c.unassignmentCount)} />
-        <Item label="Stored" value={`${plural(history.eventCount, 'event')} · ${plural(history.messageCount, 'message')}`} />
+        <Item label="Stored" value={`${countOf(history.eventCount, 'event')} · ${countOf(history.messageCount, 'message')}`} />
       </dl>
       <h2>Statistics</h2>
       <div className="table-wrap">
