@@ -73,19 +73,23 @@ async function forwardEvent(payload, runtime) {
   }
   const startedAt = runtime.now();
   let attempts = 0;
+  /** Ends the attempts: what happened to this event, with why. */
+  const stop = function (result, outcome, why) {
+    return failed(runtime, { event: event, body: request.body, attempts: attempts, result: result, startedAt: startedAt }, outcome, why);
+  };
   for (;;) {
     attempts += 1;
     const result = await attemptOnce(runtime, request);
     const verdict = classify(result.status);
     if (verdict === 'delivered') return delivered(runtime, event, attempts, result);
-    if (verdict === 'rejected') return failed(runtime, event, request.body, attempts, result, 'rejected', 'not retried: the dashboard refused this request', startedAt);
+    if (verdict === 'rejected') return stop(result, 'rejected', 'not retried: the dashboard refused this request');
     const retryAfter = retryAfterMs(result.headers, runtime.now());
     // A 429 that names no time is most likely Freshworks' own limit (50 requests a minute per app
     // and account): retries within seconds cannot outlast it and would only spend more of it.
-    if (result.status === 429 && retryAfter === null) return failed(runtime, event, request.body, attempts, result, 'failed', RATE_LIMITED, startedAt);
+    if (result.status === 429 && retryAfter === null) return stop(result, 'failed', RATE_LIMITED);
     const elapsedMs = runtime.now() - startedAt;
     const wait = nextWait(attempts, retryAfter, elapsedMs, runtime.random());
-    if (wait.stop) return failed(runtime, event, request.body, attempts, result, 'failed', wait.stop, startedAt);
+    if (wait.stop) return stop(result, 'failed', wait.stop);
     runtime.log.warn(retryLine(event, attempts, result, wait));
     await runtime.sleep(wait.delayMs);
   }
@@ -272,11 +276,14 @@ function delivered(runtime, event, attempts, result) {
   return { outcome: 'delivered', attempts: attempts, status: result.status };
 }
 
-function failed(runtime, event, body, attempts, result, outcome, why, startedAt) {
+/** `attempt`: the event, its body, the attempts made, the last one's result, when the first began. */
+function failed(runtime, attempt, outcome, why) {
+  const event = attempt.event;
+  const result = attempt.result;
   const line = LOG_PREFIX + ' FAILED to forward ' + event.name + ' for conversation ' + event.conversationId + ': ' + statusLabel(result) + ', ' + why + dashboardSaid(result);
   // Past this, the handler is near the platform's 20 s: keeping the event comes first.
-  const checkScheduleBy = startedAt + LIMITS.handlerMs - 3000;
-  return giveUp(runtime, event, body, { outcome: outcome, attempts: attempts, status: result.status }, line, checkScheduleBy);
+  const checkScheduleBy = attempt.startedAt + LIMITS.handlerMs - 3000;
+  return giveUp(runtime, event, attempt.body, { outcome: outcome, attempts: attempt.attempts, status: result.status }, line, checkScheduleBy);
 }
 
 /**
