@@ -112,9 +112,12 @@ function mergeProjections(projections: readonly StoredProjection[]): MergedProje
  * (its channel, source, user, account and app; when it was created and first given to a group
  * and an agent). An event that leaves one out, or sends null, says nothing about it: the
  * payload reference's fields may be omitted. So a known fact is never erased by a later
- * snapshot; the times are the earliest any event gave (so "first" stays first), the other facts
- * the latest snapshot's when it has one, else an earlier event's. With facts that do not change,
- * as Freshchat's do not, the result is the same in any order of arrival.
+ * snapshot; the times are the earliest any event gave (so "first" stays first). Should events
+ * disagree on another fact (Freshchat's never do; a careless sender's might), the greater value
+ * is kept, in code point order: like the earliest time, a rule that gives the same result in any
+ * order of arrival and however the events are grouped into requests, so a reprojection equals
+ * live ingest. ("The latest snapshot's, when it has one" did not: which value won depended on
+ * which events met in memory before meeting the stored row.)
  */
 const FILLED_FACTS = ['accountId', 'appId', 'channelId', 'userId', 'source'] as const satisfies readonly (keyof ConversationSnapshot)[];
 const EARLIEST_FACTS = ['createdAt', 'firstGroupAssignedAt', 'firstAgentAssignedAt'] as const satisfies readonly (keyof ConversationSnapshot)[];
@@ -123,7 +126,9 @@ const EARLIEST_FACTS = ['createdAt', 'firstGroupAssignedAt', 'firstAgentAssigned
 function withFacts(latest: ConversationSnapshot, other: ConversationSnapshot): ConversationSnapshot {
   let merged: ConversationSnapshot | null = null;
   for (const key of FILLED_FACTS) {
-    if (latest[key] == null && other[key] != null) (merged ??= { ...latest })[key] = other[key];
+    const mine = latest[key];
+    const theirs = other[key];
+    if (theirs != null && (mine == null || codePointLess(mine, theirs))) (merged ??= { ...latest })[key] = theirs;
   }
   for (const key of EARLIEST_FACTS) {
     const mine = latest[key];
@@ -136,6 +141,25 @@ function withFacts(latest: ConversationSnapshot, other: ConversationSnapshot): C
 function keepLatest<T extends { version: string }>(map: Map<string, T>, id: string, row: T): void {
   const current = map.get(id);
   if (!current || row.version > current.version) map.set(id, row);
+}
+
+/**
+ * `a < b` in code point order, which is UTF-8's byte order: how SQLite's default (BINARY) collation
+ * compares text, and PostgreSQL's "C". JavaScript's `<` compares UTF-16 units instead, which
+ * differs where a character beyond U+FFFF (two surrogate units, D800–DFFF) meets one of U+E000–U+FFFF.
+ */
+export function codePointLess(a: string, b: string): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    // A surrogate starts a character beyond U+FFFF: greater than any single unit it meets.
+    return xSurrogate === ySurrogate ? x < y : ySurrogate;
+  }
+  return a.length < b.length;
 }
 
 /**
@@ -226,7 +250,7 @@ const STATISTIC_KEY_SET = new Set<string>(STATISTIC_KEYS);
 /**
  * The conversation upsert, in one statement:
  * - snapshot columns take the incoming values only when its version is greater (latest `updated_time`),
- *   except the facts (withFacts): never erased, the times the earliest known;
+ *   except the facts (withFacts): never erased, the times the earliest known, the others the greatest;
  * - statistics take the incoming values only when its statistics version is greater;
  * - counters add up; `create_seen` stays true once true.
  */
@@ -241,7 +265,7 @@ function upsertConversationStatement(db: Db) {
   for (const [key, column] of Object.entries(columns)) {
     if (column.primary) continue;
     if (COUNTER_KEYS.has(key)) set[key] = sql`${column} + ${excluded(column)}`;
-    else if (filled.has(key)) set[key] = sql`case when ${newer} then coalesce(${excluded(column)}, ${column}) else coalesce(${column}, ${excluded(column)}) end`;
+    else if (filled.has(key)) set[key] = sql`case when ${column} is null or ${excluded(column)} > ${column} then coalesce(${excluded(column)}, ${column}) else ${column} end`;
     else if (earliest.has(key)) set[key] = sql`case when ${column} is null or ${excluded(column)} < ${column} then coalesce(${excluded(column)}, ${column}) else ${column} end`;
     else if (key === 'createSeen') set[key] = sql`(${column} or ${excluded(column)})`;
     else if (statisticKeys.has(key)) set[key] = sql`case when ${newerStatistics} then ${excluded(column)} else ${column} end`;
