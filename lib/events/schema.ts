@@ -15,6 +15,9 @@ import { STATISTIC_KEYS, type StatisticKey } from './statistics';
  *   further, so a cosmetic field can never make a real event unreadable.
  */
 
+/** 9999-12-31T23:59:59.999Z, the last instant an ISO 8601 timestamp of four-digit year can name. */
+const LAST_EPOCH_MS = 253_402_300_799_999;
+
 export const EVENT_NAMES = ['onConversationCreate', 'onConversationUpdate'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
@@ -189,7 +192,13 @@ const changes = z.looseObject({
 
 const conversation = z.looseObject({
   // Blank ("   ") says no more than empty: a row keyed by spaces would be a conversation nobody can name.
-  conversation_id: z.string({ error: 'required: expected string' }).min(1, 'must not be empty').regex(/^$|\S/, 'must not be blank'),
+  conversation_id: z
+    .string({ error: 'required: expected string' })
+    .min(1, 'must not be empty')
+    .regex(/^$|\S/, 'must not be blank')
+    // "." and ".." are the two ids no link can name: browsers resolve them (even as %2E%2E) as
+    // path steps, so /conversations/.. is the Overview. Freshchat's ids are UUIDs.
+    .refine((id) => id !== '.' && id !== '..', 'must not be "." or ".."'),
   app_id: text,
   assigned_agent_id: text,
   assigned_group_id: text,
@@ -223,8 +232,17 @@ export const envelopeSchema = z.looseObject({
   account_id: text,
   domain: text,
   region: text,
-  /** Epoch milliseconds of the event, set by the platform. */
-  timestamp: z.number().nullish(),
+  /**
+   * Epoch milliseconds of the event, set by the platform. The event's time when its conversation
+   * has no `updated_time`, so checked like the ISO times: a whole number up to 9999-12-31 (1e300
+   * was stored as a time no page could draw).
+   */
+  timestamp: z
+    .number()
+    .refine((ms) => Number.isInteger(ms) && ms >= 0 && ms <= LAST_EPOCH_MS, {
+      error: (issue) => `expected epoch milliseconds, a whole number from 0 to ${LAST_EPOCH_MS} (9999-12-31), got ${String(issue.input)}`,
+    })
+    .nullish(),
   version: text,
   data: z.looseObject({
     actor: actor.nullish(),

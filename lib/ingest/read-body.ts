@@ -35,6 +35,11 @@ export async function readRawBody(request: Request): Promise<ReadRawBody> {
     return fail(415, `unsupported content type ${mediaType ? `"${mediaType}"` : '(none)'}: send application/json (one envelope or an array) or application/x-ndjson (one envelope a line)`);
   }
 
+  // A compressed body would be parsed as text and fail as "not valid UTF-8"; a plain one labelled
+  // compressed, stored as if decoded. Neither is what the sender meant: say so (RFC 9110, 415).
+  const coding = (request.headers.get('content-encoding') ?? '').trim().toLowerCase();
+  if (coding !== '' && coding !== 'identity') return fail(415, `unsupported Content-Encoding "${coding}": send the body uncompressed`);
+
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return fail(413, TOO_LARGE);
   const bytes = await readLimited(request);

@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount, storeFingerprint } from '../helpers/db';
 import { fixtureText, readFixture } from '../helpers/fixtures';
@@ -280,6 +281,24 @@ const requestCases: RequestCase[] = [
     error: 'unsupported content type "application/xml"',
   },
 
+  // Content encoding: a gzip body read as text would fail as "not valid UTF-8", and a plain body
+  // labelled gzip must not be stored as if it had been decoded.
+  {
+    name: 'a gzip body (Content-Encoding: gzip)',
+    body: () => gzipSync(json(freshEnvelope('bad-input-gzip'))),
+    headers: { 'content-encoding': 'gzip', 'content-type': 'application/json' },
+    status: 415,
+    error: 'unsupported Content-Encoding "gzip": send the body uncompressed',
+    responseHeaders: { 'accept-encoding': 'identity' },
+  },
+  {
+    name: 'a plain body labelled Content-Encoding: br',
+    body: () => json(freshEnvelope('bad-input-br')),
+    headers: { 'content-encoding': 'br' },
+    status: 415,
+    error: 'unsupported Content-Encoding "br": send the body uncompressed',
+  },
+
   // Empty bodies
   { name: 'empty body', body: () => '', status: 400, error: 'empty body' },
   { name: 'whitespace-only body', body: () => ' \n\t\r\n ', status: 400, error: 'empty body' },
@@ -415,6 +434,16 @@ const invalidEnvelopeCases: InvalidEnvelopeCase[] = [
     item: mutated((e) => (e.data.conversation.created_time = 'yesterday')),
     path: 'data.conversation.created_time',
     message: 'expected an ISO 8601 timestamp such as 2026-10-12T00:46:08.981Z, got "yesterday"',
+  },
+  {
+    // It is the event's time when updated_time is missing: stored, it made the conversation's page fail.
+    name: 'the envelope timestamp is 1e300 and the conversation has no updated_time',
+    item: mutated((e) => {
+      e.timestamp = 1e300;
+      delete e.data.conversation.updated_time;
+    }),
+    path: 'timestamp',
+    message: 'expected epoch milliseconds, a whole number from 0 to 253402300799999 (9999-12-31), got 1e+300',
   },
   {
     name: 'associations.agent.max_active_conv is 2.5',

@@ -60,5 +60,8 @@ function bodyErrorResponse({ status, abandoned, ...error }: BodyError & { ok: fa
   if (!isEmptyRequest({ status, ...error })) ingestLog().recordFailure(status, error.error);
   // A body cut off past the size limit leaves unread bytes on the connection: close it rather
   // than leave the client's next request queued behind them.
-  return Response.json(details, { status, headers: abandoned ? { Connection: 'close' } : {} });
+  const headers: Record<string, string> = abandoned ? { Connection: 'close' } : {};
+  // RFC 9110: a 415 names the content codings accepted; ingest takes bodies uncompressed only.
+  if (status === 415) headers['Accept-Encoding'] = 'identity';
+  return Response.json(details, { status, headers });
 }
