@@ -12,13 +12,24 @@ export function hours(value: number | null | undefined): string {
   // a 0 says "under an hour", which "0 s" misread as an instant reply.
   if (value === 0) return '0 h';
   const sign = value < 0 ? '−' : '';
-  const seconds = Math.round(Math.abs(value) * 3600);
+  const seconds = roundHalfUp(Math.abs(value) * 3600);
   if (seconds < 60) return `${sign}${seconds} s`;
   // From the value, not from the rounded seconds: 46.4964 min is 2,790 s, which would read 47.
-  const minutes = Math.round(Math.abs(value) * 60);
+  const minutes = roundHalfUp(Math.abs(value) * 60);
   if (minutes < 60) return `${sign}${minutes} min`;
-  return `${sign}${Math.abs(value).toFixed(1)} h`;
+  return `${sign}${oneDecimal(Math.abs(value))} h`;
 }
+
+/**
+ * A non-negative value rounded to a whole number, halves up, as it reads in decimal: computed
+ * figures carry binary noise (a p90 between 4.03 and 4.13 is 4.0499999999999998, which
+ * JavaScript prints as 4.05), and rounding the noise read 4.0 where a spreadsheet, from the same
+ * values, reads 4.1. Twelve significant digits drop the noise and keep every real digit.
+ */
+const roundHalfUp = (value: number) => Math.round(Number(value.toPrecision(12)));
+
+/** A non-negative value with one decimal, halves up as it reads in decimal (roundHalfUp). */
+const oneDecimal = (value: number) => (roundHalfUp(value * 10) / 10).toFixed(1);
 
 /** A count with thousands separators. */
 export const count = (value: number) => value.toLocaleString('en');
@@ -27,7 +38,7 @@ export const count = (value: number) => value.toLocaleString('en');
 export const countOf = (value: number, noun: string) => `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
 
 /** A share as a percentage with one decimal, or an en dash when the whole is zero. */
-export const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)} %`);
+export const percent = (part: number, whole: number) => (whole === 0 ? '–' : `${oneDecimal((100 * part) / whole)} %`);
 
 /** The time of day of an epoch-ms or ISO time as `HH:MM:SS` on the clock of `tz` (the page's, not the browser's): when figures were last refreshed. */
 export const clockTime = (value: number | string, tz: string) => new Date(value).toLocaleTimeString('en-GB', { timeZone: tz });

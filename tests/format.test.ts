@@ -27,6 +27,20 @@ describe('how figures read', () => {
     expect([undefined, Number.NaN].map(hours)).toEqual(['–', '–']);
   });
 
+  it('rounds halves up as the figure reads in decimal, not as its binary noise falls', () => {
+    // A p90 between 4.03 and 4.13 (rank fraction 0.2) is 4.05, computed as 4.0499999999999998:
+    // toFixed read it 4.0; a spreadsheet, from the same values, reads 4.1 (found by an audit).
+    expect(hours(4.03 + (4.13 - 4.03) * 0.2)).toBe('4.1 h');
+    expect(hours(12.5 / 60)).toBe('13 min');
+    // Every share p/w for w up to 400 against the exact fraction rounded half up in integers.
+    for (let whole = 1; whole <= 400; whole++) {
+      for (let part = 0; part <= whole; part++) {
+        const tenths = Math.floor((2000 * part + whole) / (2 * whole));
+        expect(percent(part, whole), `${part}/${whole}`).toBe(`${Math.floor(tenths / 10)}.${tenths % 10} %`);
+      }
+    }
+  });
+
   it('plots a duration axis in minutes only when every value is under an hour', () => {
     expect(durationUnit([0.2, null, 0.99])).toEqual({ unit: 'minutes', perHour: 60 });
     expect(durationUnit([0.2, 1])).toEqual({ unit: 'hours', perHour: 1 });
