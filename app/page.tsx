@@ -42,7 +42,7 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
             {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} timezone={filters.tz} />}
             <p className="footnote">
               Last event received {lastEventAt === null ? 'never' : `${dateTime(lastEventAt, filters.tz)} (${filters.tz})`} · all events:{' '}
-              <a href="/ingest">ingest health</a>
+              <a href={`/ingest?${new URLSearchParams({ tz: filters.tz })}`}>ingest health</a>
             </p>
           </>
         );

@@ -3,6 +3,7 @@ import type { Filters } from '@/lib/filters/parse-filters';
 import { addDays, filtersToSearchParams, STATUSES } from '@/lib/filters/parse-filters';
 import type { getFilterOptions, Option } from '@/lib/queries/dimensions';
 import { OptionSearch } from './option-search';
+import { RangePresets } from './range-presets';
 
 const PRESETS = [
   { label: 'Today', days: 1 },
@@ -54,11 +55,12 @@ export function FilterBar({
 }) {
   // Another range, the rest as it is: the other filters and the page's own parameters (a
   // statistic, a sort order), as Apply would submit them.
-  const preset = (days: number) => {
-    const params = filtersToSearchParams({ ...filters, from: addDays(today, -(days - 1)), to: today });
+  const presets = PRESETS.map(({ label, days }) => {
+    const range = { from: addDays(today, -(days - 1)), to: today };
+    const params = filtersToSearchParams({ ...filters, ...range });
     for (const [name, value] of Object.entries(keep)) params.set(name, value);
-    return `${path}?${params}`;
-  };
+    return { label, href: `${path}?${params}`, ...range };
+  });
   const select = (name: string, label: string, plural: string, known: Option[], chosen: string[]) => {
     // A chosen id no event has described (a link from before the data, an agent never seen): listed,
     // and chosen, so the page does not look empty for no visible reason and Apply keeps it.
@@ -86,17 +88,14 @@ export function FilterBar({
     );
   };
   return (
-    <form className="filters" method="get" action={path}>
+    // autoComplete off: a browser otherwise restores the choices last made in the form when the
+    // page is reloaded or reached with Back, and the form then showed filters the page was not
+    // using (Apply would have applied them unseen).
+    <form className="filters" method="get" action={path} autoComplete="off">
       {Object.entries(keep).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <div className="presets">
-        {PRESETS.map((p) => (
-          <a key={p.days} href={preset(p.days)}>
-            {p.label}
-          </a>
-        ))}
-      </div>
+      <RangePresets presets={presets} />
       <label>
         From <input type="date" name="from" defaultValue={filters.from} />
       </label>

@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { config } from '../lib/config';
 import { ensureDerived } from '../lib/projection/derived';
 import * as schema from './schema';
+import { foldName } from '../lib/fold-name';
 
 /**
  * The SQLite connection: the one place that knows the database is SQLite (its driver, pragmas
@@ -92,16 +93,6 @@ export function jsonArrayOf(expression: SQL | AnySQLiteColumn): SQL<string> {
 export function nameSortKey(expression: SQL | AnySQLiteColumn): SQL {
   return sql`name_sort_key(${expression})`;
 }
-
-/** name_sort_key's fold: decomposed, marks dropped, lower case, and the Latin letters that carry no separable mark spelt out (Øystein as oystein, Łukasz as lukasz). */
-export function foldName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[øłđßæœþ]/g, (letter) => LETTERS[letter]!);
-}
-const LETTERS: Record<string, string> = { ø: 'o', ł: 'l', đ: 'd', ß: 'ss', æ: 'ae', œ: 'oe', þ: 'th' };
 
 /** The SQL functions queries may call beyond SQLite's own (nameSortKey). Names repeat row after row: each is folded once. */
 export function registerFunctions(sqlite: Database.Database): void {

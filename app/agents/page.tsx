@@ -62,7 +62,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
             </div>
             <h3>Open conversations per agent</h3>
             {agents.length === 0 ? (
-              <p className="empty">No agent is known with these filters: agents appear once an event names them (as assignee or actor).</p>
+              <p className="empty">{noAgentNow(filters)}</p>
             ) : (
               <div className="table-wrap">
                 <table className="data cards agents-now">
@@ -101,7 +101,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Searc
             <MoreAgents total={agents.length} rows={rows} which="most loaded (open conversations against capacity)" />
             <h3>Per group</h3>
             {groups.length === 0 ? (
-              <p className="empty">No group is known with these filters, and no conversation is open or waiting.</p>
+              <p className="empty">{noGroupNow(filters)}</p>
             ) : (
               <div className="table-wrap">
                 <table className="data cards groups-now">
@@ -251,4 +251,20 @@ function LoadBar({ open, capacity }: { open: number; capacity: number | null }) 
       <span className="load-text">{Math.round(share * 100)} %</span>
     </span>
   );
+}
+
+/**
+ * Why "Right now" lists no agent: with a group and an agent chosen that do not meet, "no agent is
+ * known" read as if the chosen agent did not exist, beside a load chart that listed them.
+ */
+function noAgentNow(filters: Filters): string {
+  if (filters.agents.length > 0 && filters.groups.length > 0) return 'None of the chosen agents is an agent of the chosen groups or holds one of their open conversations now.';
+  if (filters.groups.length > 0) return 'The chosen groups list no agent known to the dashboard, and none of their conversations is open now.';
+  return 'No agent is known with these filters: agents appear once an event names them (as assignee or actor).';
+}
+
+/** Why "Per group" lists no group (getGroupsNow leaves out a group with none of the chosen agents and nothing open or waiting). */
+function noGroupNow(filters: Filters): string {
+  if (filters.agents.length > 0) return 'No group has one of the chosen agents, or a conversation open or waiting with these filters.';
+  return 'No group is known with these filters, and no conversation is open or waiting.';
 }

@@ -51,7 +51,8 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
       <h1>Ingest health</h1>
       <p className="range">
         Requests to <code>POST /api/events</code> on this server. The dashboard filters do not apply here (only the timezone, {tz}, for the times shown). Events
-        loaded with <code>npm run import</code> straight into the database are stored but not counted below.
+        loaded straight into the database (by <code>npm run import</code> from a file, or as the demo data) are stored, and count as the last event received, but
+        are not counted below.
       </p>
       {error && (
         <p className="error" role="alert">
@@ -72,7 +73,7 @@ export default async function IngestPage({ searchParams }: { searchParams: Searc
       </div>
       <h2>Events received per minute, last {CHART_MINUTES} minutes</h2>
       {health.perMinute.every((p) => p.accepted + p.duplicates + p.rejected === 0) ? (
-        <p className="empty">No event was received in the last {CHART_MINUTES} minutes.</p>
+        <p className="empty">No request to <code>POST /api/events</code> brought an event in the last {CHART_MINUTES} minutes.</p>
       ) : (
         <IngestChart tz={tz} data={health.perMinute.map((p) => ({ time: time(p.minute), accepted: p.accepted, duplicates: p.duplicates, rejected: p.rejected }))} />
       )}

@@ -91,6 +91,8 @@ export function LoadChart({ data }: { data: LoadChartData }) {
             />
             <YAxis {...axis} label={{ value: 'open conversations (peak)', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
             <Tooltip
+              // In the legend's order (highest peak first, the other agents last): recharts sorts by name.
+              itemSorter={(item) => data.series.findIndex((s) => s.key === item.dataKey)}
               formatter={(value, _name, item) => {
                 if (value === null || value === undefined) return '–';
                 const combined = item.payload?.[COMBINED(String(item.dataKey))];

@@ -23,8 +23,8 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} label={{ value: `day (${timezone})`, position: 'insideBottom', offset: -12 }} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'transitions', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-            {/* Top of the stack first, as the bars read. */}
-            <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => -names.indexOf(String(item.name))} {...tooltipInPlot(MARGIN)} />
+            {/* In the legend's order, as every chart's tooltip (it listed the top of the stack first, the legend's order reversed). */}
+            <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => names.indexOf(String(item.name))} {...tooltipInPlot(MARGIN)} />
             <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
             {data.statuses.map((status, i) => (
               // A function key: status names come from payloads and are never read as a property path.

@@ -9,6 +9,8 @@ import { STATUS_COLORS } from './palette';
 import { tooltipInPlot } from './tooltip';
 
 const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
+/** The bars, bottom of the stack first: the legend's order and the tooltip's. */
+const STACK = ['new', 'assigned', 'resolved'] as const;
 
 /** Conversations created per day, stacked by their current status. Plain data in, nothing fetched. */
 export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: string }) {
@@ -21,7 +23,8 @@ export function VolumeChart({ data, timezone }: { data: VolumeDay[]; timezone: s
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} minTickGap={16} />
             <YAxis {...axis} tickFormatter={axisCount} label={{ value: 'conversations', angle: -90, position: 'insideLeft', style: { textAnchor: 'middle' } }} />
-            <Tooltip {...tooltipInPlot(MARGIN)} />
+            {/* In the legend's order (recharts sorts a tooltip by name). */}
+            <Tooltip itemSorter={(item) => STACK.indexOf(item.dataKey as (typeof STACK)[number])} {...tooltipInPlot(MARGIN)} />
             <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
             <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
             <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />

@@ -47,6 +47,8 @@ describe('agent load page in the browser', () => {
     const others = page.locator('.recharts-tooltip-item', { hasText: 'other agents, average' });
     await others.waitFor();
     expect(await others.textContent()).toMatch(/other agents, average\s*:\s*\d+(\.\d)? conversations each \(\d+ together\)/);
+    // In the legend's order (recharts' own is by name: "Émile" came after "8 other agents").
+    expect(await page.locator('.recharts-tooltip-item-name').allTextContents()).toEqual(legend);
     await page.mouse.move(0, 0); // no tooltip in the screenshot
     await page.waitForFunction(() => [...document.querySelectorAll('.recharts-tooltip-wrapper')].every((el) => getComputedStyle(el).visibility === 'hidden'));
     expect(await page.getByText("ranges over 7 days show each day's peak").isVisible()).toBe(true);
@@ -157,6 +159,11 @@ describe('agent load page of a large team', () => {
     // Another search hides the others but not the two chosen.
     await search.fill('AGENT 2');
     expect(await visible()).toEqual([agentName(12), agentName(17), ...Array.from({ length: 6 }, (_, i) => agentName(20 + i))]);
+    // A text that finds nothing says so (the list shows only the chosen ones).
+    await search.fill('nobody by that name');
+    expect(await visible()).toEqual([agentName(12), agentName(17)]);
+    expect(await page.getByText('2 chosen · none match “nobody by that name”').isVisible()).toBe(true);
+    await search.fill('AGENT 2');
     await page.screenshot({ path: screenshotPath('agents-filter-search-1280'), clip: { x: 0, y: 0, width: 1280, height: 400 } });
 
     await Promise.all([page.waitForURL(/agent=/), page.getByRole('button', { name: 'Apply' }).click()]);
@@ -231,5 +238,16 @@ describe('agent load page of a large team', () => {
     expect(chosen).toEqual(['gone-agent (not in the data)', agentName(12)]);
     await Promise.all([page.waitForURL(/from=2026-10-02/), page.fill('input[name=from]', '2026-10-02').then(() => page.getByRole('button', { name: 'Apply' }).click())]);
     expect(new URL(page.url()).searchParams.getAll('agent')).toEqual(['gone-agent', 'agent-12']);
+  });
+
+  it('says why no agent or group is listed now when the chosen agent and group do not meet', async () => {
+    const page = await team.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // agent-12 holds 12 open conversations, none of them in a group (the events name none).
+    await page.goto(`${team.server.url}/agents?from=2026-10-01&to=2026-10-31&agent=agent-12&group=no-such-group`);
+    const empty = await page.locator('p.empty').allTextContents();
+    expect(empty).toContain('None of the chosen agents is an agent of the chosen groups or holds one of their open conversations now.');
+    expect(empty).toContain('No group has one of the chosen agents, or a conversation open or waiting with these filters.');
+    // Not "no agent is known", which read as if agent-12 did not exist.
+    expect(empty.join(' ')).not.toContain('No agent is known');
   });
 });

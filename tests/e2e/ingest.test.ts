@@ -16,7 +16,7 @@ describe('ingest health in the browser', () => {
     await page.goto(`${live.server.url}/ingest`);
     expect(await page.getByText('No events yet.').isVisible()).toBe(true);
     expect(await page.getByText('No request or event has been rejected yet.').isVisible()).toBe(true);
-    expect(await page.getByText('No event was received in the last 60 minutes.').isVisible()).toBe(true);
+    expect(await page.getByText('No request to POST /api/events brought an event in the last 60 minutes.').isVisible()).toBe(true);
   });
 
   it('shows what was received, duplicated and rejected, with the reasons', async () => {

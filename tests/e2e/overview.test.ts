@@ -79,6 +79,37 @@ describe('overview page in the browser', () => {
     expect(await page.locator('select[name=source] option:checked').allTextContents()).toEqual(['WHATSAPP']);
   });
 
+  it('a range preset applies the form as it stands; after Back the form shows the filters in force, not the choices last made', async () => {
+    const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&tz=UTC`);
+    const chosen = (name: string) => page.locator(`select[name=${name}] option:checked`).allTextContents();
+    // Chosen in the form, not applied: a preset keeps it, as Apply would (its link alone had dropped it).
+    await page.selectOption('select[name=source]', 'WHATSAPP');
+    await Promise.all([page.waitForURL(/source=WHATSAPP/), page.getByRole('link', { name: '7 days', exact: true }).click()]);
+    const today = new Date().toISOString().slice(0, 10);
+    const url = new URL(page.url());
+    expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual([new Date(Date.parse(today) - 6 * 86_400_000).toISOString().slice(0, 10), today]);
+    expect(await chosen('source')).toEqual(['WHATSAPP']);
+    // Back to October, unfiltered: the browser restored the source chosen there before leaving,
+    // and the form showed a filter the figures were not using.
+    await page.goBack();
+    await page.waitForURL((u) => u.searchParams.get('from') === '2026-10-01');
+    await page.locator('.tile', { has: page.getByText('Created') }).waitFor();
+    expect(await chosen('source')).toEqual([]);
+    expect(await page.locator('input[name=from]').inputValue()).toBe('2026-10-01');
+    expect(await page.locator('p.applied').count()).toBe(0);
+
+    // The footnote's way to Ingest health keeps the timezone, as the header's link does.
+    await page.goto(`${live.server.url}/?from=2026-10-01&to=2026-10-31&tz=Asia/Tokyo`);
+    expect(await page.locator('p.footnote a').getAttribute('href')).toBe('/ingest?tz=Asia%2FTokyo');
+    // The tooltip lists the statuses in the legend's order (recharts' own is by name).
+    await page.locator('.recharts-bar-rectangle').first().hover();
+    const tooltip = page.locator('.recharts-tooltip-wrapper');
+    await tooltip.locator('.recharts-tooltip-item').first().waitFor();
+    expect(await tooltip.locator('.recharts-tooltip-item-name').allTextContents()).toEqual(await page.locator('.recharts-legend-item-text').allTextContents());
+    expect(await page.locator('.recharts-legend-item-text').allTextContents()).toEqual(['unassigned (new)', 'open (assigned)', 'resolved']);
+  });
+
   it('names each page in its browser tab, and the first Tab skips to the page past the header', async () => {
     const page = await live.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const titles: string[] = [];

@@ -36,11 +36,12 @@ describe('transitions page in the browser', () => {
 
     await page.locator('.recharts-bar-rectangle').first().waitFor();
     expect((await page.locator('.recharts-legend-item-text').allTextContents()).sort()).toEqual(['→ assigned', '→ new', '→ resolved']);
-    // Hovering the first day with transitions (2026-10-05: 2 created, 2 assigned) lists them, top of the stack first.
+    // Hovering the first day with transitions (2026-10-05: 2 created, 2 assigned) lists them in the legend's order.
     await page.locator('.recharts-bar-rectangle').first().hover();
     const tooltip = page.locator('.recharts-tooltip-wrapper', { hasText: '2026-10-05' });
     await tooltip.waitFor();
-    expect(await tooltip.locator('.recharts-tooltip-item').allTextContents()).toEqual(['→ resolved : 0 transitions', '→ assigned : 2 transitions', '→ new : 2 transitions']);
+    expect(await tooltip.locator('.recharts-tooltip-item').allTextContents()).toEqual(['→ new : 2 transitions', '→ assigned : 2 transitions', '→ resolved : 0 transitions']);
+    expect(await tooltip.locator('.recharts-tooltip-item-name').allTextContents()).toEqual(await page.locator('.recharts-legend-item-text').allTextContents());
     const stays = page.getByRole('table', { name: 'Time in each status' }).locator('tbody tr');
     expect(await stays.nth(0).locator('td').allTextContents()).toEqual(['new', '3.0 h', '51', '12']);
     expect(await stays.nth(1).locator('td').allTextContents()).toEqual(['assigned', '20.5 h', '47', '14']);
