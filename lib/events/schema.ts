@@ -234,13 +234,14 @@ export const envelopeSchema = z.looseObject({
   region: text,
   /**
    * Epoch milliseconds of the event, set by the platform. The event's time when its conversation
-   * has no `updated_time`, so checked like the ISO times: a whole number up to 9999-12-31 (1e300
-   * was stored as a time no page could draw).
+   * has no `updated_time`, so checked like the ISO times: from 1970 to 9999-12-31 (1e300 was
+   * stored as a time no page could draw).
    */
   timestamp: z
     .number()
-    .refine((ms) => Number.isInteger(ms) && ms >= 0 && ms <= LAST_EPOCH_MS, {
-      error: (issue) => `expected epoch milliseconds, a whole number from 0 to ${LAST_EPOCH_MS} (9999-12-31), got ${String(issue.input)}`,
+    // Fractions are accepted (the demo generator's timestamps have them) and truncated when used.
+    .refine((ms) => ms >= 0 && ms <= LAST_EPOCH_MS, {
+      error: (issue) => `expected epoch milliseconds from 0 to ${LAST_EPOCH_MS} (9999-12-31), got ${String(issue.input)}`,
     })
     .nullish(),
   version: text,

@@ -443,7 +443,7 @@ const invalidEnvelopeCases: InvalidEnvelopeCase[] = [
       delete e.data.conversation.updated_time;
     }),
     path: 'timestamp',
-    message: 'expected epoch milliseconds, a whole number from 0 to 253402300799999 (9999-12-31), got 1e+300',
+    message: 'expected epoch milliseconds from 0 to 253402300799999 (9999-12-31), got 1e+300',
   },
   {
     name: 'associations.agent.max_active_conv is 2.5',
