@@ -60,32 +60,100 @@ export function loadIntervals(
   return intervals;
 }
 
+/** A conversation as it stands now (its latest snapshot): where its recorded history must lead. */
+export type CurrentState = { agentId: string | null; resolved: boolean; assignedAt: number | null; resolvedAt: number | null; reopenedAt: number | null };
+
+/**
+ * `changes` with those that were never recorded but must have happened, so that the history ends
+ * where the conversation stands now: a conversation resolved before the stream began (or whose
+ * resolve event was lost) that later gets an update with no status change is resolved now, yet its
+ * recorded history left it open, and it counted towards its agent until now, weeks of load nobody
+ * had. A missing change is placed at the time the snapshot gives for it (`resolved_time`,
+ * `reopened_time`, `assigned_time`) when that is not before the last recorded change, else at the
+ * last recorded change (the earliest it can have happened). With nothing recorded and no time
+ * given, the conversation has been as it is since before its history: that is its initial state.
+ * Added after the recorded changes, so at the same moment they stand (loadIntervals).
+ */
+export function reconciled(
+  changes: readonly HistoryChange[],
+  initial: { agentId: string | null; resolved: boolean },
+  current: CurrentState,
+): { changes: HistoryChange[]; initialAgentId: string | null; initialResolved: boolean } {
+  const sorted = [...changes].sort((a, b) => a.at - b.at);
+  let { agentId, resolved } = initial;
+  for (const change of sorted) {
+    if (change.agentId !== undefined) agentId = change.agentId;
+    if (change.resolved !== undefined) resolved = change.resolved;
+  }
+  const lastAt = sorted.length > 0 ? sorted.at(-1)!.at : null;
+  const result = { changes: [...changes], initialAgentId: initial.agentId, initialResolved: initial.resolved };
+  const place = (given: number | null) => (given !== null && (lastAt === null || given >= lastAt) ? given : lastAt);
+  if (resolved !== current.resolved) {
+    const at = place(current.resolved ? current.resolvedAt : current.reopenedAt);
+    if (at === null) result.initialResolved = current.resolved;
+    else result.changes.push({ at, resolved: current.resolved });
+  }
+  if (agentId !== current.agentId) {
+    const at = place(current.agentId === null ? null : current.assignedAt);
+    if (at === null) result.initialAgentId = current.agentId;
+    else result.changes.push({ at, agentId: current.agentId });
+  }
+  return result;
+}
+
 export type Bucket = { start: number; end: number; label: string };
 
 export const HOUR = 3_600_000;
 /** Up to this many days the chart shows each hour; longer ranges show each day's peak. */
 export const HOURLY_MAX_DAYS = 7;
 
-/** The hours of [start, end), each labelled `MM-DD HH:00` on the clock of `tz`. */
+/**
+ * The hours of [start, end) on the clock of `tz`, each labelled `MM-DD HH:MM` as that clock shows
+ * its start: a bucket begins wherever the clock shows a whole hour, and where it jumps. Where a
+ * clock moves by a whole hour (every DST change but Lord Howe's) the buckets are whole hours. Lord
+ * Howe moves by half an hour: the hour of the change is half an hour long (01:00, then 02:30 or
+ * 01:30), and every hour after it begins on the hour again. (Until 2026-11-27 the buckets were
+ * hours of UTC from the range's start, so after Lord Howe's change each began at half past, and
+ * the hour labelled 23:30 held half an hour of the next day.)
+ */
 export function hourBuckets(start: number, end: number, tz: string): Bucket[] {
-  const buckets: Bucket[] = [];
+  const starts: number[] = [start];
+  const labels: string[] = [];
+  const label = (p: { month: number; day: number; hour: number; minute: number }) => `${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
   // Reading the clock of `tz` (Intl) costs ~5 µs, and a year has 8,760 hours: it is read once a
-  // day of buckets, and in between the clock is UTC shifted by the offset, unless the offset at the
-  // day's first and last hour differ (a DST change: then every hour of that day is read). Clocks
-  // change at most once a day in every zone.
-  const DAY = 24;
-  let offset = offsetMs(start, tz);
-  for (let first = start; first < end; first += DAY * HOUR) {
-    const last = Math.min(first + (DAY - 1) * HOUR, end - 1);
-    const lastOffset = offsetMs(last, tz);
-    for (let at = first; at < end && at <= last; at += HOUR) {
-      const p = offset === lastOffset ? utcParts(at + offset) : zonedParts(at, tz);
-      buckets.push({ start: at, end: Math.min(at + HOUR, end), label: `${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}` });
+  // day, and in between the clock is UTC shifted by the offset, unless the offset at the day's
+  // first and last moment differ (a DST change: then the day is read every quarter of an hour,
+  // the step every zone's changes and whole hours fall on). Clocks change at most once a day.
+  for (let from = start; from < end; ) {
+    const to = Math.min(from + 24 * HOUR, end);
+    const offset = offsetMs(from, tz);
+    if (offset === offsetMs(to - 1, tz)) {
+      if (from === start) labels.push(label(utcParts(start + offset)));
+      for (let at = from + ((HOUR - modulo(from + offset, HOUR)) % HOUR); at < to; at += HOUR) {
+        if (at === start) continue;
+        starts.push(at);
+        labels.push(label(utcParts(at + offset)));
+      }
+    } else {
+      if (from === start) labels.push(label(zonedParts(start, tz)));
+      let before = offsetMs(ceilTo(from, QUARTER) - QUARTER, tz);
+      for (let at = ceilTo(from, QUARTER); at < to; at += QUARTER) {
+        const now = offsetMs(at, tz);
+        if (at !== start && (modulo(at + now, HOUR) === 0 || now !== before)) {
+          starts.push(at);
+          labels.push(label(zonedParts(at, tz)));
+        }
+        before = now;
+      }
     }
-    offset = lastOffset;
+    from = to;
   }
-  return buckets;
+  return starts.map((at, i) => ({ start: at, end: starts[i + 1] ?? end, label: labels[i]! }));
 }
+
+const QUARTER = 15 * 60_000;
+const modulo = (n: number, m: number) => ((n % m) + m) % m;
+const ceilTo = (n: number, step: number) => n + ((step - modulo(n, step)) % step);
 
 function utcParts(ms: number): { month: number; day: number; hour: number; minute: number } {
   const d = new Date(ms);

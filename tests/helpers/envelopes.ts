@@ -11,6 +11,10 @@ export type ConversationState = {
   createdAt: string;
   /** Freshchat's first_agent_assigned_time, sent only when given. */
   firstAgentAssignedAt?: string;
+  /** assigned_time, resolved_time, reopened_time: sent only when given. */
+  assignedAt?: string;
+  resolvedAt?: string;
+  reopenedAt?: string;
   statistics?: Record<string, number | null>;
 };
 
@@ -28,6 +32,9 @@ function conversation(id: string, state: ConversationState, at: string) {
     assigned_agent_id: state.agent ?? null,
     assigned_group_id: state.group ?? null,
     ...(state.firstAgentAssignedAt ? { first_agent_assigned_time: state.firstAgentAssignedAt } : {}),
+    ...(state.assignedAt ? { assigned_time: state.assignedAt } : {}),
+    ...(state.resolvedAt ? { resolved_time: state.resolvedAt } : {}),
+    ...(state.reopenedAt ? { reopened_time: state.reopenedAt } : {}),
     ...(state.statistics ? { statistics: state.statistics } : {}),
   };
 }

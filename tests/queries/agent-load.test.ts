@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
+import { ensureDerived } from '@/lib/projection/derived';
+import { SETTING, setSetting } from '@/lib/settings';
 import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getAgentsNow, getGroupsNow, getLoadEdges, getLoadOverTime } from '@/lib/queries/agent-load';
@@ -302,6 +304,53 @@ describe('interval rules', () => {
     // Ben: m3 all morning, m2 too from 09:00.
     expect(hourly(load.series, 'Ben')).toEqual([...repeat(1, 9), 2, ...repeat(0, 14)]);
     midStream.$client.close();
+  });
+
+  it('ends where the conversation stands now: a change never recorded is placed at the time its snapshot gives', () => {
+    // Installed on 2026-03-02. None of these conversations' status or agent changes below is recorded:
+    //   r1 resolved on 03-01 at 12:00 (Ada since 09:00); its one event, 03-02 10:00, changes a label.
+    //   r2 the same, without resolved_time: resolved at some moment before anything recorded.
+    //   r3 assigned to Ada at 09:00 (recorded), then to Ben at 10:30 (that event lost; 11:00's says Ben).
+    //   r4 resolved at 09:00 (recorded), reopened at 11:00 (lost; 12:00's says assigned).
+    // Before: r1 and r2 counted towards Ada until now, r3 towards Ada until now, r4 not after 09:00.
+    const db = openDatabase(tempDatabasePath('agent-load-unrecorded'));
+    const base: ConversationState = { createdAt: '2026-03-01T08:00:00.000Z', agent: ADA.id, group: G1.id, channel: CH1.id };
+    const resolved = { ...base, status: 'resolved' as const, firstAgentAssignedAt: '2026-03-01T09:00:00.000Z' };
+    const label: Record<string, [unknown, unknown]> = { response_due_type: ['FIRST_RESPONSE_DUE', 'NO_RESPONSE_DUE'] };
+    const events = [
+      updateEvent('r1', day('10:00'), { ...resolved, resolvedAt: '2026-03-01T12:00:00.000Z' }, label),
+      updateEvent('r2', day('10:00'), resolved, label),
+      updateEvent('r3', day('09:00'), { ...base, status: 'assigned', assignedAt: day('09:00') }, { assigned_agent_id: [null, ADA.id], status: ['new', 'assigned'] }),
+      updateEvent('r3', day('11:00'), { ...base, agent: BEN.id, status: 'assigned', assignedAt: day('10:30') }, label),
+      updateEvent('r4', day('09:00'), { ...base, status: 'resolved', firstAgentAssignedAt: '2026-03-01T08:30:00.000Z' }, { status: ['assigned', 'resolved'] }),
+      updateEvent('r4', day('12:00'), { ...base, status: 'assigned', firstAgentAssignedAt: '2026-03-01T08:30:00.000Z', reopenedAt: day('11:00') }, label),
+    ];
+    expect(ingestEnvelopes(db, events).rejected).toEqual([]);
+    const stored = () =>
+      db.$client
+        .prepare('select conversation_id as id, agent_id as agent, from_at as "from", to_at as "to" from agent_load_intervals order by conversation_id, from_at')
+        .all()
+        .map((row) => {
+          const r = row as { id: string; agent: string; from: number; to: number | null };
+          return [r.id, r.agent, new Date(r.from).toISOString(), r.to === null ? 'open' : new Date(r.to).toISOString()];
+        });
+    const expected = [
+      ['r1', ADA.id, '2026-03-01T09:00:00.000Z', '2026-03-01T12:00:00.000Z'],
+      ['r3', ADA.id, day('09:00'), day('10:30')],
+      ['r3', BEN.id, day('10:30'), 'open'],
+      ['r4', ADA.id, '2026-03-01T08:30:00.000Z', day('09:00')],
+      ['r4', ADA.id, day('11:00'), 'open'],
+    ];
+    expect(stored()).toEqual(expected);
+    // A database written under the rule before (derived version 7) has r1's, r2's and r3's
+    // intervals open and r4's missing: brought up to date on open, only those conversations.
+    db.$client.exec(`delete from agent_load_intervals where conversation_id in ('r3', 'r4')`);
+    db.$client.exec(`update agent_load_intervals set to_at = null where conversation_id = 'r1'`);
+    db.$client.prepare(`insert into agent_load_intervals (conversation_id, agent_id, from_at, to_at) values ('r2', ?, ?, null), ('r3', ?, ?, null)`).run(ADA.id, Date.parse('2026-03-01T09:00:00.000Z'), ADA.id, Date.parse(day('09:00')));
+    setSetting(db, SETTING.derivedVersion, '7');
+    ensureDerived(db);
+    expect(stored()).toEqual(expected);
+    db.$client.close();
   });
 
   it('takes peaks per bucket, a hand-over at the same instant not counting twice', () => {
