@@ -24,6 +24,7 @@ const nextConfig = {
     return [
       { source: '/:path*', headers: STATIC_SECURITY_HEADERS },
       { source: '/api/events', headers: [API_CSP] },
+      { source: '/api/events/:path*', headers: [API_CSP] },
       { source: '/api/bench/:path*', headers: [API_CSP] },
       { source: '/_next/static/:path*', headers: [API_CSP] },
     ];

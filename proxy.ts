@@ -27,6 +27,11 @@ export function proxy(request: NextRequest): NextResponse {
           status: 400,
           headers: { 'content-type': 'text/html; charset=utf-8' },
         });
+  } else if (rule === 'signed-in' && !viewer && !appConfig().access.configured) {
+    // Open access addressed by another name than this machine's (isLoopbackHost): refused, and
+    // said why, rather than sent to a sign-in page that has no password to ask for.
+    const message = `No sign-in is configured, so this dashboard answers only addresses of this machine (localhost, 127.0.0.1, [::1]); this request was addressed to "${request.headers.get('host') ?? ''}". Set DASHBOARD_PASSWORD (README, "Security") to share it.`;
+    response = isApi ? NextResponse.json({ error: message }, { status: 403 }) : new NextResponse(message, { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   } else if (rule === 'signed-in' && !viewer) {
     if (isApi) {
       response = NextResponse.json({ error: 'sign in required: open /login in a browser (the ingest token does not grant viewing)' }, { status: 401 });

@@ -1,7 +1,8 @@
 /**
  * Slows down password guessing, in memory (one server process). Each client gets a few free
  * attempts; after that every wrong password locks that client out for twice as long as the last
- * time (5 s, 10 s, 20 s, … up to 15 min). A correct password clears the client's record.
+ * time (5 s, 10 s, 20 s, … up to 15 min). A correct password clears the client's record, and
+ * 15 minutes without a failure (once any lock has run out) any record.
  * A second, global counter backs it up: the client key comes from X-Forwarded-For, which a
  * client talking to the server directly can forge, so all failures together are limited too.
  */
@@ -10,11 +11,18 @@ export const GLOBAL_FREE_ATTEMPTS = 30;
 export const FIRST_DELAY_MS = 5_000;
 export const MAX_DELAY_MS = 15 * 60_000;
 
-type Record = { failures: number; lockedUntil: number };
+/**
+ * A record with no failure for this long (and no lock running) starts again from nothing: the
+ * site-wide one never did, so once a process had seen about 38 wrong passwords, over any span of
+ * time, each further typo locked every client out for 15 minutes.
+ */
+export const FORGET_AFTER_MS = MAX_DELAY_MS;
+
+type Record = { failures: number; lockedUntil: number; lastFailedAt: number };
 
 export class LoginThrottle {
   private readonly clients = new Map<string, Record>();
-  private readonly all: Record = { failures: 0, lockedUntil: 0 };
+  private readonly all: Record = { failures: 0, lockedUntil: 0, lastFailedAt: 0 };
 
   /** Milliseconds the client must still wait before another attempt is even checked; 0 when it may try. */
   waitMs(client: string, now = Date.now()): number {
@@ -23,7 +31,7 @@ export class LoginThrottle {
   }
 
   failed(client: string, now = Date.now()): void {
-    const record = this.clients.get(client) ?? { failures: 0, lockedUntil: 0 };
+    const record = this.clients.get(client) ?? { failures: 0, lockedUntil: 0, lastFailedAt: now };
     this.clients.set(client, lock(record, FREE_ATTEMPTS, now));
     lock(this.all, GLOBAL_FREE_ATTEMPTS, now);
     if (this.clients.size > 10_000) this.forgetOldest();
@@ -40,6 +48,8 @@ export class LoginThrottle {
 }
 
 function lock(record: Record, free: number, now: number): Record {
+  if (now - record.lastFailedAt > FORGET_AFTER_MS && now >= record.lockedUntil) record.failures = 0;
+  record.lastFailedAt = now;
   record.failures += 1;
   const over = record.failures - free;
   if (over >= 0) record.lockedUntil = now + Math.min(MAX_DELAY_MS, FIRST_DELAY_MS * 2 ** Math.min(over, 20));

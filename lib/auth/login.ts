@@ -15,7 +15,10 @@ export function safeNext(value: unknown): string {
   if (typeof value !== 'string' || !value.startsWith('/')) return '/';
   const base = 'http://dashboard.invalid';
   const url = new URL(value, base);
-  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : '/';
+  // A path that resolves to start with two slashes (`/.//evil.com`, `/..//evil.com`, `/./\evil.com`)
+  // is on this site to the URL parser, but a browser reads `//evil.com` as another host.
+  if (url.origin !== base || url.pathname.startsWith('//')) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /**

@@ -209,6 +209,14 @@ describe('conversations in the browser', () => {
     const oddResponse = await page.goto(`${live.server.url}/conversations/${encodeURIComponent(odd)}`);
     expect(oddResponse?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${odd}`);
+    // Ids that look like escapes are read once, in the heading and the tab alike: `a%2Fb` is not `a/b`.
+    for (const id of ['a%2Fb', '100%']) {
+      const event = { event: 'onConversationCreate', data: { conversation: { conversation_id: id, created_time: '2026-08-15T11:00:00Z', status: 'new' } } }; // outside the range the list below shows
+      expect((await postEvents(live.server, JSON.stringify(event))).json.accepted).toBe(1);
+      await page.goto(`${live.server.url}/conversations/${encodeURIComponent(id)}`);
+      expect(await page.locator('h1').textContent()).toBe(`Conversation ${id}`);
+      expect(await page.title()).toBe(`Conversation ${id} · Conversation observability`);
+    }
     expect(await page.locator('.timeline > li.event').count()).toBe(1);
     await page.goto(`${live.server.url}/conversations?from=2026-09-01&to=2026-09-30`);
     await Promise.all([page.waitForURL(/\/conversations\/odd/), page.locator('table.conversations tbody td.id a').first().click()]);

@@ -5,7 +5,7 @@ import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { conversationHistoryCsv, HISTORY_COLUMNS } from '@/lib/reports/conversation-history-csv';
 import { envelope } from '../helpers/conversation-spec';
 import { openReadOnly } from '../helpers/db';
-import { postStream, startServer, tempDatabasePath, type TestServer } from '../helpers/server';
+import { postEvents, postStream, startServer, tempDatabasePath, type TestServer } from '../helpers/server';
 
 const rowsOf = (text: string): Record<string, string>[] => parse(text, { columns: true, bom: true });
 
@@ -84,6 +84,16 @@ describe('GET /api/conversations/<id>/history.csv', () => {
     expect(rows.filter((r) => r.change === 'agent' || r.change === 'group')).toHaveLength(changes);
     expect(rows.map((r) => r.at)).toEqual(rows.map((r) => r.at).sort());
     expect(rows[0]).toMatchObject({ change: 'status', from: '', to: 'new', event: 'onConversationCreate' });
+  });
+
+  it('reads the id from the address once: ids "a/b" and "a%2Fb" are two conversations, each with its own history', async () => {
+    const create = (id: string, at: string) => JSON.stringify({ event: 'onConversationCreate', data: { conversation: { conversation_id: id, created_time: at, updated_time: at, status: 'new' } } });
+    expect((await postEvents(server, `[${create('a/b', '2026-10-01T10:00:00.000Z')},${create('a%2Fb', '2026-10-02T10:00:00.000Z')}]`)).json.accepted).toBe(2);
+    for (const [id, at] of [['a/b', '2026-10-01T10:00:00.000Z'], ['a%2Fb', '2026-10-02T10:00:00.000Z']] as const) {
+      const response = await fetch(`${server.url}/api/conversations/${encodeURIComponent(id)}/history.csv`);
+      expect(response.status, id).toBe(200);
+      expect(rowsOf(await response.text()).map((r) => r.at), id).toEqual([at]);
+    }
   });
 
   it('answers 404 with JSON for a conversation that is not stored', async () => {

@@ -2,6 +2,7 @@
  * Who may read and write, through the production server: open on a first run (with a banner),
  * password sessions, the trusted-proxy mode, ingest's separate token, and the security headers.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '@/lib/pages';
 import { signSession } from '@/lib/auth/session';
@@ -25,6 +26,19 @@ const VIEWING_PATHS = [
 
 const get = (server: TestServer, path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
+
+/** A GET with a Host header of our choosing, which fetch does not let a caller set. */
+function requestWithHost(server: TestServer, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(`${server.url}${path}`, { headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
 
 function expectSecurityHeaders(response: Response, kind: 'page' | 'api') {
   expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -60,6 +74,20 @@ describe('first run: nothing configured', () => {
     expect(await (await get(server, '/api/health')).json()).toMatchObject({ status: 'ok', events: 239, conversations: 60 });
   });
 
+  it('answers only requests addressed to this machine: a page that rebinds its own name to 127.0.0.1 reads nothing', async () => {
+    const port = new URL(server.url).port;
+    for (const path of ['/', '/api/live', '/api/reports/conversations.csv']) {
+      const refused = await requestWithHost(server, path, `attacker.example:${port}`);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).toContain('answers only addresses of this machine');
+      expect(refused.body).not.toContain('Open access.');
+    }
+    expect(JSON.parse((await requestWithHost(server, '/api/health', `attacker.example:${port}`)).body)).toEqual({ status: 'ok', db: 'ok' });
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.1.2.3:${port}`, `app.localhost:${port}`]) {
+      expect((await requestWithHost(server, '/api/live', host)).status, host).toBe(200);
+    }
+  });
+
   it('still keeps ingest behind its token', async () => {
     expect((await postEvents(server, streamLines()[0]!, { authorization: '' })).status).toBe(401);
   });
@@ -78,6 +106,9 @@ describe('first run: nothing configured', () => {
     expectSecurityHeaders(missing, 'page');
     expectSecurityHeaders(await get(server, '/api/health'), 'api');
     expectSecurityHeaders(await get(server, '/api/live?from=nonsense'), 'api');
+    const underIngest = await get(server, '/api/events/x');
+    expect(underIngest.status).toBe(404);
+    expectSecurityHeaders(underIngest, 'api');
     const wrongMethod = await get(server, '/api/events');
     expect(wrongMethod.status).toBe(405);
     expectSecurityHeaders(wrongMethod, 'api');

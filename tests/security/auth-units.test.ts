@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { accessFor } from '@/lib/auth/access-rules';
 import { safeNext } from '@/lib/auth/login';
-import { FIRST_DELAY_MS, FREE_ATTEMPTS, GLOBAL_FREE_ATTEMPTS, LoginThrottle, MAX_DELAY_MS, clientKey } from '@/lib/auth/login-throttle';
+import { FIRST_DELAY_MS, FORGET_AFTER_MS, FREE_ATTEMPTS, GLOBAL_FREE_ATTEMPTS, LoginThrottle, MAX_DELAY_MS, clientKey } from '@/lib/auth/login-throttle';
 import { signSession, verifySession } from '@/lib/auth/session';
+import { isLoopbackHost } from '@/lib/auth/viewer';
 import { REPORT_FOR_MS, storageFailed, storageRecovered, storageStatus } from '@/lib/ingest/storage-status';
 
 describe('accessFor: the one rule of which path needs what', () => {
@@ -36,6 +37,13 @@ describe('safeNext: where sign-in may lead', () => {
     ['/', '/'],
     ['//evil.example/', '/'],
     ['/\\evil.example', '/'],
+    // Paths that resolve to begin with two slashes: another host to a browser.
+    ['/.//evil.example', '/'],
+    ['/..//evil.example', '/'],
+    ['/%2e//evil.example', '/'],
+    ['/./\\evil.example', '/'],
+    ['/a/..//evil.example/x', '/'],
+    ['/a/../agents', '/agents'],
     ['/\t/evil.example', '/'],
     ['/\n/evil.example', '/'],
     ['https://evil.example/', '/'],
@@ -43,6 +51,26 @@ describe('safeNext: where sign-in may lead', () => {
     ['agents', '/'],
   ])('%j → %s', (next, expected) => {
     expect(safeNext(next)).toBe(expected);
+  });
+});
+
+describe('isLoopbackHost: which Host headers open access answers', () => {
+  it.each([
+    ['localhost:3000', true],
+    ['LOCALHOST', true],
+    ['app.localhost:3000', true],
+    ['127.0.0.1:3000', true],
+    ['127.255.0.9', true],
+    ['[::1]:3000', true],
+    ['attacker.example:3000', false],
+    ['localhost.attacker.example', false],
+    ['127.0.0.1.attacker.example', false],
+    ['0.0.0.0:3000', false],
+    ['[::ffff:7f00:1]:3000', false],
+    ['', false],
+    [null, false],
+  ])('%j → %s', (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
   });
 });
 
@@ -91,6 +119,23 @@ describe('login throttle', () => {
     const throttle = new LoginThrottle();
     for (let i = 0; i < GLOBAL_FREE_ATTEMPTS; i++) throttle.failed(`forged-${i}`, 0);
     expect(throttle.waitMs('anyone-new', 0)).toBe(FIRST_DELAY_MS);
+  });
+  it('forgets failures after a quiet spell, the site-wide count too: a typo days later locks nobody out', () => {
+    const throttle = new LoginThrottle();
+    for (let i = 0; i < GLOBAL_FREE_ATTEMPTS + 3; i++) throttle.failed(`forged-${i}`, 0);
+    const locked = throttle.waitMs('anyone', 0);
+    expect(locked).toBe(8 * FIRST_DELAY_MS);
+    // Still counted while failures keep coming within the spell: the next lock is longer.
+    throttle.failed('typo', locked);
+    expect(throttle.waitMs('anyone', locked)).toBe(16 * FIRST_DELAY_MS);
+    const later = 10 * FORGET_AFTER_MS;
+    throttle.failed('typo-days-later', later);
+    expect(throttle.waitMs('anyone', later)).toBe(0);
+    // A client's own record the same way.
+    for (let i = 0; i < FREE_ATTEMPTS + 2; i++) throttle.failed('a', later);
+    expect(throttle.waitMs('a', later)).toBe(4 * FIRST_DELAY_MS);
+    throttle.failed('a', later + 2 * FORGET_AFTER_MS);
+    expect(throttle.waitMs('a', later + 2 * FORGET_AFTER_MS)).toBe(0);
   });
   it('keys clients by the last X-Forwarded-For entry', () => {
     expect(clientKey(new Headers({ 'x-forwarded-for': '1.1.1.1, 10.0.0.2' }))).toBe('10.0.0.2');

@@ -10,6 +10,7 @@
  * The same switch lets a test make ingest's writer or preparer thread die.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { EventSource, postBatch } from '../helpers/ingest-load';
@@ -28,6 +29,17 @@ describe('storage failures while running', () => {
     const response = await fetch(`${server.url}/api/health`);
     return { status: response.status, json: await response.json() };
   };
+  const anonymousHealth = () =>
+    new Promise<{ status: number; json: unknown }>((resolve, reject) => {
+      http
+        .get(`${server.url}/api/health`, { headers: { host: 'elsewhere.example' } }, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(body) }));
+        })
+        .on('error', reject);
+    });
 
   it.each([
     { condition: 'disk full', file: 'max-pages', content: '1', message: 'storage full: the database disk has no space left; free space, then retry' },
@@ -50,6 +62,8 @@ describe('storage failures while running', () => {
       expect(rowCount(server.databasePath, 'events')).toBe(before);
 
       expect(await health()).toEqual({ status: 503, json: { status: 'error', db: 'ok', ingest: 'unwritable', error: message, since: expect.any(String), events: before, conversations: expect.any(Number), lastEventAt: expect.any(String) } });
+      // To anyone else (here: open access addressed by another name, no viewer) no reason, no figures.
+      expect(await anonymousHealth()).toEqual({ status: 503, json: { status: 'error', db: 'ok', ingest: 'unwritable' } });
       // Reading still works: the dashboard shows what is stored.
       expect((await fetch(`${server.url}/`)).status).toBe(200);
       // Still refused while the condition lasts.

@@ -24,8 +24,10 @@ export async function GET(): Promise<Response> {
   const storage = storageStatus();
   const shown = viewer ? figures : {};
   if (!storage.writable) {
+    // Why and since when, like the figures, only to a viewer (the README's promise: no error details to anyone else).
+    const reason = viewer ? { error: storage.error, since: storage.since } : {};
     return Response.json(
-      { status: 'error', db: 'ok', ingest: 'unwritable', error: storage.error, since: storage.since, ...shown },
+      { status: 'error', db: 'ok', ingest: 'unwritable', ...reason, ...shown },
       { status: 503, headers: { 'Cache-Control': 'no-store' } },
     );
   }

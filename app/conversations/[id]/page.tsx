@@ -13,9 +13,13 @@ import { decodeSegment } from '@/lib/server/url-segment';
 
 export const dynamic = 'force-dynamic';
 
-/** The tab names the conversation, so several opened side by side tell apart. */
+/**
+ * The tab names the conversation, so several opened side by side tell apart. Next.js hands this
+ * function the segment decoded already (the page below gets it encoded): decoding it again named
+ * the conversation `a%2Fb` "a/b", and `100%` not at all.
+ */
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  return { title: `Conversation ${decodeSegment((await params).id) ?? ''}` };
+  return { title: `Conversation ${(await params).id}` };
 }
 
 const named = (ref: NamedRef) => (ref === null ? '–' : (ref.name ?? ref.id));

@@ -5,9 +5,16 @@ import { decodeSegment } from '@/lib/server/url-segment';
 
 export const dynamic = 'force-dynamic';
 
+const PREFIX = '/api/conversations/';
+const SUFFIX = '/history.csv';
+
 /** GET /api/conversations/<id>/history.csv: one conversation's changes as a CSV file (README, "CSV reports"). */
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const id = decodeSegment((await params).id) ?? '';
+export async function GET(request: Request): Promise<Response> {
+  // The id as the address spells it, decoded once (url-segment.ts): Next.js hands a route handler
+  // its segment decoded already, where a page gets it still encoded, so decoding `params` here
+  // read the id `a%2Fb` as `a/b`, another conversation's history.
+  const path = new URL(request.url).pathname;
+  const id = decodeSegment(path.slice(PREFIX.length, path.length - SUFFIX.length)) ?? '';
   let report;
   try {
     report = conversationHistoryCsv(getDb(), id);
