@@ -24,6 +24,7 @@ import { pagesSuite } from './bench/pages';
 import { machineBusyMs } from './bench/load';
 import { currentBuildId, ensureBuild, startBenchServer, type BenchServer, type BuildInfo, type StartOptions } from './bench/server';
 import { passes, type Figure, type Suite, type SuiteResult, type Target } from './bench/types';
+import { fromInvocation } from '../lib/invocation-path';
 
 const SUITES: Suite[] = [ingestSuite, pagesSuite, csvSuite];
 
@@ -52,7 +53,7 @@ function parseArgs(argv: string[]): Args {
         args.quick = true;
         break;
       case '--json':
-        args.json = resolveFromInvocation(value());
+        args.json = fromInvocation(value());
         break;
       case '--only':
         args.only = value().split(',').map((s) => s.trim()).filter(Boolean);
@@ -61,7 +62,7 @@ function parseArgs(argv: string[]): Args {
         args.build = true;
         break;
       case '--profile':
-        args.profile = resolveFromInvocation(value());
+        args.profile = fromInvocation(value());
         break;
       case '--help':
       case '-h':
@@ -80,10 +81,6 @@ function parseArgs(argv: string[]): Args {
 
 class UsageError extends Error {}
 
-/** npm runs scripts from the package root: a relative path means relative to where npm was invoked. */
-function resolveFromInvocation(file: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
-}
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { compactDatabase, openDatabase, setBusyTimeout } from '../db/client';
-import { configOrExit } from './config-or-exit';
+import { compactDatabase, setBusyTimeout } from '../db/client';
+import { configOrExit, openDatabaseOrExit } from './config-or-exit';
 
 const { databasePath } = configOrExit();
 if (!fs.existsSync(databasePath)) {
@@ -31,7 +31,7 @@ for (const { folder, bytes } of needs.values()) {
     process.exit(1);
   }
 }
-const db = openDatabase(databasePath);
+const db = openDatabaseOrExit(databasePath, { mustExist: true });
 // Fail at once rather than after the usual 5 s when the dashboard holds the database.
 setBusyTimeout(db, 100);
 const started = performance.now();

@@ -1,10 +1,9 @@
 /** `npm run db:reproject`: rebuilds every projection table from the raw events in DATABASE_URL. */
-import { openDatabase } from '../db/client';
-import { configOrExit } from './config-or-exit';
+import { configOrExit, openDatabaseOrExit } from './config-or-exit';
 import { reprojectAll } from '../lib/projection/reproject';
 
 const { databasePath } = configOrExit();
-const db = openDatabase(databasePath);
+const db = openDatabaseOrExit(databasePath, { mustExist: true });
 const started = performance.now();
 const summary = reprojectAll(db, {
   onProgress: (done) => process.stderr.isTTY && process.stderr.write(`\rreprojected ${done.toLocaleString('en')} events`),

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import zlib from 'node:zlib';
 import * as z from 'zod';
 import { generateEvents, generatorOptionsSchema } from '../lib/demo/generator';
+import { fromInvocation } from '../lib/invocation-path';
 
 const USAGE = `usage: npm run generate -- --out FILE [--days N] [--per-day N] [--seed N] [--agents N] [--groups N] [--channels N] [--timezone TZ]
   writes generated demo events as NDJSON (gzip when FILE ends in .gz), in delivery order; see README, "Demo data"`;
@@ -80,7 +81,8 @@ async function main(out: string): Promise<void> {
   console.log(`wrote ${count.toLocaleString('en')} events to ${out}`);
 }
 
-main(args.data.out).catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+const out = fromInvocation(args.data.out);
+main(out).catch((error) => {
+  console.error(`error: cannot write --out ${out}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -5,9 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { openDatabase } from '../db/client';
 import type { Config } from '../lib/config';
-import { configOrExit } from './config-or-exit';
+import { configOrExit, openDatabaseOrExit } from './config-or-exit';
 import { prepareFirstRun } from '../lib/server/first-run';
 import { buildIsCurrent, ROOT } from './build-state';
 
@@ -24,7 +23,7 @@ function main(): void {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const log = (line: string) => console.log(`[dashboard] ${line}`);
-  const db = openDatabase(settings.databasePath);
+  const db = openDatabaseOrExit(settings.databasePath);
   const firstRun = prepareFirstRun(db, settings, log);
   db.$client.close();
   if (firstRun.ingestToken) env.INGEST_TOKEN = firstRun.ingestToken;

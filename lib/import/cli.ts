@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { ConfigError, parseConfig } from '../config';
@@ -9,6 +8,7 @@ import { createProgress, type ProgressReporter } from './progress';
 import { openEnvelopeSource } from './read-envelopes';
 import { httpSink, localSink, type Sink } from './sinks';
 import { EXIT, exitCodeOf, formatSummary } from './summary';
+import { fromInvocation } from '../invocation-path';
 
 export const DEFAULT_BATCH = 1000;
 
@@ -89,7 +89,7 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
     return { ok: false, error: result.error.issues.map((issue) => `${names[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`).join('\n') };
   }
   const { files, url, token, batch } = result.data;
-  const file = path.resolve(env.INIT_CWD ?? process.cwd(), files[0]!);
+  const file = fromInvocation(files[0]!, env);
   if (url === undefined) {
     if (token !== undefined) return { ok: false, error: '--token: only used with --url (without --url, events go straight into the local database)' };
     return { ok: true, args: { help: false, file, batch, target: { kind: 'local' } } };

@@ -1,6 +1,7 @@
 // The command-line scripts answer a wrong call with a message, not a stack trace.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { npmScript } from '../helpers/npm-script';
 import { ROOT, tempDatabasePath } from '../helpers/server';
@@ -21,6 +22,18 @@ describe('npm run generate', () => {
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('writes a relative --out where npm was run from, and names --out when it cannot write there', () => {
+    const folder = path.dirname(tempDatabasePath('generate-relative'));
+    const run = npmScript('generate', ['--out', 'relative.ndjson', '--days', '1', '--per-day', '3', '--seed', '7']);
+    const result = spawnSync(run.command, run.args, { cwd: ROOT, env: { ...process.env, ...run.env, INIT_CWD: folder }, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(fs.existsSync(path.join(folder, 'relative.ndjson'))).toBe(true);
+    expect(fs.existsSync(path.join(ROOT, 'relative.ndjson'))).toBe(false);
+    const nowhere = generate(['--out', path.join(folder, 'no-such-folder', 'x.ndjson'), '--days', '1']);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toContain(`error: cannot write --out ${path.join(folder, 'no-such-folder', 'x.ndjson')}: `);
+  });
+
   it('writes the events it says it wrote, one envelope a line', () => {
     const out = `${tempDatabasePath('generate')}.ndjson`;
     const run = generate(['--out', out, '--days', '1', '--per-day', '5', '--seed', '7']);
@@ -39,6 +52,34 @@ describe('the database scripts with a wrong variable', () => {
       expect(result.status, name).toBe(1);
       expect(result.stderr, name).toContain('DATABASE_URL: must be a SQLite file such as file:./data/dashboard.db');
       expect(result.stderr, name).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('name the variable and the path when the database cannot be opened, and create none where there was none to work on', () => {
+    const run = (name: string, databasePath: string) => {
+      const script = npmScript(name);
+      return spawnSync(script.command, script.args, { cwd: ROOT, env: { ...process.env, ...script.env, DATABASE_URL: `file:${databasePath}` }, encoding: 'utf8' });
+    };
+    // A folder where the file should be, and a file that is no database.
+    const folder = tempDatabasePath('a-folder');
+    fs.mkdirSync(folder);
+    const notDb = tempDatabasePath('not-a-database');
+    fs.writeFileSync(notDb, 'this is no SQLite file, but long enough to have a header of sorts: '.repeat(20));
+    for (const name of ['db:migrate', 'db:reproject', 'demo:clear']) {
+      for (const databasePath of [folder, notDb]) {
+        const result = run(name, databasePath);
+        expect(result.status, `${name} ${databasePath}`).toBe(1);
+        expect(result.stderr, name).toContain(`error: cannot open the database at ${databasePath} (DATABASE_URL): `);
+        expect(result.stderr, name).not.toMatch(/\n\s+at /);
+      }
+    }
+    // A mistyped path: nothing to reproject or clear, and no empty database left behind.
+    const missing = tempDatabasePath('mistyped');
+    for (const name of ['db:reproject', 'demo:clear', 'db:compact']) {
+      const result = run(name, missing);
+      expect(result.status, name).toBe(1);
+      expect(result.stderr, name).toMatch(new RegExp(`no database at ${missing.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(fs.existsSync(missing), name).toBe(false);
     }
   });
 });
