@@ -7,6 +7,7 @@ import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
 import { SignOut } from '@/components/sign-out';
 import { VIEWER_HEADER } from '@/lib/auth/viewer-header';
+import { config } from '@/lib/config';
 import { PRODUCT_NAME } from '@/lib/pages';
 import './globals.css';
 
@@ -36,7 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {/* The links read the URL's filters; Suspense lets the page stream meanwhile. */}
           {viewer && (
             <Suspense fallback={<nav className="nav" aria-label="Dashboard pages" />}>
-              <Nav />
+              <Nav teamTz={config().timezone} />
             </Suspense>
           )}
           <SignOut />

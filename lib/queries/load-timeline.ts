@@ -148,10 +148,21 @@ export function hourBuckets(start: number, end: number, tz: string): Bucket[] {
     }
     from = to;
   }
-  return starts.map((at, i) => ({ start: at, end: starts[i + 1] ?? end, label: labels[i]! }));
+  // The hour a clock going back shows twice, one after the other: each named with its UTC offset
+  // ("11-01 01:00 UTC−4", "11-01 01:00 UTC−5"), where both read "11-01 01:00" in the axis, the
+  // tooltip and the table.
+  const named = labels.map((text, i) =>
+    text === labels[i - 1] || text === labels[i + 1] ? `${text} ${utcOffsetLabel(offsetMs(starts[i]!, tz))}` : text,
+  );
+  return starts.map((at, i) => ({ start: at, end: starts[i + 1] ?? end, label: named[i]! }));
 }
 
 const QUARTER = 15 * 60_000;
+/** An offset as `UTC+2`, `UTC−5`, `UTC+10:30` (a true minus sign). */
+const utcOffsetLabel = (offset: number) => {
+  const minutes = Math.abs(offset) / 60_000;
+  return `UTC${offset < 0 ? '−' : '+'}${Math.floor(minutes / 60)}${minutes % 60 ? `:${pad(minutes % 60)}` : ''}`;
+};
 const modulo = (n: number, m: number) => ((n % m) + m) % m;
 const ceilTo = (n: number, step: number) => n + ((step - modulo(n, step)) % step);
 

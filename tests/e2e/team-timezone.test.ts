@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serverAndBrowser, tileText } from '../helpers/browser';
+import { streamLines } from '../helpers/fixtures';
 import { postStream } from '../helpers/server';
 import { todayIn } from '@/lib/filters/parse-filters';
 
@@ -7,6 +8,8 @@ import { todayIn } from '@/lib/filters/parse-filters';
  * DASHBOARD_TZ: a team in Tokyo opens `/` without a `tz` and gets its own days, and the links the
  * page writes name that zone, so they read the same when shared.
  */
+const streamConversationId: string = JSON.parse(streamLines()[0]!).data.conversation.conversation_id;
+
 describe("the team's timezone (DASHBOARD_TZ)", () => {
   const live = serverAndBrowser(postStream, { env: { DASHBOARD_TZ: 'Asia/Tokyo' } });
 
@@ -26,8 +29,14 @@ describe("the team's timezone (DASHBOARD_TZ)", () => {
     await page.goto(`${live.server.url}/?from=2026-10-16&to=2026-10-16`);
     expect(await zone.inputValue()).toBe('Asia/Tokyo');
     expect(await tileText(page, 'Created')).toBe('2');
+    // The header's links name the zone as soon as they carry anything, so a copied link reads the same on a UTC server.
+    expect(await page.getByRole('link', { name: 'Statistics', exact: true }).getAttribute('href')).toBe('/statistics?from=2026-10-16&to=2026-10-16&tz=Asia%2FTokyo');
     await page.goto(`${live.server.url}/?from=2026-10-16&to=2026-10-16&tz=UTC`);
     expect(await tileText(page, 'Created')).toBe('0');
+    expect(await page.getByRole('link', { name: 'Statistics', exact: true }).getAttribute('href')).toBe('/statistics?from=2026-10-16&to=2026-10-16&tz=UTC');
+    // A conversation opened from a list without a zone leads back to it with the zone named.
+    await page.goto(`${live.server.url}/conversations/${encodeURIComponent(streamConversationId)}?from=2026-10-16&to=2026-10-16`);
+    expect(await page.getByRole('link', { name: '← Back to the conversations' }).getAttribute('href')).toBe('/conversations?from=2026-10-16&to=2026-10-16&tz=Asia%2FTokyo');
 
     // Another zone chosen in the URL wins; the default stays marked in the list.
     await page.goto(`${live.server.url}/?tz=Europe/Berlin`);

@@ -125,7 +125,15 @@ describe('hourBuckets', () => {
       const p = zonedParts(at, tz);
       if (p.minute === 0 || offsetMs(at, tz) !== offsetMs(at - QUARTER, tz)) starts.push(at);
     }
-    return starts.map((at, i) => ({ start: at, end: starts[i + 1] ?? end, label: label(at, tz) }));
+    const labels = starts.map((at) => label(at, tz));
+    // An hour shown twice in a row (a clock going back) is named with its offset, both times.
+    const offsetOf = (at: number) => {
+      const minutes = offsetMs(at, tz) / 60_000;
+      const size = Math.abs(minutes);
+      return `UTC${minutes < 0 ? '−' : '+'}${Math.floor(size / 60)}${size % 60 ? `:${String(size % 60).padStart(2, '0')}` : ''}`;
+    };
+    const named = labels.map((l, i) => (l === labels[i - 1] || l === labels[i + 1] ? `${l} ${offsetOf(starts[i]!)}` : l));
+    return starts.map((at, i) => ({ start: at, end: starts[i + 1] ?? end, label: named[i]! }));
   };
 
   it('gives every hour of the zone’s clock, labelled as the clock shows it, across DST changes and odd offsets', () => {
@@ -164,5 +172,8 @@ describe('hourBuckets', () => {
       ['04-05 02:00', 60],
     ]);
     expect(back.map((b) => b.label)).toContain('04-06 00:00');
+    // New York going back: 01:00 twice, each named with its offset.
+    const newYork = Date.UTC(2026, 10, 1, 4);
+    expect(hourBuckets(newYork, newYork + 25 * 3_600_000, 'America/New_York').slice(0, 4).map((b) => b.label)).toEqual(['11-01 00:00', '11-01 01:00 UTC−4', '11-01 01:00 UTC−5', '11-01 02:00']);
   });
 });

@@ -46,7 +46,7 @@ export default async function ConversationPage({ params, searchParams }: { param
     <main id="main">
       <h1>Conversation {id}</h1>
       <p>
-        <a href={`/conversations?${new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name)))}`}>← Back to the conversations</a>
+        <a href={backToList(given, tz)}>← Back to the conversations</a>
       </p>
       <p className="exports">
         <a className="export" href={`/api/conversations/${encodeURIComponent(c.conversationId)}/history.csv`} download>
@@ -128,4 +128,11 @@ function Item({ label, value }: { label: string; value: string }) {
       <dd>{value}</dd>
     </div>
   );
+}
+
+/** The list this page was opened from, with its filters and order, naming its timezone when it carries anything (as the header's links do). */
+function backToList(given: [string, string][], tz: string): string {
+  const params = new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name)));
+  if (params.size > 0 && !params.has('tz')) params.set('tz', tz);
+  return `/conversations?${params}`;
 }
