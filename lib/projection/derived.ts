@@ -298,7 +298,7 @@ function rebuildHistoryRows(db: Db): void {
  * `reconciled` changes: an interval still open although the conversation is resolved, unassigned
  * or with another agent now, or a conversation counting now (an agent, not resolved) without an
  * open interval of that agent. Open intervals are few, and so are open conversations: found through
- * the index on the intervals' end and the conversations' status index (0.3 s at a million, on the
+ * the index on the intervals' end and the conversations' status index (2.2 s at a million, on the
  * benchmark database), where rebuilding every conversation's took minutes.
  */
 function refreshUnreconciled(db: Db): number {
