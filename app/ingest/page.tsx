@@ -28,7 +28,7 @@ const STATUS_MEANING: Record<number, string> = {
   400: 'bad request',
   401: 'token missing or wrong',
   413: 'too large',
-  415: 'wrong content type',
+  415: 'content type or encoding not accepted',
   503: 'unavailable',
 };
 
