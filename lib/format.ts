@@ -34,6 +34,12 @@ const oneDecimal = (value: number) => (roundHalfUp(value * 10) / 10).toFixed(1);
 /** A count with thousands separators. */
 export const count = (value: number) => value.toLocaleString('en');
 
+/**
+ * How many values a business-hours and a calendar-hours figure are each of: one count when they
+ * agree, both when they do not (the larger alone sat beside a business median of fewer values).
+ */
+export const pairCount = (business: number, calendar: number) => (business === calendar ? count(business) : `${count(business)} business · ${count(calendar)} calendar`);
+
 /** A count and its noun, singular for one: `1 request`, `4 requests`. */
 export const countOf = (value: number, noun: string) => `${count(value)} ${noun}${value === 1 ? '' : 's'}`;
 

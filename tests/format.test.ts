@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisCount, count, countOf, durationUnit, hours, niceAxis, percent, valueAxis } from '@/lib/format';
+import { axisCount, count, countOf, durationUnit, hours, niceAxis, pairCount, percent, valueAxis } from '@/lib/format';
 
 describe('how figures read', () => {
   it('writes counts on chart axes short enough to stay clear of the axis title', () => {
@@ -39,6 +39,11 @@ describe('how figures read', () => {
         expect(percent(part, whole), `${part}/${whole}`).toBe(`${Math.floor(tenths / 10)}.${tenths % 10} %`);
       }
     }
+  });
+
+  it('says how many values a business and a calendar figure are each of, once when they agree', () => {
+    expect(pairCount(3_731, 3_731)).toBe('3,731');
+    expect(pairCount(5, 6)).toBe('5 business · 6 calendar');
   });
 
   it('plots a duration axis in minutes only when every value is under an hour', () => {

@@ -3,7 +3,7 @@ import { HistogramChart } from '@/components/charts/histogram-chart';
 import { TrendChart } from '@/components/charts/trend-chart';
 import { STATISTICS } from '@/lib/events/statistics';
 import { filtersToSearchParams } from '@/lib/filters/parse-filters';
-import { count, hours } from '@/lib/format';
+import { hours, pairCount } from '@/lib/format';
 import { figure } from '@/lib/server/figure-threads';
 import {
   isStatistic,
@@ -140,14 +140,13 @@ function PairHead({ first }: { first: string }) {
 }
 
 function SummaryRow({ summary, href, current }: { summary: StatisticSummary; href: string; current: boolean }) {
-  const n = Math.max(summary.business.n, summary.calendar.n);
   return (
     <tr data-statistic={summary.statistic} aria-current={current ? 'true' : undefined}>
       <td className="full">
         <a href={href}>{summary.label}</a>
       </td>
       <td className="num full" data-label="Conversations with a value">
-        {count(n)}
+        {pairCount(summary.business.n, summary.calendar.n)}
       </td>
       {pairCells(summary)}
     </tr>
@@ -164,7 +163,7 @@ function BreakdownTable({ rows, what }: { rows: BreakdownRow[]; what: string }) 
             <tr key={row.id ?? '(none)'} data-name={row.name}>
               <td className="full">{row.name}</td>
               <td className="num full" data-label="Conversations with a value">
-                {count(Math.max(row.business.n, row.calendar.n))}
+                {pairCount(row.business.n, row.calendar.n)}
               </td>
               {pairCells(row)}
             </tr>
