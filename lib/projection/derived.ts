@@ -301,7 +301,7 @@ function rebuildHistoryRows(db: Db): void {
  * the index on the intervals' end and the conversations' status index (2.2 s at a million, on the
  * benchmark database), where rebuilding every conversation's took minutes.
  */
-function refreshUnreconciled(db: Db): number {
+function refreshUnreconciled(db: Db): void {
   const i = agentLoadIntervals;
   const c = conversations;
   const stale = db
@@ -321,10 +321,13 @@ function refreshUnreconciled(db: Db): number {
     // every conversation (33 ms against 15 s at a million).
     .where(and(isNotNull(c.assignedAgentId), or(isNull(c.status), lt(c.status, 'resolved'), gt(c.status, 'resolved')), notExists(openInterval)))
     .all();
-  const ids = [...new Set([...stale, ...missing].map((row) => row.id))].sort();
+  refreshLoadIntervalsOf(db, [...new Set([...stale, ...missing].map((row) => row.id))].sort());
+}
+
+/** These conversations' load intervals, from their history (refreshLoadIntervals), CHUNK at a time. */
+function refreshLoadIntervalsOf(db: Db, ids: readonly string[]): void {
   const s = statementsFor(db);
   for (let k = 0; k < ids.length; k += CHUNK) refreshLoadIntervals(s, { ids: JSON.stringify(ids.slice(k, k + CHUNK)) });
-  return ids.length;
 }
 
 /** Every conversation's load intervals, from its history (refreshLoadIntervals). */
@@ -337,10 +340,7 @@ function rebuildLoadIntervals(db: Db): void {
     .orderBy(asc(conversations.conversationId))
     .all()
     .map((row) => row.id);
-  const s = statementsFor(db);
-  for (let i = 0; i < candidates.length; i += CHUNK) {
-    refreshLoadIntervals(s, { ids: JSON.stringify(candidates.slice(i, i + CHUNK)) });
-  }
+  refreshLoadIntervalsOf(db, candidates);
 }
 
 /**

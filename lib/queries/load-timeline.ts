@@ -79,13 +79,17 @@ export function reconciled(
   initial: { agentId: string | null; resolved: boolean },
   current: CurrentState,
 ): { changes: HistoryChange[]; initialAgentId: string | null; initialResolved: boolean } {
-  const sorted = [...changes].sort((a, b) => a.at - b.at);
+  // Where the recorded changes end, in one pass (loadIntervals sorts them; of changes at the same
+  // moment the later in the list stands, as there): each field's latest change, and the last moment.
   let { agentId, resolved } = initial;
-  for (const change of sorted) {
-    if (change.agentId !== undefined) agentId = change.agentId;
-    if (change.resolved !== undefined) resolved = change.resolved;
+  let agentAt = -Infinity;
+  let resolvedAt = -Infinity;
+  let lastAt: number | null = null;
+  for (const change of changes) {
+    if (change.agentId !== undefined && change.at >= agentAt) [agentId, agentAt] = [change.agentId, change.at];
+    if (change.resolved !== undefined && change.at >= resolvedAt) [resolved, resolvedAt] = [change.resolved, change.at];
+    if (lastAt === null || change.at > lastAt) lastAt = change.at;
   }
-  const lastAt = sorted.length > 0 ? sorted.at(-1)!.at : null;
   const result = { changes: [...changes], initialAgentId: initial.agentId, initialResolved: initial.resolved };
   const place = (given: number | null) => (given !== null && (lastAt === null || given >= lastAt) ? given : lastAt);
   if (resolved !== current.resolved) {
