@@ -24,14 +24,18 @@ export function configOrExit(): Config {
  * there is none rather than create an empty database at a mistyped path and report success.
  */
 export function openDatabaseOrExit(databasePath: string, { mustExist = false } = {}): Db {
-  if (mustExist && !fs.existsSync(databasePath)) {
-    console.error(`error: no database at ${databasePath} (DATABASE_URL): nothing to do`);
-    process.exit(1);
-  }
+  if (mustExist) databaseMustExist(databasePath);
   try {
     return openDatabase(databasePath);
   } catch (error) {
     console.error(`error: cannot open the database at ${databasePath} (DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+}
+
+/** Ends the script (exit 1) when there is no database at DATABASE_URL's path, before anything looks at it. */
+export function databaseMustExist(databasePath: string): void {
+  if (fs.existsSync(databasePath)) return;
+  console.error(`error: no database at ${databasePath} (DATABASE_URL): nothing to do`);
+  process.exit(1);
 }

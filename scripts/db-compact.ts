@@ -7,13 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compactDatabase, setBusyTimeout } from '../db/client';
-import { configOrExit, openDatabaseOrExit } from './config-or-exit';
+import { configOrExit, databaseMustExist, openDatabaseOrExit } from './config-or-exit';
 
 const { databasePath } = configOrExit();
-if (!fs.existsSync(databasePath)) {
-  console.error(`no database at ${databasePath} (DATABASE_URL)`);
-  process.exit(1);
-}
+// Before the free space is measured from its size.
+databaseMustExist(databasePath);
 const sizeOf = () => ['', '-wal'].reduce((sum, suffix) => sum + (fs.statSync(databasePath + suffix, { throwIfNoEntry: false })?.size ?? 0), 0);
 const before = sizeOf();
 // VACUUM writes a compacted copy to the temporary folder, then copies it back under a rollback
@@ -31,7 +29,7 @@ for (const { folder, bytes } of needs.values()) {
     process.exit(1);
   }
 }
-const db = openDatabaseOrExit(databasePath, { mustExist: true });
+const db = openDatabaseOrExit(databasePath);
 // Fail at once rather than after the usual 5 s when the dashboard holds the database.
 setBusyTimeout(db, 100);
 const started = performance.now();
