@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { freePort, stopProcess, waitForHealth } from '../../scripts/server-process';
 import { tempDir } from './temp';
@@ -117,4 +118,21 @@ export async function postStream(server: Pick<TestServer, 'url'>): ReturnType<ty
   // Imported here, not at the top: fixtures.ts needs this module's ROOT while it loads.
   const { streamLines } = await import('./fixtures');
   return postEvents(server, streamLines().join('\n'), { 'content-type': 'application/x-ndjson' });
+}
+
+/**
+ * A GET with a Host header of the test's choosing, which fetch does not let a caller set: how a
+ * page on another name that resolves to this machine (DNS rebinding) reaches the server.
+ */
+export function getWithHost(server: TestServer, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${server.url}${path}`, { headers: { host } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
 }

@@ -2,13 +2,12 @@
  * Who may read and write, through the production server: open on a first run (with a banner),
  * password sessions, the trusted-proxy mode, ingest's separate token, and the security headers.
  */
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGES } from '@/lib/pages';
 import { signSession } from '@/lib/auth/session';
 import { parseConfig } from '@/lib/config';
 import { streamLines } from '../helpers/fixtures';
-import { login, postEvents, startServer, TEST_PASSWORD, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
+import { getWithHost, login, postEvents, startServer, TEST_PASSWORD, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
 
 /** Every dashboard page (existing or not yet built in this branch), JSON endpoint and export the rule must cover. */
 const VIEWING_PATHS = [
@@ -27,18 +26,6 @@ const VIEWING_PATHS = [
 const get = (server: TestServer, path: string, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
 
-/** A GET with a Host header of our choosing, which fetch does not let a caller set. */
-function requestWithHost(server: TestServer, path: string, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(`${server.url}${path}`, { headers: { host } }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.on('error', reject);
-  });
-}
 
 function expectSecurityHeaders(response: Response, kind: 'page' | 'api') {
   expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -77,14 +64,14 @@ describe('first run: nothing configured', () => {
   it('answers only requests addressed to this machine: a page that rebinds its own name to 127.0.0.1 reads nothing', async () => {
     const port = new URL(server.url).port;
     for (const path of ['/', '/api/live', '/api/reports/conversations.csv']) {
-      const refused = await requestWithHost(server, path, `attacker.example:${port}`);
+      const refused = await getWithHost(server, path, `attacker.example:${port}`);
       expect(refused.status, path).toBe(403);
       expect(refused.body).toContain('answers only addresses of this machine');
       expect(refused.body).not.toContain('Open access.');
     }
-    expect(JSON.parse((await requestWithHost(server, '/api/health', `attacker.example:${port}`)).body)).toEqual({ status: 'ok', db: 'ok' });
+    expect(JSON.parse((await getWithHost(server, '/api/health', `attacker.example:${port}`)).body)).toEqual({ status: 'ok', db: 'ok' });
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.1.2.3:${port}`, `app.localhost:${port}`]) {
-      expect((await requestWithHost(server, '/api/live', host)).status, host).toBe(200);
+      expect((await getWithHost(server, '/api/live', host)).status, host).toBe(200);
     }
   });
 

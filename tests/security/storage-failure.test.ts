@@ -10,11 +10,10 @@
  * The same switch lets a test make ingest's writer or preparer thread die.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { EventSource, postBatch } from '../helpers/ingest-load';
-import { postEvents, startServer, type TestServer } from '../helpers/server';
+import { getWithHost, postEvents, startServer, type TestServer } from '../helpers/server';
 
 describe('storage failures while running', () => {
   let server: TestServer;
@@ -29,17 +28,10 @@ describe('storage failures while running', () => {
     const response = await fetch(`${server.url}/api/health`);
     return { status: response.status, json: await response.json() };
   };
-  const anonymousHealth = () =>
-    new Promise<{ status: number; json: unknown }>((resolve, reject) => {
-      http
-        .get(`${server.url}/api/health`, { headers: { host: 'elsewhere.example' } }, (response) => {
-          let body = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (body += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, json: JSON.parse(body) }));
-        })
-        .on('error', reject);
-    });
+  const anonymousHealth = async () => {
+    const { status, body } = await getWithHost(server, '/api/health', 'elsewhere.example');
+    return { status, json: JSON.parse(body) as unknown };
+  };
 
   it.each([
     { condition: 'disk full', file: 'max-pages', content: '1', message: 'storage full: the database disk has no space left; free space, then retry' },
