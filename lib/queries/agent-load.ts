@@ -356,6 +356,9 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
   // cost 0.9 ms, mostly building it.
   const info = new Map(ids.length ? db.select({ id: agents.id, name: agents.name, capacity: agents.maxActiveConv }).from(agents).all().map((a) => [a.id, a]) : []);
   const hourCount = hours.length;
+  // An hour bucket's length in hours: 1, but ½ for the half hour Lord Howe's clock skips or repeats
+  // at its DST change, which would otherwise count as a whole hour over capacity.
+  const hourLengths = Float64Array.from(hours, ({ start, end }) => (end - start) / HOUR);
   const column = (peaks: Int32Array, code: number) => {
     const values: number[] = new Array(peaks.length / codes);
     for (let b = 0; b < values.length; b++) values[b] = peaks[b * codes + code]!;
@@ -370,7 +373,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     for (let h = 0, at = code; h < hourCount; h++, at += codes) {
       const value = hourly[at]!;
       if (value > peak) peak = value;
-      if (capacity !== null && value > capacity) hoursOverCapacity += 1;
+      if (capacity !== null && value > capacity) hoursOverCapacity += hourLengths[h]!;
     }
     return { code, agentId, name: info.get(agentId)?.name ?? agentId, capacity, peak, hoursOverCapacity, conversationHours: (endSums[code]! - startSums[code]!) / HOUR };
   });

@@ -219,6 +219,12 @@ describe('load over time', () => {
     // Weeks later (history read by id rather than by time): still Ada's two.
     const later = getLoadOverTime(db, filters('from=2026-03-20&to=2026-03-20'), Date.parse('2026-04-01T00:00:00Z'));
     expect(later.agents.map((a) => [a.name, a.peak, a.hoursOverCapacity])).toEqual([['Ada', 2, 24]]);
+    // Lord Howe's clock skips half an hour on 4 October 2026 (02:00 → 02:30): that day has 23½
+    // hours, and Ada, over her capacity of 1 all day, was over it for 23½ of them, not 24.
+    const lordHowe = getLoadOverTime(db, filters('from=2026-10-04&to=2026-10-04&tz=Australia/Lord_Howe'), Date.parse('2026-11-01T00:00:00Z'));
+    expect(lordHowe.buckets).toHaveLength(24);
+    expect(lordHowe.agents.map((a) => [a.name, a.peak, a.hoursOverCapacity])).toEqual([['Ada', 2, 23.5]]);
+    expect(lordHowe.agents[0]!.conversationHours).toBeCloseTo(47, 9);
     const halfDay = getLoadOverTime(db, filters('from=2026-03-04&to=2026-03-04'), Date.parse('2026-03-04T12:00:00Z'));
     expect(hourly(halfDay.series, 'Ada')).toEqual([...repeat(2, 12), ...repeat(null as unknown as number, 12)]);
   });
@@ -430,7 +436,9 @@ describe('the fixture stream', () => {
       for (const agent of load.agents) {
         const hourly = peaksOf(edgesOfAgents(edges, new Set([agent.agentId])), hours);
         expect(agent.peak, `${tz} ${agent.name}`).toBe(Math.max(0, ...hourly));
-        expect(agent.hoursOverCapacity).toBe(agent.capacity === null ? 0 : hourly.filter((n) => n > agent.capacity!).length);
+        // Hours over capacity: each hour bucket's length (Lord Howe's half hour counts ½).
+        const over = hourly.reduce((sum, n, h) => sum + (agent.capacity !== null && n > agent.capacity ? (hours[h]!.end - hours[h]!.start) / 3_600_000 : 0), 0);
+        expect(agent.hoursOverCapacity, `${tz} ${agent.name}`).toBe(over);
       }
     }
   });
