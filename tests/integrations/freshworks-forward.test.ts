@@ -98,6 +98,17 @@ describe('which answers are retried', () => {
     expect(forward.retryAfterMs({}, now)).toBeNull();
   });
 
+  it('calls a 4xx that is not the dashboard\'s answer (a proxy\'s page) a failure, not the dashboard\'s verdict', async () => {
+    for (const status of [400, 413, 415]) {
+      const { platform, calls, logs } = fakePlatform([{ status, response: `<html><head><title>${status}</title></head><body>nginx</body></html>` }]);
+      expect(await forward.forwardEvent(payload(), platform)).toEqual({ outcome: 'failed', attempts: 1, status });
+      expect(calls).toHaveLength(1);
+      expect(logs.map((l) => l.text)).toEqual([
+        `[dashboard-forwarder] FAILED to forward onConversationCreate for conversation ${C1}: status ${status}, not retried now: not the dashboard's answer (a proxy or another server?); dashboard said: <html><head><title>${status}</title></head><body>nginx</body></html>`,
+      ]);
+    }
+  });
+
   it('tries a 400 once and logs the conversation and the status', async () => {
     const { platform, calls, logs } = fakePlatform([{ status: 400, response: '{"error":"no valid event in the request"}' }]);
     expect(await forward.forwardEvent(payload(), platform)).toEqual({ outcome: 'rejected', attempts: 1, status: 400 });
@@ -195,10 +206,14 @@ describe('the retry schedule stays within the platform limit', () => {
 describe('the installation check', () => {
   const iparams = { dashboard_url: 'https://dashboard.example.test', ingest_token: 'example-token' };
 
-  it('installs on the dashboard’s 400 for an empty batch (the token passed) or a 2xx, refuses anything else in 60 characters or fewer', async () => {
+  it('installs on the dashboard’s 400 for an empty batch (the token passed), refuses anything else in 60 characters or fewer', async () => {
+    const NGINX_400 = '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body>nginx</body></html>';
     const cases: [Answer, string | null][] = [
-      [{ status: 400 }, null],
-      [{ status: 200 }, null],
+      [{ status: 400, response: '{"error":"no events in the request"}' }, null],
+      // Another server's 400 or 200 (a proxy misconfigured, a catch-all page) is not the dashboard.
+      [{ status: 400, response: NGINX_400 }, 'Not the dashboard: HTTP 400 to a test request'],
+      [{ status: 400 }, 'Not the dashboard: HTTP 400 to a test request'],
+      [{ status: 200, response: '<html>welcome</html>' }, 'Not the dashboard: HTTP 200 to a test request'],
       [{ status: 401 }, 'The dashboard refused the ingest token'],
       [{ status: 403 }, 'The dashboard refused the ingest token'],
       [{ status: 503 }, 'Dashboard ingest is off or its storage is down (503)'],

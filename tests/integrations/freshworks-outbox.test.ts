@@ -278,6 +278,20 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     expect(app.logs[0]!.text).toContain(`FAILED to forward onConversationCreate for conversation ${id}: status 400, not retried`);
   });
 
+  it('keeps an event a proxy answered 400 for (not the dashboard\'s answer), and delivers it once the proxy is fixed', async () => {
+    const site = installation();
+    const { id, payload } = freshEvent();
+    proxy.reset({ kind: 'respond', status: 400, body: '<html><head><title>400 The plain HTTP request was sent to HTTPS port</title></head><body>nginx</body></html>' });
+    const app = site.app();
+    expect(await app.trigger('onConversationCreate', payload)).toMatchObject({ outcome: 'parked', attempts: 1, status: 400 });
+    expect(app.logs.at(-1)!.text).toContain(`could not deliver onConversationCreate for conversation ${id}: status 400, not retried now: not the dashboard's answer`);
+    expect(storedFor(id)).toBe(0);
+    proxy.reset();
+    site.advance(5 * 60_000);
+    expect(await app.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1, stopped: null });
+    expect(storedFor(id)).toBe(1);
+  });
+
   it('keeps events while dashboard_url is wrong, and delivers them once it is corrected', async () => {
     const site = installation();
     const { id, payload } = freshEvent();
@@ -364,21 +378,36 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     const corrected = site.app();
     proxy.reset();
     // 40 s after midnight a handler could still be appending to yesterday's list: it is sent, not
-    // closed, even by a second run that finds it done.
+    // closed, even by a second run that finds it done; today's is sent meanwhile, from its own place.
     site.at('2026-11-28T00:00:40Z');
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 2, accepted: 2 });
-    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 2 });
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 3, accepted: 3 });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 2, next: 1 });
     expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: null });
-    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 2 });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 2, next: 1 });
     expect(keysOf(site.store, 'outbox')).toEqual(['outbox', 'outbox:20261127', 'outbox:20261128']);
-    // Nor at 00:05 (an hour is left for handlers whose clock is a little behind); past the hour
-    // a run closes it and moves on to today's.
-    site.at('2026-11-28T00:05:40Z');
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: null });
+    // A handler whose clock is a little behind appends to yesterday's list after midnight; one on
+    // time, to today's: the next run sends both.
+    const skewed = freshEvent();
+    site.at('2026-11-27T23:59:55Z');
+    expect(await site.app(WRONG).trigger('onConversationCreate', skewed.payload)).toMatchObject({ outcome: 'parked' });
+    const onTime = freshEvent();
+    site.at('2026-11-28T00:05:30Z');
+    expect(await site.app(WRONG).trigger('onConversationCreate', onTime.payload)).toMatchObject({ outcome: 'parked' });
+    site.at('2026-11-28T00:06:40Z');
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 2, accepted: 2 });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 3, next: 2 });
+    // Past the hour a run closes yesterday's list and carries on from today's place.
     site.at('2026-11-28T01:00:41Z');
-    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1 });
-    expect(site.store.data.get('outbox')).toEqual({ day: '20261128', drained: 1 });
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: null });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261128', drained: 2 });
     expect(keysOf(site.store, 'outbox')).toEqual(['outbox', 'outbox:20261128']);
+    const last = freshEvent();
+    site.at('2026-11-28T02:00:00Z');
+    expect(await site.app(WRONG).trigger('onConversationCreate', last.payload)).toMatchObject({ outcome: 'parked' });
+    site.at('2026-11-28T02:05:00Z');
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1 });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261128', drained: 3 });
+    for (const { id } of [skewed, onTime, last]) expect(storedFor(id)).toBe(1);
     for (const { id } of [...late, ...early]) expect(storedFor(id)).toBe(1);
   });
 

@@ -41,6 +41,8 @@ var api = {
   withoutIparams: withoutIparams,
   dashboardHost: dashboardHost,
   classify: classify,
+  judgedByDashboard: judgedByDashboard,
+  parseAnswer: parseAnswer,
   attemptOnce: attemptOnce,
   statusLabel: statusLabel,
   dashboardSaid: dashboardSaid,
@@ -82,7 +84,10 @@ async function forwardEvent(payload, runtime) {
     const result = await attemptOnce(runtime, request);
     const verdict = classify(result.status);
     if (verdict === 'delivered') return delivered(runtime, event, attempts, result);
-    if (verdict === 'rejected') return stop(result, 'rejected', 'not retried: the dashboard refused this request');
+    if (verdict === 'rejected' && judgedByDashboard(result)) return stop(result, 'rejected', 'not retried: the dashboard refused this request');
+    // The dashboard's statuses without its answer: a proxy or another server (nginx answers 400
+    // to plain HTTP sent to its HTTPS port), which fixing it will get past: kept, not dropped.
+    if (verdict === 'rejected') return stop(result, 'failed', 'not retried now: not the dashboard\'s answer (a proxy or another server?)');
     const retryAfter = retryAfterMs(result.headers, runtime.now());
     // A 429 that names no time is most likely Freshworks' own limit (50 requests a minute per app
     // and account): retries within seconds cannot outlast it and would only spend more of it.
@@ -107,11 +112,13 @@ async function checkInstallation(iparams, runtime) {
   const host = dashboardHost(iparams && iparams.dashboard_url);
   if (!host) return 'Dashboard URL must be https://host, no IP, port or path';
   const result = await attemptOnce(runtime, { context: { dashboard_host: host }, body: '[]' });
-  if (result.status === 400 || classify(result.status) === 'delivered') return null;
+  // The dashboard's own refusal of the empty batch, nothing else: any server answers some 400 or 200.
+  if (result.status === 400 && judgedByDashboard(result)) return null;
   runtime.log.error(LOG_PREFIX + ' installation refused: a test request to https://' + host + '/api/events got ' + statusLabel(result) + dashboardSaid(result));
   if (result.status === 401 || result.status === 403) return 'The dashboard refused the ingest token';
   if (result.status === 503) return 'Dashboard ingest is off or its storage is down (503)';
   if (result.status === null) return 'Dashboard not reachable: check the URL and firewall';
+  if (result.status === 400 || classify(result.status) === 'delivered') return 'Not the dashboard: HTTP ' + result.status + ' to a test request';
   return 'Dashboard answered HTTP ' + result.status + ' to a test request';
 }
 
@@ -141,6 +148,27 @@ function dashboardHost(url) {
   const match = new RegExp('^https://(' + label + '(?:\\.' + label + ')+)/?$', 'i').exec(String(url || '').trim());
   if (!match || /^[0-9.]+$/.test(match[1])) return null;
   return match[1].toLowerCase();
+}
+
+/**
+ * Whether a 4xx comes from the dashboard, whose refusals of an event (400 invalid, 413 too large,
+ * 415) are final: its JSON, with per-item results or an `error`. A proxy's or another server's page
+ * with the same status is not a verdict on the event.
+ */
+function judgedByDashboard(result) {
+  const answer = parseAnswer(result.body);
+  if (!answer || typeof answer !== 'object') return false;
+  return typeof answer.error === 'string' || (typeof answer.accepted === 'number' && Array.isArray(answer.rejected));
+}
+
+/** A response body as JSON (the platform gives text, a stand-in may give the object), or null. */
+function parseAnswer(text) {
+  if (typeof text !== 'string') return text && typeof text === 'object' ? text : null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** 2xx: delivered. No status (network error, timeout), 429 or 5xx: retry. Any other status: rejected. */

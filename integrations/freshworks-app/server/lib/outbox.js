@@ -16,8 +16,10 @@
  *   fwd:<id>          { body, conversation, event, at }   one waiting event (its JSON without iparams),
  *                                                          kept for DRAIN.keepDays by the store's ttl
  *   outbox:<YYYYMMDD> { ids: [...] }                       the ids kept that UTC day, in order; only appended to
- *   outbox            { day, drained }                     the drain's place: the first day not yet done, and
- *                                                          how many of its ids are; written by the drain only
+ *   outbox            { day, drained, next? }              the drain's place: the first day not yet done, how
+ *                                                          many of its ids are, and while that day's list stays
+ *                                                          open (the hour after it), how many of the next day's
+ *                                                          are; written by the drain only
  * Keeping an event costs two operations: its id appended to the day's list (`append` adds to it
  * in the store, so handlers running at once do not overwrite each other; the drain creates each
  * day's list the evening before, and `append` creates a missing one), then the event. In that
@@ -66,7 +68,8 @@ const DRAIN = {
   // must save its place within the handler's 20 s.
   startWithinMs: 4000,
   // A day's list is closed an hour after the day's end: a handler that began before midnight, on
-  // a machine whose clock is a little off, may still append to it.
+  // a machine whose clock is a little off, may still append to it. Meanwhile the next day's list
+  // is sent as well.
   closeAfterMs: 3600000,
   // Runs in the last hours of a UTC day create the next day's list, so that handlers only append.
   prepareWithinMs: 3 * 3600000,
@@ -99,7 +102,8 @@ exports = api;
 
 /**
  * Whether an undelivered event should wait in the outbox: yes unless the dashboard judged the
- * event itself (400 invalid, 413 too large, 415, 422), which sending again cannot change. A
+ * event itself (400 invalid, 413 too large, 415, 422: forward.js calls a 4xx without the
+ * dashboard's answer a failure), which sending again cannot change. A
  * refused token (401, 403), a wrong route (404), a rate limit, the dashboard down or a setting
  * not yet correct all pass once someone fixes them.
  */
@@ -211,25 +215,23 @@ async function drain(iparams, runtime) {
     runtime.log.warn(LOG_PREFIX + ' outbox drain skipped: could not read its place (' + storeError(error) + ')');
     return summary;
   }
-  const start = { day: state.day, drained: state.drained };
+  const start = state;
   const gone = [];
   let requests = 0;
   try {
     if (dayEndMs(today) - startedAt <= DRAIN.prepareWithinMs) await prepareLists(db, [nextDay(today)]);
-    days: while (canGoOn()) {
-      const list = await readList(db, state.day, state.day < today);
-      const ids = list && Array.isArray(list.ids) ? list.ids : [];
-      if (state.drained >= ids.length) {
-        if (state.day >= today || runtime.now() < dayEndMs(state.day) + DRAIN.closeAfterMs) break;
-        if (list) await db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
-        state = { day: nextDay(state.day), drained: 0 };
-        continue;
-      }
-      while (state.drained < ids.length) {
+    /**
+     * Sends the events `ids` (day `day`'s list) names from position `from` on, in order, a request
+     * at a time; resolves how far it got and whether the run stops there (a failure, a young id,
+     * the run's budget or time spent).
+     */
+    const sendFrom = async function (day, ids, from) {
+      let drained = from;
+      while (drained < ids.length) {
         // Gather the next request's events, in order.
         const batch = [];
         let bytes = 2;
-        let position = state.drained;
+        let position = drained;
         let waitForYoung = false;
         const most = requests === 0 ? DRAIN.probeEvents : ids.length;
         while (position < ids.length && batch.length < most && canGoOn()) {
@@ -240,7 +242,7 @@ async function drain(iparams, runtime) {
               waitForYoung = true;
               break;
             }
-            gone.push({ day: state.day, position: position, id: id });
+            gone.push({ day: day, position: position, id: id });
             position += 1;
             continue;
           }
@@ -253,18 +255,18 @@ async function drain(iparams, runtime) {
         }
         if (batch.length === 0) {
           // Only ids without their event (passed), or one being written now (waited for).
-          state = { day: state.day, drained: position };
-          if (waitForYoung || !canGoOn()) break days;
+          drained = position;
+          if (waitForYoung || !canGoOn()) return { drained: drained, stop: true };
           continue;
         }
         const outcome = await sendBatch(host, runtime, batch);
         requests += 1;
         if (!outcome.ok) {
-          state = { day: state.day, drained: batch[0].position };
+          drained = batch[0].position;
           summary.stopped = outcome.why;
-          const left = ids.length - state.drained;
-          runtime.log.warn(LOG_PREFIX + ' outbox: ' + left + ' waiting event' + plural(left) + ' of ' + state.day + ' not sent: ' + outcome.why + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
-          break days;
+          const left = ids.length - drained;
+          runtime.log.warn(LOG_PREFIX + ' outbox: ' + left + ' waiting event' + plural(left) + ' of ' + day + ' not sent: ' + outcome.why + '; trying again in ' + DRAIN.everyMinutes + ' minutes');
+          return { drained: drained, stop: true };
         }
         summary.sent += batch.length;
         summary.accepted += outcome.accepted;
@@ -274,16 +276,42 @@ async function drain(iparams, runtime) {
           const record = batch[item.index];
           if (record) runtime.log.error(LOG_PREFIX + ' outbox: the dashboard rejected ' + record.event + ' for conversation ' + record.conversation + ' (waiting since ' + record.at + '): ' + redactIssues(item) + '; dropped');
         }
-        state = { day: state.day, drained: position };
-        if (waitForYoung || !canGoOn()) break days;
+        drained = position;
+        if (waitForYoung || !canGoOn()) return { drained: drained, stop: true };
       }
+      return { drained: drained, stop: false };
+    };
+    while (canGoOn()) {
+      const list = await readList(db, state.day, state.day < today);
+      const ids = list && Array.isArray(list.ids) ? list.ids : [];
+      if (state.drained < ids.length) {
+        const done = await sendFrom(state.day, ids, state.drained);
+        state = place(state.day, done.drained, state.next);
+        if (done.stop) break;
+        continue;
+      }
+      // All that state.day's list names is sent.
+      if (state.day >= today) break;
+      if (runtime.now() >= dayEndMs(state.day) + DRAIN.closeAfterMs) {
+        if (list) await db.delete(KEYS.day(state.day)).catch(ignoreNotFound);
+        state = place(nextDay(state.day), state.next || 0);
+        continue;
+      }
+      // Yesterday's list stays open for an hour after its end (a handler whose clock is a little
+      // behind may still append to it), and is read again by each run; today's is sent meanwhile,
+      // from a place of its own (`next`), so what was kept since midnight does not wait for the hour.
+      const following = nextDay(state.day);
+      const next = await readList(db, following, following < today);
+      const done = await sendFrom(following, next && Array.isArray(next.ids) ? next.ids : [], state.next || 0);
+      state = place(state.day, state.drained, done.drained);
+      break;
     }
   } catch (error) {
     summary.stopped = 'store: ' + storeError(error);
     runtime.log.warn(LOG_PREFIX + ' outbox drain stopped by the app store (' + storeError(error) + '); trying again in ' + DRAIN.everyMinutes + ' minutes');
   }
   reportGone(runtime, gone, state, summary);
-  if (state.day !== start.day || state.drained !== start.drained) {
+  if (state.day !== start.day || state.drained !== start.drained || state.next !== start.next) {
     await runtime.db.set(KEYS.state, state).catch(function (error) {
       // What was delivered is sent again by the next run, and counted as duplicates.
       runtime.log.warn(LOG_PREFIX + ' outbox: could not save the drain\'s place (' + storeError(error) + ')');
@@ -298,7 +326,8 @@ async function drain(iparams, runtime) {
 /** The ids the place moved past without their event: counted and named once, in one error line. */
 function reportGone(runtime, gone, state, summary) {
   const passed = gone.filter(function (g) {
-    return g.day < state.day || g.position < state.drained;
+    if (g.day === state.day) return g.position < state.drained;
+    return g.day < state.day || (g.day === nextDay(state.day) && g.position < (state.next || 0));
   });
   summary.expired = passed.length;
   if (passed.length === 0) return;
@@ -309,14 +338,23 @@ function reportGone(runtime, gone, state, summary) {
 }
 
 /**
+ * The drain's place: the first day whose list is not yet done and closed, how many of its ids
+ * are done, and, while that day's list is done but still open (the hour after the day), how many
+ * of the next day's are (`next`).
+ */
+function place(day, drained, next) {
+  return next === undefined ? { day: day, drained: drained } : { day: day, drained: drained, next: next };
+}
+
+/**
  * The drain's place. Missing (read twice, a one-off "not found" being no proof), this is the
  * first run: it starts at the oldest list of the last days (a handler keeps events before any
  * run when the dashboard fails right after installation), else today.
  */
 async function readPlace(db, today) {
-  const place = (await getOrNull(db, KEYS.state)) || (await getOrNull(db, KEYS.state));
-  if (place) return { day: String(place.day), drained: Number(place.drained) || 0 };
-  const state = { day: await oldestListSince(db, today), drained: 0 };
+  const saved = (await getOrNull(db, KEYS.state)) || (await getOrNull(db, KEYS.state));
+  if (saved) return place(String(saved.day), Number(saved.drained) || 0, saved.next === undefined || saved.next === null ? undefined : Number(saved.next) || 0);
+  const state = place(await oldestListSince(db, today), 0);
   await db.set(KEYS.state, state);
   await prepareLists(db, [today]);
   return state;
@@ -352,7 +390,7 @@ async function oldestListSince(db, today) {
 async function sendBatch(host, runtime, records) {
   const body = '[' + records.map(function (r) { return r.body; }).join(',') + ']';
   const result = await forward.attemptOnce(runtime, { context: { dashboard_host: host }, body: body });
-  const answer = parseAnswer(result.body);
+  const answer = forward.parseAnswer(result.body);
   const judged = answer && typeof answer.accepted === 'number' && Array.isArray(answer.rejected);
   // 2xx, or the 400 that says every item was invalid: either way each item has its verdict.
   if (judged && (forward.classify(result.status) === 'delivered' || result.status === 400)) {
@@ -361,14 +399,6 @@ async function sendBatch(host, runtime, records) {
   return { ok: false, why: forward.statusLabel(result) + forward.dashboardSaid(result) };
 }
 
-function parseAnswer(text) {
-  if (typeof text !== 'string') return text && typeof text === 'object' ? text : null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
 
 function redactIssues(item) {
   const issues = Array.isArray(item.issues) ? item.issues : [];
