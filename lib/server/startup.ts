@@ -1,5 +1,6 @@
 import { getDb } from '../../db/client';
 import { config, ConfigError } from '../config';
+import { expectedIngestToken } from '../ingest/ingest-token';
 import { lastEventReceivedAt } from '../queries/health';
 
 /**
@@ -15,12 +16,15 @@ export function startServer(): void {
     console.error(error instanceof ConfigError ? `[dashboard] ${error.message}` : error);
     process.exit(1);
   }
-  const { databasePath, ingestToken, port } = settings;
+  const { databasePath, port } = settings;
+  let ingestToken = settings.ingestToken;
   try {
     // Not the counts /api/health gives: counting reads an index entry of every event, seconds
     // before the server answers at millions of events on a cold disk (measured: 4.7M, 8.7 s).
     const last = lastEventReceivedAt(getDb());
     console.log(`[dashboard] database ${databasePath}: ${last ? `the last event was received ${last}` : 'no events yet'}`);
+    // The token a first run of `npm start` generated and stored, when INGEST_TOKEN is not set.
+    ingestToken = expectedIngestToken();
   } catch (error) {
     console.error(`[dashboard] database ${databasePath} is unavailable: ${error instanceof Error ? error.message : error}`);
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rowCount } from '../helpers/db';
 import { fixtureText } from '../helpers/fixtures';
 import { npmScript } from '../helpers/npm-script';
-import { freePort, ROOT, tempDatabasePath } from '../helpers/server';
+import { freePort, ROOT, startServer, tempDatabasePath } from '../helpers/server';
 
 type Started = { child: ChildProcess; url: string; output: () => string };
 const running: ChildProcess[] = [];
@@ -79,6 +79,18 @@ describe('first run (npm start on an empty database)', () => {
     expect(second.output()).not.toContain('generated an ingest token');
     expect((await post(second.url, token!)).status).toBe(200);
     expect(await (await fetch(second.url)).text()).not.toContain('Demo data.');
+    await stop(second.child);
+
+    // The server itself (`next start`, as `npm run dev` would) on that database, without
+    // INGEST_TOKEN: the printed token still opens ingest (it answered 503 when only npm start read it).
+    const direct = await startServer({ databasePath, env: { INGEST_TOKEN: undefined } });
+    try {
+      expect((await post(direct.url, token!)).status).toBe(200);
+      expect((await post(direct.url, 'wrong-token-wrong-token')).status).toBe(401);
+      expect(direct.output()).not.toContain('ingest is disabled');
+    } finally {
+      await direct.stop();
+    }
   });
 
   it('with DEMO_DATA=0 starts empty, with ingest closed until INGEST_TOKEN is set', async () => {

@@ -1,5 +1,6 @@
 import { config } from '@/lib/config';
 import { checkIngestAuth } from '@/lib/ingest/auth';
+import { expectedIngestToken } from '@/lib/ingest/ingest-token';
 import { ingestLog } from '@/lib/ingest/ingest-log';
 import { isEmptyRequest, readRawBody, type BodyError } from '@/lib/ingest/read-body';
 import { storageUnavailableMessage } from '@/lib/ingest/storage-errors';
@@ -18,7 +19,17 @@ const ingest = (globalForIngest.__ingest ??= (() => {
 
 /** Receives Freshchat conversation events: see README, "Sending events". */
 export async function POST(request: Request): Promise<Response> {
-  const auth = checkIngestAuth(request.headers.get('authorization'), config().ingestToken);
+  let token: string | undefined;
+  try {
+    token = expectedIngestToken();
+  } catch (error) {
+    // Without INGEST_TOKEN the token is read from the database: unreadable, ingest cannot check it.
+    const message = storageUnavailableMessage(error);
+    if (message === null) throw error;
+    ingestLog().recordFailure(503, message);
+    return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
+  }
+  const auth = checkIngestAuth(request.headers.get('authorization'), token);
   if (!auth.ok) {
     // Counted in memory only (see lib/ingest/ingest-log.ts): no write on the request's path.
     ingestLog().recordFailure(auth.status, auth.error);
