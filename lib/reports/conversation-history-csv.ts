@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { assignmentChanges, conversations, events, statusTransitions } from '../../db/schema';
 import { MAX_ID_LENGTH } from '../queries/conversation-history';
-import { namesOf } from '../queries/entity-names';
+import { storedNames } from '../queries/entity-names';
 import { csvLines, isoTime, UTF8_BOM, type Cell } from './csv';
 
 /** The columns of `history.csv`, in order (README, "CSV reports"). */
@@ -31,10 +31,12 @@ export function conversationHistoryCsv(db: Db, conversationId: string): { fileNa
     .innerJoin(events, eq(events.id, assignmentChanges.eventId))
     .where(eq(assignmentChanges.conversationId, conversationId))
     .all();
-  // Names as the pages give them (two agents of one name told apart); empty when never described.
-  const described = (names: Map<string, string>) => (id: string | null) => (id === null || names.get(id) === id ? null : (names.get(id) ?? null));
-  const agentName = described(namesOf(db, 'agent', [...assignmentRows.filter((r) => r.kind === 'agent').flatMap((r) => [r.from, r.to]), ...[...statusRows, ...assignmentRows].map((r) => r.actorId)]));
-  const groupName = described(namesOf(db, 'group', assignmentRows.filter((r) => r.kind === 'group').flatMap((r) => [r.from, r.to])));
+  // Names as stored, as every other report writes them (beside the id, which tells two of one name
+  // apart: the pages' "Sam Lee (agent-sa)" would break a spreadsheet's lookup by name); empty when
+  // never described.
+  const named = (names: Map<string, string | null>) => (id: string | null) => (id === null ? null : (names.get(id) ?? null));
+  const agentName = named(storedNames(db, 'agent'));
+  const groupName = named(storedNames(db, 'group'));
   // Status first within an event (its creation or resolution), then the agent, then the group change.
   const changes = [
     ...statusRows.map((r) => ({ ...r, order: 0, change: 'status', fromName: null, toName: null })),

@@ -28,6 +28,9 @@ describe('history.csv: one conversation’s changes', () => {
       envelope({ ...base, event: 'onConversationUpdate', updated: '2026-10-02T09:30:00Z', status: 'assigned', group: { id: 'g-a', name: 'Alpha' }, agent: { id: 'a1', first_name: 'Ann', last_name: 'Lee' }, changes: { status: ['new', 'assigned'], assigned_agent_id: [null, 'a1'] }, actor: { id: 'a1', type: 'agent' } }),
       envelope({ ...base, group: { id: 'g-a', name: 'Alpha' } }),
       envelope({ id: 'other', created: '2026-10-02T09:00:00Z' }),
+      // Another agent named Ann Lee: the pages tell the two apart ("Ann Lee (a1)"), the CSV writes
+      // the name as stored beside the id, as the other reports do, so a lookup by name still works.
+      envelope({ id: 'twin', created: '2026-10-02T09:00:00Z', status: 'assigned', agent: { id: 'a3', first_name: 'Ann', last_name: 'Lee' } }),
     ]);
     expect(summary.rejected).toEqual([]);
   });
