@@ -31,24 +31,32 @@ const configSchema = z.object({
   INGEST_TOKEN: optionalString.refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters (generate one with: openssl rand -hex 32)',
   }),
-  PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
-    .default(3000),
-  DEMO_DATA: z.enum(['0', '1'], { error: 'must be 0 (never load demo data) or 1' }).default('1'),
+  // Empty is unset (the default) for PORT, DEMO_DATA and SESSION_HOURS too: an env file's `PORT=`
+  // stopped start-up with "must be between 1 and 65535".
+  PORT: z.preprocess(
+    emptyIsUnset,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .default(3000),
+  ),
+  DEMO_DATA: z.preprocess(emptyIsUnset, z.enum(['0', '1'], { error: 'must be 0 (never load demo data) or 1' }).default('1')),
   DASHBOARD_PASSWORD: optionalString.refine((value) => value === undefined || value.length >= MIN_PASSWORD_LENGTH, {
     message: `must be at least ${MIN_PASSWORD_LENGTH} characters (a passphrase of a few words, or: openssl rand -base64 18)`,
   }),
   SESSION_SECRET: optionalString.refine((value) => value === undefined || value.length >= 32, {
     message: 'must be at least 32 characters (generate one with: openssl rand -hex 32), or leave it unset to derive it from DASHBOARD_PASSWORD',
   }),
-  SESSION_HOURS: z.coerce
-    .number({ error: 'must be a number of hours' })
-    .min(0.1, 'must be between 0.1 and 720 hours')
-    .max(720, 'must be between 0.1 and 720 hours')
-    .default(12),
+  SESSION_HOURS: z.preprocess(
+    emptyIsUnset,
+    z.coerce
+      .number({ error: 'must be a number of hours' })
+      .min(0.1, 'must be between 0.1 and 720 hours')
+      .max(720, 'must be between 0.1 and 720 hours')
+      .default(12),
+  ),
   AUTH_PROXY_HEADER: optionalString.refine((value) => value === undefined || /^[A-Za-z0-9-]+$/.test(value), {
     message: 'must be an HTTP header name such as X-Forwarded-User',
   }),

@@ -61,6 +61,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig(env)).toThrow(message);
   });
 
+  it('treats PORT, DEMO_DATA and SESSION_HOURS set empty as unset (their defaults), as an env file writes them', () => {
+    const settings = parseConfig({ PORT: '', DEMO_DATA: ' ', SESSION_HOURS: '' });
+    expect([settings.port, settings.demoData]).toEqual([3000, true]);
+    expect(parseConfig({ PORT: '', DASHBOARD_PASSWORD: 'correct horse battery staple', SESSION_HOURS: '' }).access).toMatchObject({ sessionSeconds: 12 * 3600 });
+  });
+
   it('treats an empty INGEST_TOKEN as unset (ingest disabled)', () => {
     expect(parseConfig({ INGEST_TOKEN: '' }).ingestToken).toBeUndefined();
   });
