@@ -99,6 +99,12 @@ describe('first run: nothing configured', () => {
     const wrongMethod = await get(server, '/api/events');
     expect(wrongMethod.status).toBe(405);
     expectSecurityHeaders(wrongMethod, 'api');
+    // A JSON body naming the method to use, and Allow, for each method but POST (Next's own 405 had neither).
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
+      const response = await fetch(`${server.url}/api/events`, { method });
+      expect([method, response.status, response.headers.get('allow')]).toEqual([method, 405, 'POST']);
+      expect((await response.json()).error).toContain('send events with POST');
+    }
     const ingest = await postEvents(server, 'not json');
     expect(ingest.status).toBe(400);
     expectSecurityHeaders(new Response(null, { headers: ingest.headers }), 'api');

@@ -17,6 +17,16 @@ const ingest = (globalForIngest.__ingest ??= (() => {
   return { submit: (body) => (writer ??= new IngestWriter(config().databasePath)).submit(body) };
 })());
 
+/**
+ * Any other method: 405 with a JSON body and `Allow: POST`, as every ingest answer has a JSON body
+ * (Next.js's own 405 for a method not exported has neither: a blank page for someone checking the
+ * address in a browser).
+ */
+function methodNotAllowed(): Response {
+  return Response.json({ error: 'method not allowed: send events with POST (README, "Sending events")' }, { status: 405, headers: { Allow: 'POST' } });
+}
+export { methodNotAllowed as GET, methodNotAllowed as PUT, methodNotAllowed as PATCH, methodNotAllowed as DELETE };
+
 /** Receives Freshchat conversation events: see README, "Sending events". */
 export async function POST(request: Request): Promise<Response> {
   let token: string | undefined;
