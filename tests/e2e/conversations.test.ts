@@ -95,8 +95,13 @@ describe('conversations in the browser', () => {
     await page.goto(`${live.server.url}/conversations?${OCTOBER}&sort=created&dir=asc&page=2`);
     const second = (await rowIds(page))[0]!;
     await Promise.all([page.waitForURL(new RegExp(`/conversations/${second}\\?`)), page.locator(`a[title="${second}"]`).click()]);
+    // Its times read in another timezone first: the way back still names the list's own (UTC here),
+    // whose days the list's range is; it took the one chosen for reading, and the rows moved.
+    await page.locator('select[name=tz]').selectOption('Asia/Kolkata');
+    await Promise.all([page.waitForURL(/tz=Asia%2FKolkata/), page.getByRole('button', { name: 'Show' }).click()]);
+    expect(await page.locator('select[name=tz]').inputValue()).toBe('Asia/Kolkata');
     await Promise.all([page.waitForURL(/\/conversations\?/), page.getByRole('link', { name: '← Back to the conversations' }).click()]);
-    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', sort: 'created', dir: 'asc', page: '2' });
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', sort: 'created', dir: 'asc', page: '2', tz: 'UTC' });
     expect((await rowIds(page))[0]).toBe(second);
   });
 

@@ -42,11 +42,16 @@ export default async function ConversationPage({ params, searchParams }: { param
   const { tz, error } = timezoneOf(query);
   const { conversation: c, statistics } = history;
   const given = [...asSearchParams(query)];
+  // The list's timezone, kept apart (`list_tz`) once another one is chosen here to read this
+  // conversation's times: the way back returns to the same rows, whose range is days in the list's
+  // timezone (reading the times in Kolkata moved a Los Angeles week's list by half a day).
+  const listed = typeof query.list_tz === 'string' ? timezoneOf({ tz: query.list_tz }) : null;
+  const listTz = listed && listed.error === null ? listed.tz : tz;
   return (
     <main id="main">
       <h1>Conversation {id}</h1>
       <p>
-        <a href={backToList(given, tz)}>← Back to the conversations</a>
+        <a href={backToList(given, listTz)}>← Back to the conversations</a>
       </p>
       <p className="exports">
         <a className="export" href={`/api/conversations/${encodeURIComponent(c.conversationId)}/history.csv`} download>
@@ -61,10 +66,11 @@ export default async function ConversationPage({ params, searchParams }: { param
       {/* Another timezone for the times shown; the rest of the link stays as it came. */}
       <form className="filters timezone-only" method="get">
         {given
-          .filter(([name]) => name !== 'tz')
+          .filter(([name]) => name !== 'tz' && name !== 'list_tz')
           .map(([name, value], i) => (
             <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
           ))}
+        <input type="hidden" name="list_tz" value={listTz} />
         <TimezoneSelect value={tz} />
         <button type="submit">Show</button>
       </form>
@@ -131,8 +137,8 @@ function Item({ label, value }: { label: string; value: string }) {
 }
 
 /** The list this page was opened from, with its filters and order, naming its timezone when it carries anything (as the header's links do). */
-function backToList(given: [string, string][], tz: string): string {
-  const params = new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name)));
-  if (params.size > 0 && !params.has('tz')) params.set('tz', tz);
+function backToList(given: [string, string][], listTz: string): string {
+  const params = new URLSearchParams(given.filter(([name]) => LIST_PARAMS.includes(name) && name !== 'tz'));
+  if (params.size > 0 || given.some(([name]) => name === 'tz')) params.set('tz', listTz);
   return `/conversations?${params}`;
 }
