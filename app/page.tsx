@@ -2,7 +2,7 @@ import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
 import { LiveTiles } from '@/components/live-tiles';
 import { Tile } from '@/components/tile';
 import { VolumeChart } from '@/components/charts/volume-chart';
-import { filtersToSearchParams } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, todayIn } from '@/lib/filters/parse-filters';
 import { dateTime, hours } from '@/lib/format';
 import { lastEventReceivedAt } from '@/lib/queries/health';
 import { getLiveFigures, LIVE_WINDOW_MINUTES } from '@/lib/queries/live';
@@ -39,7 +39,7 @@ export default function OverviewPage({ searchParams }: { searchParams: SearchPar
               <Tile label="Median resolution" value={hours(tiles.resolutionHours.business)} unit={`business · ${hours(tiles.resolutionHours.calendar)} calendar`} />
             </div>
             <h2>Volume by day</h2>
-            {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} timezone={filters.tz} />}
+            {tiles.created === 0 ? <p className="empty">No conversation was created in this range with these filters.</p> : <VolumeChart data={volume} timezone={filters.tz} today={todayIn(filters.tz)} />}
             <p className="footnote">
               Last event received {lastEventAt === null ? 'never' : `${dateTime(lastEventAt, filters.tz)} (${filters.tz})`} · all events:{' '}
               <a href={`/ingest?${new URLSearchParams({ tz: filters.tz })}`}>ingest health</a>

@@ -5,6 +5,7 @@ import { TimeInStatusChart } from '@/components/charts/time-in-status-chart';
 import { TransitionsByDayChart } from '@/components/charts/transitions-by-day-chart';
 import notes from '@/components/figure-notes.module.css';
 import { count, hours, percent } from '@/lib/format';
+import { todayIn } from '@/lib/filters/parse-filters';
 import { figure } from '@/lib/server/figure-threads';
 import { pageTitle } from '@/lib/pages';
 
@@ -41,7 +42,7 @@ export default function TransitionsPage({ searchParams }: { searchParams: Search
             <p className={notes.definition}>Transitions per pair of statuses; darker cells hold more transitions.</p>
 
             <h2>Transitions by day</h2>
-            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={byDay} timezone={filters.tz} />}
+            {summary.transitions === 0 ? empty : <TransitionsByDayChart data={byDay} timezone={filters.tz} today={todayIn(filters.tz)} />}
 
             <h2>Median time in each status</h2>
             {timeInStatus.every((row) => row.medianHours === null) ? (

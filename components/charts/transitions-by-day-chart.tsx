@@ -10,8 +10,11 @@ import { tooltipInPlot } from './tooltip';
 
 const MARGIN = { top: 8, right: 8, bottom: 16, left: 8 };
 
-/** Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. */
-export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByDay; timezone: string }) {
+/**
+ * Status transitions per day, stacked by the status entered. Plain data in, nothing fetched. Days
+ * after `today` have no bar and read "not yet" in the table (as on the Overview's volume chart).
+ */
+export function TransitionsByDayChart({ data, timezone, today }: { data: TransitionsByDay; timezone: string; today: string }) {
   const colors = statusColors(data.statuses);
   const names = data.statuses.map((status) => `→ ${status}`);
   const axis = valueAxis(data.days.map((day) => day.counts.reduce((sum, n) => sum + n, 0)), { integer: true });
@@ -28,7 +31,7 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
             <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
             {data.statuses.map((status, i) => (
               // A function key: status names come from payloads and are never read as a property path.
-              <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => day.counts[i]} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />
+              <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => (day.day > today ? null : day.counts[i])} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -36,7 +39,9 @@ export function TransitionsByDayChart({ data, timezone }: { data: TransitionsByD
       <ChartData
         what="Status transitions per day"
         head={[`day (${timezone})`, ...names.map((name) => name.replace(' ', '\u00a0')), 'all']}
-        rows={data.days.map((day) => [day.day, ...day.counts.map(count), count(day.counts.reduce((sum, n) => sum + n, 0))])}
+        rows={data.days.map((day) =>
+          day.day > today ? [day.day, ...day.counts.map(() => '–'), 'not yet'] : [day.day, ...day.counts.map(count), count(day.counts.reduce((sum, n) => sum + n, 0))],
+        )}
       />
     </>
   );

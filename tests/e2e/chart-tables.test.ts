@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshotPath, serverAndBrowser, tileText } from '../helpers/browser';
-import { postStream } from '../helpers/server';
+import { envelope } from '../helpers/conversation-spec';
+import { postEvents, postStream } from '../helpers/server';
 
 /** The `index`th chart's table on the page, opened as a reader would: its header and rows as text. */
 async function chartTable(page: Page, index = 0): Promise<{ summary: string; head: string[]; rows: string[][] }> {
@@ -99,6 +100,25 @@ describe('the charts as tables', () => {
     expect(table.head).toEqual(['minute (UTC)', 'accepted', 'duplicates', 'rejected']);
     expect(sum(column(table, 'accepted'))).toBe(239);
     expect(sum(column(table, 'duplicates'))).toBe(11);
+    await page.close();
+  });
+
+  it('leaves the days after today empty ("not yet"), not 0, on the volume and transitions charts', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const day = (offset: number) => new Date(Date.parse(today) + offset * 86_400_000).toISOString().slice(0, 10);
+    // A conversation created today (the stream's are in October), so both pages draw their chart;
+    // last, as it adds to what Ingest health counts.
+    const created = await postEvents(live.server, JSON.stringify(envelope({ id: 'created-today', created: `${today}T00:00:01Z` })));
+    expect(created.json.accepted).toBe(1);
+    const page = await live.browser.newPage();
+    for (const path of ['/', '/transitions']) {
+      await page.goto(`${live.server.url}${path}?from=${day(-2)}&to=${day(2)}&tz=UTC`);
+      const table = await chartTable(page);
+      expect(table.rows.map((row) => row[0]), path).toEqual([day(-2), day(-1), today, day(1), day(2)]);
+      for (const row of table.rows.slice(0, 3)) expect(row.slice(1).every((cell) => /^\d[\d,]*$/.test(cell)), `${path} ${row}`).toBe(true);
+      for (const row of table.rows.slice(3)) expect([...new Set(row.slice(1, -1))], `${path} ${row}`).toEqual(['–']);
+      for (const row of table.rows.slice(3)) expect(row.at(-1), path).toBe('not yet');
+    }
     await page.close();
   });
 });
