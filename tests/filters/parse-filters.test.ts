@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersToSearchParams, parseFilters, rangeDays, withoutInvalidFilters } from '@/lib/filters/parse-filters';
+import { filtersToSearchParams, MAX_VALUES, parseFilters, rangeDays, withoutInvalidFilters } from '@/lib/filters/parse-filters';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 // The server's default timezone given here, not read from this process's DASHBOARD_TZ.
@@ -59,6 +59,14 @@ describe('parseFilters', () => {
     const result = parse('group=a,b&group=b&group=c&status=new,Resolved&source=whatsapp&agent=x');
     // Statuses and sources in any case (a hand-typed link): `Resolved` is resolved, `whatsapp` WHATSAPP.
     expect(result.ok && result.filters).toMatchObject({ groups: ['a', 'b', 'c'], statuses: ['new', 'resolved'], sources: ['WHATSAPP'], agents: ['x'] });
+  });
+
+  it('takes every agent of a team of a few hundred, and says how many values a longer list has', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `6b2f4f3e-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const all = parse(`agent=${ids(MAX_VALUES).join(',')}`);
+    expect(all.ok && all.filters.agents).toHaveLength(MAX_VALUES);
+    expect(MAX_VALUES).toBeGreaterThanOrEqual(128); // the benchmark's team, refused at 100
+    expect(parse(`agent=${ids(MAX_VALUES + 1).join(',')}`)).toMatchObject({ ok: false, errors: [{ param: 'agent', message: `agent (${MAX_VALUES + 1} values) takes at most ${MAX_VALUES} values` }] });
   });
 
   it('accepts a plain object of search params, as Next.js pages receive them', () => {
@@ -122,7 +130,7 @@ describe('withoutInvalidFilters', () => {
     expect(kept('status=bogus&status=new&tz=Asia/Tokyo')).toBe('status=new&tz=Asia%2FTokyo');
     expect(kept('status=bogus,resolved&source=WEB&tz=UTC')).toBe('status=resolved&source=WEB&tz=UTC');
     expect(kept('source=WEB,no%20spaces&tz=UTC')).toBe('source=WEB&tz=UTC');
-    const many = Array.from({ length: 101 }, (_, i) => `g${i}`).join(',');
+    const many = Array.from({ length: MAX_VALUES + 1 }, (_, i) => `g${i}`).join(',');
     expect(kept(`group=${many}&source=WEB&tz=UTC`)).toBe('source=WEB&tz=UTC');
   });
 
