@@ -63,7 +63,9 @@ const options = generatorOptionsSchema.safeParse({
   timezone: args.data.timezone,
 });
 if (!options.success) {
-  console.error(options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+  // Named by the flag the user typed, not the generator's option (`--per-day`, not conversationsPerDay).
+  const flag: Record<string, string> = { conversationsPerDay: 'per-day' };
+  console.error(options.error.issues.map((i) => `--${flag[String(i.path[0])] ?? i.path.join('.')}: ${i.message}`).join('\n'));
   process.exit(2);
 }
 

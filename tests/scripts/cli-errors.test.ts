@@ -22,6 +22,17 @@ describe('npm run generate', () => {
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('names the flag a wrong value was given to, as typed (not the generator\'s option name)', () => {
+    for (const [args, message] of [
+      [['--per-day=-1'], '--per-day: Too small'],
+      [['--days', '0'], '--days: Too small'],
+      [['--timezone', 'Mars/X'], '--timezone: must be an IANA timezone'],
+    ] as const) {
+      const run = generate(['--out', `${tempDatabasePath('generate-flags')}.ndjson`, ...args]);
+      expect([run.status, run.stderr], args.join(' ')).toEqual([2, expect.stringContaining(message)]);
+    }
+  });
+
   it('writes a relative --out where npm was run from, and names --out when it cannot write there', () => {
     const folder = path.dirname(tempDatabasePath('generate-relative'));
     const run = npmScript('generate', ['--out', 'relative.ndjson', '--days', '1', '--per-day', '3', '--seed', '7']);
