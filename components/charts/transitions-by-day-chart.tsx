@@ -1,11 +1,12 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TransitionsByDay } from '@/lib/queries/transitions';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { statusColors } from './palette';
+import { futureDays, NOT_YET } from './not-yet';
 import { tooltipInPlot } from './tooltip';
 
 const MARGIN = { top: 8, right: 8, bottom: 16, left: 8 };
@@ -18,6 +19,7 @@ export function TransitionsByDayChart({ data, timezone, today }: { data: Transit
   const colors = statusColors(data.statuses);
   const names = data.statuses.map((status) => `→ ${status}`);
   const axis = valueAxis(data.days.map((day) => day.counts.reduce((sum, n) => sum + n, 0)), { integer: true });
+  const notYet = futureDays(data.days.map((day) => day.day), today);
   return (
     <>
       <ChartFrame label="Status transitions per day, by the status entered">
@@ -29,6 +31,7 @@ export function TransitionsByDayChart({ data, timezone, today }: { data: Transit
             {/* In the legend's order, as every chart's tooltip (it listed the top of the stack first, the legend's order reversed). */}
             <Tooltip formatter={(value) => `${value} transitions`} itemSorter={(item) => names.indexOf(String(item.name))} {...tooltipInPlot(MARGIN)} />
             <Legend itemSorter={null} verticalAlign="top" wrapperStyle={{ paddingBottom: 8 }} />
+            {notYet && <ReferenceArea x1={notYet.from} x2={notYet.to} {...NOT_YET} />}
             {data.statuses.map((status, i) => (
               // A function key: status names come from payloads and are never read as a property path.
               <Bar key={status} dataKey={(day: TransitionsByDay['days'][number]) => (day.day > today ? null : day.counts[i])} name={names[i]} stackId="to" fill={colors[i]} isAnimationActive={false} />

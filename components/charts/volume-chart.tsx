@@ -1,11 +1,12 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { VolumeDay } from '@/lib/queries/overview';
 import { axisCount, count, valueAxis } from '@/lib/format';
 import { ChartData } from './chart-data';
 import { ChartFrame } from './chart-frame';
 import { STATUS_COLORS } from './palette';
+import { futureDays, NOT_YET } from './not-yet';
 import { tooltipInPlot } from './tooltip';
 
 const MARGIN = { top: 8, right: 8, bottom: 8, left: 8 };
@@ -20,6 +21,7 @@ const STACK = ['new', 'assigned', 'resolved'] as const;
 export function VolumeChart({ data, timezone, today }: { data: VolumeDay[]; timezone: string; today: string }) {
   const axis = valueAxis(data.map((day) => day.new + day.assigned + day.resolved), { integer: true });
   const bars = data.map((day) => (day.day > today ? { day: day.day, new: null, assigned: null, resolved: null } : day));
+  const notYet = futureDays(data.map((day) => day.day), today);
   return (
     <>
       <ChartFrame label="Conversations created per day, by current status">
@@ -31,6 +33,7 @@ export function VolumeChart({ data, timezone, today }: { data: VolumeDay[]; time
             {/* In the legend's order (recharts sorts a tooltip by name). */}
             <Tooltip itemSorter={(item) => STACK.indexOf(item.dataKey as (typeof STACK)[number])} {...tooltipInPlot(MARGIN)} />
             <Legend verticalAlign="top" itemSorter={null} wrapperStyle={{ paddingBottom: 8 }} />
+            {notYet && <ReferenceArea x1={notYet.from} x2={notYet.to} {...NOT_YET} />}
             <Bar dataKey="new" name="unassigned (new)" stackId="status" fill={STATUS_COLORS.new} isAnimationActive={false} />
             <Bar dataKey="assigned" name="open (assigned)" stackId="status" fill={STATUS_COLORS.assigned} isAnimationActive={false} />
             <Bar dataKey="resolved" name="resolved" stackId="status" fill={STATUS_COLORS.resolved} isAnimationActive={false} />

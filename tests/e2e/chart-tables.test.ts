@@ -113,6 +113,10 @@ describe('the charts as tables', () => {
     const page = await live.browser.newPage();
     for (const path of ['/', '/transitions']) {
       await page.goto(`${live.server.url}${path}?from=${day(-2)}&to=${day(2)}&tz=UTC`);
+      // In the chart, the days to come are one shaded span labelled "not yet".
+      await page.locator('div.chart .recharts-reference-area').first().waitFor();
+      expect(await page.locator('div.chart .recharts-reference-area').count(), path).toBe(1);
+      expect(await page.locator('div.chart svg text', { hasText: 'not yet' }).count(), path).toBe(1);
       const table = await chartTable(page);
       expect(table.rows.map((row) => row[0]), path).toEqual([day(-2), day(-1), today, day(1), day(2)]);
       for (const row of table.rows.slice(0, 3)) expect(row.slice(1).every((cell) => /^\d[\d,]*$/.test(cell)), `${path} ${row}`).toBe(true);
