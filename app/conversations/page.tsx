@@ -2,7 +2,8 @@ import { redirect } from 'next/navigation';
 import { ConversationTable } from '@/components/conversations/conversation-table';
 import { FindConversation } from '@/components/conversations/find-conversation';
 import { DashboardPage, type SearchParams } from '@/components/dashboard-page';
-import { filtersToSearchParams, type Filters } from '@/lib/filters/parse-filters';
+import { asSearchParams, filtersToSearchParams, parseFilters, type Filters } from '@/lib/filters/parse-filters';
+import { getDb } from '@/db/client';
 import { count } from '@/lib/format';
 import { getConversationList } from '@/lib/queries/conversation-list';
 import { findConversations } from '@/lib/queries/find-conversation';
@@ -20,6 +21,16 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   const parsed = parseListParams(params);
   const keep: Record<string, string> = parsed.ok ? { sort: parsed.params.sort, dir: parsed.params.dir } : {};
   const find = [params.find ?? []].flat()[0];
+  // `find` opens a conversation whatever the range and filters: also when one of them is wrong,
+  // which stops the list (and the search box under it) from showing. The wrong value rides along
+  // to the conversation's page, which applies only `tz` and names a wrong one.
+  if (find !== undefined && !parseFilters(params).ok) {
+    const found = findConversations(getDb(), find);
+    if (found.matches.length === 1) {
+      const given = [...asSearchParams(params)].filter(([name]) => name !== 'find');
+      redirect(`/conversations/${encodeURIComponent(found.matches[0]!.id)}?${new URLSearchParams(given)}`);
+    }
+  }
   // The newest conversations stay current as the range pages do; another order or page is being
   // read, and rows moving under the reader would lose their place.
   const newestFirst = parsed.ok && parsed.params.sort === 'created' && parsed.params.dir === 'desc' && parsed.params.page === 1 && find === undefined;

@@ -166,6 +166,11 @@ describe('conversations in the browser', () => {
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toMatchObject({ from: '2026-10-01', to: '2026-10-31', tz: 'Europe/Berlin' });
     expect(await page.locator('h1').textContent()).toBe(`Conversation ${FIRST}`);
 
+    // With a wrong filter in the URL (the list cannot show), an id still opens its conversation.
+    const wrong = await fetch(`${live.server.url}/conversations?find=${FIRST.slice(0, 8)}&from=2026-13-01&tz=Europe/Berlin`, { redirect: 'manual' });
+    expect(wrong.status).toBe(307);
+    expect(wrong.headers.get('location')).toMatch(new RegExp(`/conversations/${FIRST}\\?from=2026-13-01&tz=Europe%2FBerlin$`));
+
     // Nothing matches: the list stays, with a note, and the text stays in the box.
     await page.goto(`${live.server.url}/conversations?${OCTOBER}`);
     await search.fill('0000dead');
