@@ -124,7 +124,8 @@ export async function DashboardPage({
       {refreshed &&
         refreshSeconds > 0 &&
         (filters.to >= today ? (
-          <RangeRefresh asOf={asOf} everySeconds={refreshSeconds} />
+          // A range still to begin is refreshed too (left open, it fills as its days come), and said so.
+          <RangeRefresh asOf={asOf} everySeconds={refreshSeconds} until={filters.from > today ? `until the range has ended (it begins ${filters.from})` : undefined} />
         ) : (
           // A range that has ended is not refreshed: said, so that a view left open past midnight
           // (the Today preset, yesterday by morning) does not pass for a current one once it renders again.

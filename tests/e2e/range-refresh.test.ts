@@ -15,6 +15,12 @@ describe('figures of a range that includes today', () => {
     const asOf = page.locator('p.as-of');
     expect(await asOf.textContent()).toMatch(/^Figures as of \d\d:\d\d:\d\d \(UTC\), updated every 5 s while the range includes today\.$/);
     const first = await asOf.textContent();
+    // A range still to begin is refreshed too, and says until when.
+    const later = await live.browser.newPage();
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await later.goto(`${live.server.url}/?tz=UTC&from=${soon}&to=${soon}`);
+    expect(await later.locator('p.as-of').textContent()).toMatch(new RegExp(`updated every 5 s until the range has ended \\(it begins ${soon}\\)\\.$`));
+    await later.close();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
     expect((await postEvents(live.server, createdNow('refresh-2'))).json.accepted).toBe(1);
