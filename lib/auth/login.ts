@@ -27,7 +27,7 @@ export function safeNext(value: unknown): string {
  * 429 with Retry-After, without even checking the password.
  */
 export async function handleLogin(request: Request): Promise<Response> {
-  if (!sameOrigin(request)) return crossSiteRefusal();
+  if (!sameOrigin(request)) return crossSiteRefusal('sign in from this dashboard\'s own /login page');
   const { access } = config();
   if (!access.password || !access.sessionKey) {
     return Response.json({ error: 'password sign-in is not configured on this server (DASHBOARD_PASSWORD is unset)' }, { status: 404 });
@@ -57,7 +57,7 @@ export async function handleLogin(request: Request): Promise<Response> {
 }
 
 export function handleLogout(request: Request): Response {
-  if (!sameOrigin(request)) return crossSiteRefusal();
+  if (!sameOrigin(request)) return crossSiteRefusal('sign out with this dashboard\'s own Sign out button');
   return redirect('/login', clearedSessionCookie(isHttps(request)));
 }
 
@@ -87,6 +87,7 @@ function sameOrigin(request: Request): boolean {
   }
 }
 
-function crossSiteRefusal(): Response {
-  return Response.json({ error: 'cross-site request refused: sign in from this dashboard\'s own /login page' }, { status: 403 });
+/** 403 for a sign-in or sign-out posted from another site; `how`: what to do instead. */
+function crossSiteRefusal(how: string): Response {
+  return Response.json({ error: `cross-site request refused: ${how}` }, { status: 403 });
 }

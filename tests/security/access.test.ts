@@ -275,6 +275,8 @@ describe('team password (DASHBOARD_PASSWORD)', () => {
         const refused = await post(path, crossSite);
         expect(refused.status, `${path} ${JSON.stringify(crossSite)}`).toBe(403);
         expect(refused.headers.get('set-cookie')).toBeNull();
+        // Saying what to do instead, for the request refused (a sign-out is not told to sign in).
+        expect((await refused.json()).error, path).toContain(path.endsWith('logout') ? 'sign out with this dashboard' : 'sign in from this dashboard');
       }
       // What Chromium sends from our own form (Origin is null under Referrer-Policy: no-referrer).
       expect((await post(path, { 'sec-fetch-site': 'same-origin', origin: 'null' })).status, path).toBe(303);
