@@ -411,6 +411,42 @@ describe('an event the dashboard cannot take now waits in the outbox, and the dr
     for (const { id } of [...late, ...early]) expect(storedFor(id)).toBe(1);
   });
 
+  it('keeps today\'s place when sending today\'s list fails while yesterday\'s is still open, and goes on from it', async () => {
+    const site = installation('2026-11-27T23:59:30Z');
+    const yesterday = freshEvent();
+    const today = [freshEvent(), freshEvent()];
+    proxy.reset();
+    await site.app(WRONG).trigger('onConversationCreate', yesterday.payload);
+    site.at('2026-11-28T00:00:20Z');
+    for (const { payload } of today) await site.app(WRONG).trigger('onConversationCreate', payload);
+    const corrected = site.app();
+    // The dashboard down: yesterday's probe fails, nothing moves.
+    site.at('2026-11-28T00:01:00Z');
+    proxy.reset({ kind: 'respond', status: 503, body: '{"error":"storage unavailable"}' });
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 0, stopped: expect.stringContaining('status 503') });
+    // Back: yesterday's is sent, and today's from its own place, yesterday's list staying open.
+    site.at('2026-11-28T00:06:00Z');
+    proxy.reset();
+    const first = await corrected.trigger('onScheduledEvent', DRAIN);
+    expect(first).toMatchObject({ sent: 3, accepted: 3 });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 1, next: 2 });
+    const more = freshEvent();
+    site.at('2026-11-28T00:08:00Z');
+    await site.app(WRONG).trigger('onConversationCreate', more.payload);
+    site.at('2026-11-28T00:11:00Z');
+    proxy.reset({ kind: 'respond', status: 503, body: '{"error":"storage unavailable"}' });
+    // Down again while one more waits in today's list: today's place stays where it was.
+    const failed = await corrected.trigger('onScheduledEvent', DRAIN);
+    expect(failed).toMatchObject({ sent: 0, stopped: expect.stringContaining('status 503') });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 1, next: 2 });
+    expect(corrected.logs.at(-1)!.text).toContain('1 waiting event of 20261128 not sent: status 503');
+    proxy.reset();
+    site.at('2026-11-28T00:16:00Z');
+    expect(await corrected.trigger('onScheduledEvent', DRAIN)).toMatchObject({ sent: 1, accepted: 1, stopped: null });
+    expect(site.store.data.get('outbox')).toEqual({ day: '20261127', drained: 1, next: 3 });
+    for (const { id } of [yesterday, ...today, more]) expect(storedFor(id)).toBe(1);
+  });
+
   it('lists both events when two handlers park the first events of a day in lockstep (one append creates the list, the other adds to it)', async () => {
     const site = installation();
     const app = site.app();
