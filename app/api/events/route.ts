@@ -34,10 +34,7 @@ export async function POST(request: Request): Promise<Response> {
     token = expectedIngestToken();
   } catch (error) {
     // Without INGEST_TOKEN the token is read from the database: unreadable, ingest cannot check it.
-    const message = storageUnavailableMessage(error);
-    if (message === null) throw error;
-    ingestLog().recordFailure(503, message);
-    return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
+    return storageUnavailable(error, { writing: false });
   }
   const auth = checkIngestAuth(request.headers.get('authorization'), token);
   if (!auth.ok) {
@@ -54,12 +51,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     outcome = await ingest.submit({ format: body.format, bytes: body.bytes });
   } catch (error) {
-    const message = storageUnavailableMessage(error);
-    if (message === null) throw error;
-    ingestLog().recordFailure(503, message);
-    // An unopenable database is what health checks itself; this records failures of writes only.
-    if ((error as { code?: unknown }).code !== 'DATABASE_UNAVAILABLE') storageFailed(message);
-    return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
+    return storageUnavailable(error, { writing: true });
   }
   if (!outcome.ok) return bodyErrorResponse(outcome);
   // A commit that stored something proves the storage writable again.
@@ -74,6 +66,19 @@ export async function POST(request: Request): Promise<Response> {
   }
   ingestLog().recordSummary(summary, 200);
   return Response.json(summary);
+}
+
+/**
+ * 503 with the reason and a Retry-After for a storage failure, counted on Ingest health; anything
+ * else is thrown on. A failed write is also recorded for /api/health (`writing`); an unopenable
+ * database is what health checks itself.
+ */
+function storageUnavailable(error: unknown, { writing }: { writing: boolean }): Response {
+  const message = storageUnavailableMessage(error);
+  if (message === null) throw error;
+  ingestLog().recordFailure(503, message);
+  if (writing && (error as { code?: unknown }).code !== 'DATABASE_UNAVAILABLE') storageFailed(message);
+  return Response.json({ error: message }, { status: 503, headers: { 'Retry-After': '5' } });
 }
 
 function bodyErrorResponse({ status, abandoned, ...error }: BodyError & { ok: false }): Response {
