@@ -26,7 +26,7 @@ function main(): void {
   const db = openDatabaseOrExit(settings.databasePath);
   const firstRun = prepareFirstRun(db, settings, log);
   db.$client.close();
-  if (firstRun.ingestToken) env.INGEST_TOKEN = firstRun.ingestToken;
+  // A generated token is stored in the database, where the server reads it (lib/ingest/ingest-token.ts).
   const ingestUrl = `http://localhost:${port}/api/events`;
   if (firstRun.generatedToken) {
     log(`generated an ingest token (shown this once; stored in the database; set INGEST_TOKEN to use your own):`);

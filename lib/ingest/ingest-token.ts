@@ -6,9 +6,9 @@ let stored: string | undefined;
 
 /**
  * The token ingest requires: INGEST_TOKEN, else the one `npm start` generated on a first run and
- * stored in the database (lib/server/first-run.ts), so that `next start` or `npm run dev` on that
- * database accept the token that was printed, as `npm start` does. Undefined: ingest is closed.
- * A stored token is read once; none found is looked for again on the next request.
+ * stored in the database (lib/server/first-run.ts), read here however the server was started
+ * (`npm start`, `next start`, `npm run dev`). Undefined: ingest is closed (the route answers 503,
+ * the empty pages say so). A stored token is read once; none found is looked for again next time.
  */
 export function expectedIngestToken(): string | undefined {
   const configured = config().ingestToken;

@@ -12,7 +12,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowCount, storeFingerprint } from '../helpers/db';
 import { fixtureText, readFixture } from '../helpers/fixtures';
-import { postEvents, startServer, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
+import { openDatabase } from '@/db/client';
+import { SETTING, setSetting } from '@/lib/settings';
+import { postEvents, startServer, tempDatabasePath, TEST_TOKEN, type TestServer, postStream } from '../helpers/server';
 
 const MiB = 1024 * 1024;
 
@@ -623,6 +625,25 @@ describe('POST /api/events with INGEST_TOKEN unset', () => {
       const html = await (await fetch(`${server.url}${page}`)).text();
       expect(html, page).toContain('<strong>Ingest is off:</strong> this server has no <code>INGEST_TOKEN</code>');
       expect(html.indexOf('Ingest is off'), page).toBeLessThan(html.indexOf('No events yet.'));
+    }
+  });
+});
+
+describe('INGEST_TOKEN unset, with a token a first run stored and no event left', () => {
+  // As after `npm start` loaded the demo, then `npm run demo:clear`, and the server started with `next start`.
+  it('accepts that token, and the empty pages do not say ingest is off', async () => {
+    const databasePath = tempDatabasePath('stored-token');
+    const db = openDatabase(databasePath);
+    setSetting(db, SETTING.generatedIngestToken, TEST_TOKEN);
+    db.$client.close();
+    const server = await startServer({ databasePath, env: { INGEST_TOKEN: undefined } });
+    try {
+      const html = await (await fetch(`${server.url}/`)).text();
+      expect(html).toContain('No events yet.');
+      expect(html).not.toContain('Ingest is off');
+      expect((await postEvents(server, VALID_BODY())).status).toBe(200);
+    } finally {
+      await server.stop();
     }
   });
 });
