@@ -283,7 +283,7 @@ async function drain(iparams, runtime) {
     };
     while (canGoOn()) {
       const list = await readList(db, state.day, state.day < today);
-      const ids = list && Array.isArray(list.ids) ? list.ids : [];
+      const ids = idsOf(list);
       if (state.drained < ids.length) {
         const done = await sendFrom(state.day, ids, state.drained);
         state = place(state.day, done.drained, state.next);
@@ -301,8 +301,7 @@ async function drain(iparams, runtime) {
       // behind may still append to it), and is read again by each run; today's is sent meanwhile,
       // from a place of its own (`next`), so what was kept since midnight does not wait for the hour.
       const following = nextDay(state.day);
-      const next = await readList(db, following, following < today);
-      const done = await sendFrom(following, next && Array.isArray(next.ids) ? next.ids : [], state.next || 0);
+      const done = await sendFrom(following, idsOf(await readList(db, following, following < today)), state.next || 0);
       state = place(state.day, state.drained, done.drained);
       break;
     }
@@ -364,6 +363,11 @@ async function readPlace(db, today) {
 async function readList(db, day, past) {
   const list = await getOrNull(db, KEYS.day(day));
   return list || !past ? list : getOrNull(db, KEYS.day(day));
+}
+
+/** The ids a day's list holds (none when it has no list). */
+function idsOf(list) {
+  return list && Array.isArray(list.ids) ? list.ids : [];
 }
 
 /** `db` with every operation counted against `budget.left`. */
