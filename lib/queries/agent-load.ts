@@ -5,6 +5,7 @@ import type { Filters } from '../filters/parse-filters';
 import { conversationsMatching, splitByRowDimensions } from './conversation-filter';
 import { distinctName, sharedNames } from './entity-names';
 import { intervalsEndingAfter, type IntervalColumns } from './load-interval-columns';
+import { loadBySlots } from './load-slots';
 import {
   dayBucketsOf,
   HOUR,
@@ -295,22 +296,57 @@ export type LoadOverTime = {
 };
 
 /**
- * Per-agent peaks of longer buckets (days) from the hourly ones (`hourly`: hour h from `start`, agent
- * a at h · agents + a): a day's peak is the highest of its hours', when every day starts on one of
- * those hours; null otherwise (a zone whose midnight moves by half an hour with DST).
+ * Per-agent peaks of longer buckets (days) from the hourly ones (`hourly`: hour bucket h, agent a at
+ * h · agents + a): a day's peak is the highest of its hours', every day beginning where one of its
+ * hours does (a clock's midnight is a whole hour, or where it jumps); null if one does not.
  */
-function fromHours(hourly: Int32Array, agents: number, start: number, buckets: readonly { start: number; end: number }[]): Int32Array | null {
-  if (buckets.some((bucket) => (bucket.start - start) % HOUR !== 0)) return null;
+function fromHours(hourly: Int32Array, agents: number, hours: readonly Bucket[], buckets: readonly Bucket[]): Int32Array | null {
   const peaks = new Int32Array(buckets.length * agents);
-  const hours = hourly.length / agents;
-  buckets.forEach((bucket, b) => {
+  let h = 0;
+  for (let b = 0; b < buckets.length; b++) {
+    const bucket = buckets[b]!;
+    while (h < hours.length && hours[h]!.start < bucket.start) h++;
+    if (hours[h]?.start !== bucket.start) return null;
     const row = peaks.subarray(b * agents, (b + 1) * agents);
-    const last = Math.min(hours, Math.ceil((bucket.end - start) / HOUR));
-    for (let h = (bucket.start - start) / HOUR; h < last; h++) {
+    for (; h < hours.length && hours[h]!.start < bucket.end; h++) {
       for (let a = 0; a < agents; a++) if (hourly[h * agents + a]! > row[a]!) row[a] = hourly[h * agents + a]!;
     }
-  });
+  }
   return peaks;
+}
+
+/**
+ * What the load chart draws, by agent code: each hour's and each bucket's peak, the milliseconds
+ * counted in the range, and the joint line of some agents.
+ */
+type LoadPeaks = { agentIds: readonly string[]; hourly: Int32Array; perBucket: Int32Array; ms: Float64Array; joint: (codes: readonly number[]) => number[] };
+
+/** From the figure thread's per-day slots (load-slots.ts); null where they cannot answer (no cache, a group filter, buckets off the quarter hours). */
+function peaksFromSlots(db: Db, filters: Filters, now: number, hours: readonly Bucket[], buckets: readonly Bucket[]): LoadPeaks | null {
+  const end = Math.min(filters.endMs, now);
+  if (filters.groups.length > 0 || end <= filters.startMs) return null;
+  const cached = intervalsEndingAfter(db, filters.startMs);
+  if (!cached) return null;
+  const slots = loadBySlots(cached, filters, end, hours, buckets);
+  const agentCount = cached.codes.size;
+  const perBucket = slots && (buckets === hours ? slots.hourly : fromHours(slots.hourly, agentCount, hours, buckets));
+  if (!slots || !perBucket) return null;
+  return { agentIds: Array.from({ length: agentCount }, (_, code) => cached.codes.text(code) ?? ''), hourly: slots.hourly, perBucket, ms: slots.ms, joint: slots.joint };
+}
+
+/** From every interval of the range, swept (getLoadEdges). */
+function peaksFromEdges(edges: AgentEdges, start: number, hours: readonly Bucket[], buckets: readonly Bucket[]): LoadPeaks {
+  const codes = edges.agentIds.length;
+  const hourly = peaksByAgent(edges, hours);
+  const perBucket = buckets === hours ? hourly : (fromHours(hourly, codes, hours, buckets) ?? peaksByAgent(edges, buckets));
+  // Ends less starts, as offsets from the range's start: integers, summed exactly (as load-slots.ts sums them).
+  const ms = new Float64Array(codes);
+  const { starts, startAgents, ends, endAgents } = edges;
+  for (let k = 0; k < starts.length; k++) {
+    ms[startAgents[k]!]! -= starts[k]! - start;
+    ms[endAgents[k]!]! += ends[k]! - start;
+  }
+  return { agentIds: edges.agentIds, hourly, perBucket, ms, joint: (chosen) => peaksOfAgents(edges, new Set(chosen.map((code) => edges.agentIds[code]!)), buckets) };
 }
 
 /**
@@ -332,26 +368,17 @@ const recentBuckets = new Map<string, readonly Bucket[]>();
 
 /** Peak concurrent open conversations per agent per hour (or per day for long ranges). */
 export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): LoadOverTime {
-  const edges = getLoadEdges(db, filters, now);
   const hours = bucketsOf('hour', filters);
   const days = (filters.endMs - filters.startMs) / (24 * HOUR);
   const resolution = days <= HOURLY_MAX_DAYS ? 'hour' : 'day';
   const buckets = resolution === 'hour' ? hours : bucketsOf('day', filters);
-  // Every agent's hourly peaks (and, for longer ranges, daily ones) in one sweep each; agents by code.
-  const codes = edges.agentIds.length;
-  const hourly = peaksByAgent(edges, hours);
-  const perBucket = resolution === 'hour' ? hourly : (fromHours(hourly, codes, filters.startMs, buckets) ?? peaksByAgent(edges, buckets));
-  const intervals = new Int32Array(codes);
-  const startSums = new Float64Array(codes);
-  const endSums = new Float64Array(codes);
-  const { starts, startAgents, ends, endAgents } = edges;
-  for (let k = 0; k < starts.length; k++) {
-    intervals[startAgents[k]!]! += 1;
-    startSums[startAgents[k]!]! += starts[k]!;
-    endSums[endAgents[k]!]! += ends[k]!;
-  }
-  const loaded = [...intervals.keys()].filter((code) => intervals[code]! > 0);
-  const ids = loaded.map((code) => edges.agentIds[code]!);
+  // Every agent's hourly peaks (and, for longer ranges, daily ones); agents by code.
+  const { agentIds, hourly, perBucket, ms, joint } =
+    peaksFromSlots(db, filters, now, hours, buckets) ?? peaksFromEdges(getLoadEdges(db, filters, now), filters.startMs, hours, buckets);
+  const codes = agentIds.length;
+  // An interval counted in the range counts for a positive time: the agents with any.
+  const loaded = [...ms.keys()].filter((code) => ms[code]! > 0);
+  const ids = loaded.map((code) => agentIds[code]!);
   // Every known agent (a few hundred rows at most): naming the loaded ones in the query (142 at 1M)
   // cost 0.9 ms, mostly building it.
   const info = new Map(ids.length ? db.select({ id: agents.id, name: agents.name, capacity: agents.maxActiveConv }).from(agents).all().map((a) => [a.id, a]) : []);
@@ -365,7 +392,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     return values;
   };
   const peaks: (AgentPeak & { code: number })[] = loaded.map((code) => {
-    const agentId = edges.agentIds[code]!;
+    const agentId = agentIds[code]!;
     const capacity = info.get(agentId)?.capacity ?? null;
     // Straight from the hourly peaks (hour h at h · codes + code): no array per agent, only for the lines drawn.
     let peak = 0;
@@ -375,7 +402,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
       if (value > peak) peak = value;
       if (capacity !== null && value > capacity) hoursOverCapacity += hourLengths[h]!;
     }
-    return { code, agentId, name: info.get(agentId)?.name ?? agentId, capacity, peak, hoursOverCapacity, conversationHours: (endSums[code]! - startSums[code]!) / HOUR };
+    return { code, agentId, name: info.get(agentId)?.name ?? agentId, capacity, peak, hoursOverCapacity, conversationHours: ms[code]! / HOUR };
   });
   peaks.sort((a, b) => b.peak - a.peak || b.conversationHours - a.conversationHours || a.name.localeCompare(b.name) || (a.agentId < b.agentId ? -1 : 1));
   // Buckets after `now` have no load yet: left empty rather than drawn as zero.
@@ -387,7 +414,7 @@ export function getLoadOverTime(db: Db, filters: Filters, now = Date.now()): Loa
     return { key: `agent${i}`, agentId: a.agentId, name: a.name, capacity: a.capacity, peak: Math.max(0, ...values), values: future(values) };
   });
   if (rest.length > 0) {
-    const values = peaksOfAgents(edges, new Set(rest.map((a) => a.agentId)), buckets);
+    const values = joint(rest.map((a) => a.code));
     const average = values.map((v) => Math.round((v * 10) / rest.length) / 10);
     const name = rest.length === 1 ? '1 other agent' : `${rest.length} other agents, average`;
     // One other agent: its own load, with no joint load to add.

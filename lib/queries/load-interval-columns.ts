@@ -29,6 +29,10 @@ export type IntervalColumns = DayRows & {
    */
   byStart: Uint32Array;
   sameDayStarts: number;
+  /** The UTC day the rows end on (-1: rows of any day, those read each time). */
+  day: number;
+  /** The earliest start (-Infinity when one counts since before anything recorded): which days the rows reach back to (load-slots.ts). */
+  minFrom: number;
 };
 
 function ofSize(n: number): IntervalColumns {
@@ -44,6 +48,8 @@ function ofSize(n: number): IntervalColumns {
     conversation: new Int32Array(n),
     byStart: new Uint32Array(n),
     sameDayStarts: n,
+    day: -1,
+    minFrom: Infinity,
   };
 }
 
@@ -54,7 +60,14 @@ function withStartOrder(columns: IntervalColumns, dayStart: number): IntervalCol
   // one millisecond before any other and the day's start. Integers over a few days, so counting
   // passes sort them (sortTagged): 0.2 ms for a day at 1M, 0.8 with a comparison sort.
   let least = dayStart;
-  for (let k = 0; k < rows; k++) if (from[k]! < least) least = from[k]!;
+  let minFrom = Infinity;
+  for (let k = 0; k < rows; k++) {
+    const f = from[k]!;
+    if (f < least) least = f;
+    if (f !== f) minFrom = -Infinity;
+    else if (f < minFrom) minFrom = f;
+  }
+  columns.minFrom = minFrom;
   const before = Number.isFinite(least) ? least - 1 : 0;
   const starts = new Float64Array(rows);
   for (let k = 0; k < rows; k++) {
@@ -100,7 +113,10 @@ const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
   load: (db, fromDay, toDay, codes) => {
     // splitByDay copies byStart too, unfilled: each day's is made after.
     const days = splitByDay(readColumns(db, and(gte(i.toAt, fromDay * DAY_MS), lt(i.toAt, toDay * DAY_MS)), codes), ofSize);
-    for (const [day, columns] of days) withStartOrder(columns, day * DAY_MS);
+    for (const [day, columns] of days) {
+      columns.day = day;
+      withStartOrder(columns, day * DAY_MS);
+    }
     return days;
   },
   // A conversation's intervals are deleted and written again whenever it changes, and may end on
@@ -124,7 +140,7 @@ const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
  * the cache is off. Callers keep those that end after `start`, start before their range's end and
  * match their filters.
  */
-export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalColumns[]; codes: Codes } | null {
+export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalColumns[]; days: IntervalColumns[]; rest: IntervalColumns; codes: Codes } | null {
   if (!cacheEnabled()) return null;
   // The latest end and the intervals read each time are kept until something is written: at 1M,
   // 1.6 ms of every load chart (1,400 intervals still counting, parsed from JSON).
@@ -143,7 +159,7 @@ export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalC
     const shared = codes ?? new Codes();
     seen.rest = { from: cachedUntil ?? start, codes: shared, columns: withStartOrder(readColumns(db, or(isNull(i.toAt), gte(i.toAt, cachedUntil ?? start)), shared), Infinity) };
   }
-  return { chunks: [...days, seen.rest.columns], codes: seen.rest.codes };
+  return { chunks: [...days, seen.rest.columns], days, rest: seen.rest.columns, codes: seen.rest.codes };
 }
 
 /** Per connection: the latest end below the horizon and the intervals read past the cached days, while `version` holds (dataVersion). */

@@ -58,6 +58,9 @@ const caches = new WeakMap<Db, ConnectionCache>();
 /** Whether figures read through the cache (FIGURE_CACHE_MB=0 turns it off; tests compare both ways). */
 export const cacheEnabled = () => budget() > 0;
 
+/** The budget in bytes (FIGURE_CACHE_MB): what is derived from the cached days takes a share of it too. */
+export const cacheBudget = () => budget();
+
 function connectionCache(db: Db): ConnectionCache {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = { mark: null, tables: new Map(), bytes: 0, clock: 0, version: 0 }));
