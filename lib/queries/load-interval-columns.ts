@@ -29,11 +29,15 @@ export type IntervalColumns = DayRows & {
    */
   byStart: Uint32Array;
   sameDayStarts: number;
+  /** Unique to these columns: what is derived from them names them by it, without keeping them (load-slots.ts). */
+  serial: number;
   /** The UTC day the rows end on (-1: rows of any day, those read each time). */
   day: number;
   /** The earliest start (-Infinity when one counts since before anything recorded): which days the rows reach back to (load-slots.ts). */
   minFrom: number;
 };
+
+let serials = 0;
 
 function ofSize(n: number): IntervalColumns {
   return {
@@ -48,6 +52,7 @@ function ofSize(n: number): IntervalColumns {
     conversation: new Int32Array(n),
     byStart: new Uint32Array(n),
     sameDayStarts: n,
+    serial: serials++,
     day: -1,
     minFrom: Infinity,
   };

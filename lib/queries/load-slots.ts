@@ -28,7 +28,7 @@ import { cacheBudget, DAY_MS } from './range-cache/day-partitions';
  * tests/queries/load-slots.property.test.ts compare them.
  *
  * A day's pieces are valid as long as the cached days of ended intervals they were cut from are the
- * same objects (the range cache drops and reads again a day any change touches) and no other
+ * same reads (by serial: the range cache drops and reads again a day any change touches) and no other
  * cached day reaches back into it (an interval ended today that began on that day is on today's
  * cached day, read again after the change). A day's slots are kept per channel and source filter
  * (those change which intervals count; the agent filter only chooses agents); the other agents'
@@ -40,8 +40,8 @@ const SLOTS = DAY_MS / SLOT_MS;
 
 type Pieces = {
   day: number;
-  /** The cached days of ended intervals it was cut from, in day order. */
-  sources: readonly IntervalColumns[];
+  /** The cached days of ended intervals it was cut from, in day order, by serial (not kept: the range cache may drop them). */
+  sources: readonly number[];
   n: number;
   /** Starts and ends of the pieces, each sorted, tagged with agent, channel and source codes. */
   starts: Float64Array;
@@ -136,18 +136,20 @@ function restOf(rest: IntervalColumns, agents: number, start: number, end: numbe
   return sorted;
 }
 
-/** The cached days of ended intervals that reach into `day` (in `days`' order, which is by day). */
-function sourcesOf(days: readonly IntervalColumns[], day: number): IntervalColumns[] {
+/** The cached days of ended intervals that reach into `day` (in `days`' order, which is by day), by serial. */
+function sourcesOf(days: readonly IntervalColumns[], day: number): number[] {
   const dayEnd = (day + 1) * DAY_MS;
-  return days.filter((c) => c.day >= day && c.minFrom < dayEnd);
+  const serials: number[] = [];
+  for (const c of days) if (c.day >= day && c.minFrom < dayEnd) serials.push(c.serial);
+  return serials;
 }
 
-const sameList = (a: readonly IntervalColumns[], b: readonly IntervalColumns[]) => a.length === b.length && a.every((c, i) => c === b[i]);
+const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((serial, i) => serial === b[i]);
 
 /** The pieces of each day of [first, last], kept ones where still valid, the others cut now. */
 function piecesOf(store: Store, days: readonly IntervalColumns[], first: number, last: number, usedAt: number): Pieces[] {
   const result: Pieces[] = new Array(last - first + 1);
-  const missing: { day: number; sources: IntervalColumns[] }[] = [];
+  const missing: { day: number; sources: number[] }[] = [];
   for (let day = first; day <= last; day++) {
     const sources = sourcesOf(days, day);
     const kept = store.days.get(day);
@@ -174,7 +176,7 @@ function piecesOf(store: Store, days: readonly IntervalColumns[], first: number,
 }
 
 /** Cuts the cached ended intervals into the pieces of the `missing` days (ascending). */
-function cutIntoDays(days: readonly IntervalColumns[], missing: readonly { day: number; sources: IntervalColumns[] }[]): Pieces[] {
+function cutIntoDays(days: readonly IntervalColumns[], missing: readonly { day: number; sources: number[] }[]): Pieces[] {
   const first = missing[0]!.day;
   const last = missing[missing.length - 1]!.day;
   const index = new Int32Array(last - first + 1).fill(-1);
