@@ -376,36 +376,49 @@ export function loadBySlots(
   }
   for (let a = 0; a < agents; a++) if (!keepAgent[a]) ms[a] = 0;
 
-  // Hourly peaks: each slot's, plus the intervals read each time that cover it; swept again where one begins or ends within it, or `now` does.
+  // Hourly peaks: each slot's (or UTC hour's), plus the intervals read each time counting at its
+  // start. Where one of those begins or ends within a slot, its agent's peak there is swept again
+  // (the others' are unchanged: each agent is counted apart); in the slot `now` cuts short, every agent's.
   const hourly = new Int32Array(hours.length * agents);
+  // Agents swept in the current slot: group[a] = a, else -1; their counts and peaks.
+  const group = new Int32Array(agents).fill(-1);
   const count = new Int32Array(agents);
   const peak = new Int32Array(agents);
+  const affected: number[] = [];
   walkSlots(days, rest, agents, start, end, hours, (slot, slotStart, limit, clean, restOpen, bucket) => {
     const row = bucket * agents;
-    const { slots } = slot;
-    const base = slot.s * slots.agents;
-    if (clean) {
-      const [values, at] = slot.hour ? [slots.hourPeak, (slot.s / SLOTS_PER_HOUR) * slots.agents] : [slots.peak, base];
-      for (let a = 0; a < slots.agents; a++) {
-        const v = values[at + a]! + restOpen.counts[a]!;
-        if (v > hourly[row + a]!) hourly[row + a] = v;
+    const { slots, s } = slot;
+    const counts = restOpen.counts;
+    if (!clean) {
+      if (limit < slotStart + SLOT_MS) for (let a = 0; a < agents; a++) affected.push(a);
+      else affected.push(...agentsWithin(rest, restOpen.s, restOpen.e, limit));
+      for (const a of affected) {
+        group[a] = a;
+        count[a] = peak[a] = (a < slots.agents ? slots.open[s * slots.agents + a]! : 0) + counts[a]!;
       }
-      for (let a = slots.agents; a < agents; a++) if (restOpen.counts[a]! > hourly[row + a]!) hourly[row + a] = restOpen.counts[a]!;
-      return;
     }
-    for (let a = 0; a < agents; a++) count[a] = (a < slots.agents ? slots.open[base + a]! : 0) + restOpen.counts[a]!;
-    peak.set(count);
-    sweepSlot(slot.pieces, slot.s, slotStart, limit, rest, restOpen.s, restOpen.e, keepChannel, keepSource, (agent, delta) => {
-      const c = (count[agent]! += delta);
-      if (delta > 0 && c > peak[agent]!) peak[agent] = c;
-    });
-    for (let a = 0; a < agents; a++) if (peak[a]! > hourly[row + a]!) hourly[row + a] = peak[a]!;
+    const [values, at] = slot.hour ? [slots.hourPeak, (s / SLOTS_PER_HOUR) * slots.agents] : [slots.peak, s * slots.agents];
+    for (let a = 0; a < slots.agents; a++) {
+      const v = values[at + a]! + counts[a]!;
+      if (v > hourly[row + a]! && group[a]! < 0) hourly[row + a] = v;
+    }
+    for (let a = slots.agents; a < agents; a++) if (counts[a]! > hourly[row + a]! && group[a]! < 0) hourly[row + a] = counts[a]!;
+    if (clean) return;
+    sweepSlot(slot.pieces, s, slotStart, limit, rest, restOpen.s, restOpen.e, keepChannel, keepSource, group, count, peak);
+    for (const a of affected) {
+      if (peak[a]! > hourly[row + a]!) hourly[row + a] = peak[a]!;
+      group[a] = -1;
+    }
+    affected.length = 0;
   });
 
   const joint = (chosen: readonly number[]): number[] => {
     const weight = new Uint8Array(agents);
     for (const a of chosen) weight[a] = 1;
     const jointKey = chosen.join(',');
+    // The chosen agents counted together, as one (sweepSlot).
+    const together = Int32Array.from(weight, (w) => (w ? 0 : -1));
+    const [jointCount, jointPeak] = [new Int32Array(1), new Int32Array(1)];
     const out: number[] = new Array(buckets.length).fill(0);
     walkSlots(
       days,
@@ -416,16 +429,14 @@ export function loadBySlots(
       buckets,
       (slot, slotStart, limit, clean, restOpen, bucket) => {
         const line = jointOf(slot.pieces, slot.slots, jointKey, weight, keepChannel, keepSource);
+        const { s } = slot;
         let v: number;
-        if (clean) v = (slot.hour ? line.hourPeak[slot.s / SLOTS_PER_HOUR]! : line.peak[slot.s]!) + restOpen.joint;
-        else {
-          let c = line.open[slot.s]! + restOpen.joint;
-          v = c;
-          sweepSlot(slot.pieces, slot.s, slotStart, limit, rest, restOpen.s, restOpen.e, keepChannel, keepSource, (agent, delta) => {
-            if (!weight[agent]) return;
-            c += delta;
-            if (delta > 0 && c > v) v = c;
-          });
+        if (clean || (limit === slotStart + SLOT_MS && agentsWithin(rest, restOpen.s, restOpen.e, limit).every((a) => !weight[a]))) {
+          v = (slot.hour ? line.hourPeak[s / SLOTS_PER_HOUR]! : line.peak[s]!) + restOpen.joint;
+        } else {
+          jointCount[0] = jointPeak[0] = line.open[s]! + restOpen.joint;
+          sweepSlot(slot.pieces, s, slotStart, limit, rest, restOpen.s, restOpen.e, keepChannel, keepSource, together, jointCount, jointPeak);
+          v = jointPeak[0]!;
         }
         if (v > out[bucket]!) out[bucket] = v;
       },
@@ -496,10 +507,20 @@ function walkSlots(
   }
 }
 
+/** The agents of the intervals read each time that begin or end within the slot (from `rs`, `re`, the first after its start, to `limit`). */
+function agentsWithin(rest: Rest, rs: number, re: number, limit: number): number[] {
+  const agents: number[] = [];
+  for (let k = rs; k < rest.n && rest.starts[k]! < limit; k++) agents.push(rest.startAgents[k]!);
+  for (let k = re; k < rest.n && rest.ends[k]! < limit; k++) agents.push(rest.endAgents[k]!);
+  return agents.length > 1 ? [...new Set(agents)] : agents;
+}
+
 /**
- * The edges within (slotStart, limit) of a slot, the day's kept pieces' and the intervals read each
- * time (from their places `rs`, `re`, the first after slotStart), in order, ends before starts at
- * equal times: `step(agent, -1 | +1)` for each.
+ * The most at once within a slot, for each group of agents (`group[agent]`: its group's index in
+ * `count` and `peak`, -1 for an agent not counted), from `count` (each group's count at the slot's
+ * start, `peak` the same): the edges within (slotStart, limit), the day's kept pieces' and the
+ * intervals read each time (from their places `rs`, `re`, the first after slotStart), in order,
+ * ends before starts at equal times.
  */
 function sweepSlot(
   pieces: Pieces,
@@ -511,30 +532,36 @@ function sweepSlot(
   re: number,
   keepChannel: Uint8Array,
   keepSource: Uint8Array,
-  step: (agent: number, delta: number) => void,
+  group: Int32Array,
+  count: Int32Array,
+  peak: Int32Array,
 ): void {
-  const { starts, ends } = pieces;
+  const { starts, ends, startAgent, endAgent, startChannel, startSource, endChannel, endSource } = pieces;
   let i = pieces.startAt[s]!;
   let j = pieces.endAt[s]!;
-  while (i < pieces.n && starts[i]! <= slotStart) i++;
-  while (j < pieces.n && ends[j]! <= slotStart) j++;
   const iEnd = pieces.startAt[s + 1]!;
   const jEnd = pieces.endAt[s + 1]!;
+  while (i < iEnd && starts[i]! <= slotStart) i++;
+  while (j < jEnd && ends[j]! <= slotStart) j++;
   for (;;) {
-    while (i < iEnd && !(keepChannel[pieces.startChannel[i]!]! & keepSource[pieces.startSource[i]!]!)) i++;
-    while (j < jEnd && !(keepChannel[pieces.endChannel[j]!]! & keepSource[pieces.endSource[j]!]!)) j++;
+    while (i < iEnd && (group[startAgent[i]!]! < 0 || !(keepChannel[startChannel[i]!]! & keepSource[startSource[i]!]!))) i++;
+    while (j < jEnd && (group[endAgent[j]!]! < 0 || !(keepChannel[endChannel[j]!]! & keepSource[endSource[j]!]!))) j++;
+    while (rs < rest.n && rest.starts[rs]! < limit && group[rest.startAgents[rs]!]! < 0) rs++;
+    while (re < rest.n && rest.ends[re]! < limit && group[rest.endAgents[re]!]! < 0) re++;
     const pieceStart = i < iEnd && starts[i]! < limit ? starts[i]! : Infinity;
     const pieceEnd = j < jEnd && ends[j]! < limit ? ends[j]! : Infinity;
     const restStart = rs < rest.n && rest.starts[rs]! < limit ? rest.starts[rs]! : Infinity;
     const restEnd = re < rest.n && rest.ends[re]! < limit ? rest.ends[re]! : Infinity;
-    const nextEnd = Math.min(pieceEnd, restEnd);
-    const nextStart = Math.min(pieceStart, restStart);
+    const nextEnd = pieceEnd < restEnd ? pieceEnd : restEnd;
+    const nextStart = pieceStart < restStart ? pieceStart : restStart;
     if (nextEnd === Infinity && nextStart === Infinity) return;
     if (nextEnd <= nextStart) {
-      if (pieceEnd <= restEnd) step(pieces.endAgent[j++]!, -1);
-      else step(rest.endAgents[re++]!, -1);
-    } else if (pieceStart <= restStart) step(pieces.startAgent[i++]!, 1);
-    else step(rest.startAgents[rs++]!, 1);
+      const g = group[pieceEnd <= restEnd ? endAgent[j++]! : rest.endAgents[re++]!]!;
+      count[g]! -= 1;
+    } else {
+      const g = group[pieceStart <= restStart ? startAgent[i++]! : rest.startAgents[rs++]!]!;
+      if ((count[g]! += 1) > peak[g]!) peak[g] = count[g]!;
+    }
   }
 }
 
