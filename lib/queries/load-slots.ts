@@ -267,36 +267,11 @@ function cutIntoDays(days: readonly IntervalColumns[], missing: readonly { day: 
 function slotsOf(pieces: Pieces, store: Store, key: string, agents: number, keepChannel: Uint8Array, keepSource: Uint8Array): Slots {
   const kept = pieces.summaries.get(key);
   if (kept) return kept;
-  const { n, starts, startAgent, ends, endAgent } = pieces;
-  const keepStart = keepOf(pieces.startChannel, pieces.startSource, keepChannel, keepSource);
-  const keepEnd = keepOf(pieces.endChannel, pieces.endSource, keepChannel, keepSource);
-  const count = new Int32Array(agents);
-  const open = new Int32Array(SLOTS * agents);
-  const peak = new Int32Array(SLOTS * agents);
-  let i = 0;
-  let j = 0;
-  for (let s = 0; s < SLOTS; s++) {
-    const slotStart = pieces.day * DAY_MS + s * SLOT_MS;
-    const slotEnd = slotStart + SLOT_MS;
-    for (;;) {
-      if (j < n && ends[j]! <= slotStart && (i >= n || ends[j]! <= starts[i]!)) count[endAgent[j]!]! -= keepEnd[j++]!;
-      else if (i < n && starts[i]! <= slotStart) count[startAgent[i]!]! += keepStart[i++]!;
-      else break;
-    }
-    const row = s * agents;
-    open.set(count, row);
-    peak.set(count, row);
-    for (;;) {
-      if (j < n && ends[j]! < slotEnd && (i >= n || ends[j]! <= starts[i]!)) count[endAgent[j]!]! -= keepEnd[j++]!;
-      else if (i < n && starts[i]! < slotEnd) {
-        const agent = startAgent[i]!;
-        const c = (count[agent]! += keepStart[i++]!);
-        if (c > peak[row + agent]!) peak[row + agent] = c;
-      } else break;
-    }
-  }
+  // Each agent counted apart: its own column.
+  const groups = keptGroups(pieces, Int32Array.from({ length: agents }, (_, a) => a), keepChannel, keepSource);
+  const { open, peak } = sweepDay(pieces, groups, agents);
   const ms = new Float64Array(agents);
-  addMs(pieces, -Infinity, Infinity, keepStart, keepEnd, ms);
+  addMs(pieces, -Infinity, Infinity, groups, ms);
   const slots: Slots = { agents, open, peak, hourPeak: byHour(peak, agents), ms, joint: null };
   pieces.summaries.set(key, slots);
   const bytes = (SLOTS * 8 + 24 * 4 + 8) * agents + 100;
@@ -305,23 +280,68 @@ function slotsOf(pieces: Pieces, store: Store, key: string, agents: number, keep
   return slots;
 }
 
-function keepOf(channel: Uint16Array, source: Uint16Array, keepChannel: Uint8Array, keepSource: Uint8Array): Uint8Array {
-  const keep = new Uint8Array(channel.length);
-  for (let k = 0; k < keep.length; k++) keep[k] = keepChannel[channel[k]!]! & keepSource[source[k]!]!;
-  return keep;
+/** Per start and per end of the day's pieces, its agent's group (`group[agent]`: a column, -1 for none), or -1 where the channel and source filters leave it out. */
+function keptGroups(pieces: Pieces, group: Int32Array, keepChannel: Uint8Array, keepSource: Uint8Array): { starts: Int32Array; ends: Int32Array } {
+  const side = (agent: Uint16Array, channel: Uint16Array, source: Uint16Array) => {
+    const out = new Int32Array(agent.length);
+    for (let k = 0; k < out.length; k++) out[k] = keepChannel[channel[k]!]! & keepSource[source[k]!]! ? group[agent[k]!]! : -1;
+    return out;
+  };
+  return { starts: side(pieces.startAgent, pieces.startChannel, pieces.startSource), ends: side(pieces.endAgent, pieces.endChannel, pieces.endSource) };
 }
 
 /**
- * Adds each agent's milliseconds of the kept pieces within [from, to) to `ms`: its ends less its
- * starts, clipped, as offsets from the day's start (below 2^27, so every sum is an exact integer).
+ * One sweep over a day's pieces, each group of agents (`groups`, keptGroups) counted in its own
+ * column: per slot and column, the count at the slot's start (after every edge at it) and the
+ * most at once within it; ends before starts at equal times.
  */
-function addMs(pieces: Pieces, from: number, to: number, keepStart: Uint8Array, keepEnd: Uint8Array, ms: Float64Array): void {
+function sweepDay(pieces: Pieces, groups: { starts: Int32Array; ends: Int32Array }, columns: number): { open: Int32Array; peak: Int32Array } {
+  const { n, starts, ends } = pieces;
+  const count = new Int32Array(columns);
+  const open = new Int32Array(SLOTS * columns);
+  const peak = new Int32Array(SLOTS * columns);
+  let i = 0;
+  let j = 0;
+  for (let s = 0; s < SLOTS; s++) {
+    const slotStart = pieces.day * DAY_MS + s * SLOT_MS;
+    const slotEnd = slotStart + SLOT_MS;
+    for (;;) {
+      if (j < n && ends[j]! <= slotStart && (i >= n || ends[j]! <= starts[i]!)) {
+        const g = groups.ends[j++]!;
+        if (g >= 0) count[g]! -= 1;
+      } else if (i < n && starts[i]! <= slotStart) {
+        const g = groups.starts[i++]!;
+        if (g >= 0) count[g]! += 1;
+      } else break;
+    }
+    const row = s * columns;
+    open.set(count, row);
+    peak.set(count, row);
+    for (;;) {
+      if (j < n && ends[j]! < slotEnd && (i >= n || ends[j]! <= starts[i]!)) {
+        const g = groups.ends[j++]!;
+        if (g >= 0) count[g]! -= 1;
+      } else if (i < n && starts[i]! < slotEnd) {
+        const g = groups.starts[i++]!;
+        if (g >= 0 && (count[g]! += 1) > peak[row + g]!) peak[row + g] = count[g]!;
+      } else break;
+    }
+  }
+  return { open, peak };
+}
+
+/**
+ * Adds each agent's milliseconds of the kept pieces (`groups`: each agent its own column) within
+ * [from, to) to `ms`: its ends less its starts, clipped, as offsets from the day's start (below
+ * 2^27, so every sum is an exact integer).
+ */
+function addMs(pieces: Pieces, from: number, to: number, groups: { starts: Int32Array; ends: Int32Array }, ms: Float64Array): void {
   const dayStart = pieces.day * DAY_MS;
   const clip = (at: number) => (at < from ? from : at > to ? to : at) - dayStart;
   const sums = new Float64Array(ms.length);
   for (let k = 0; k < pieces.n; k++) {
-    if (keepStart[k]) sums[pieces.startAgent[k]!]! -= clip(pieces.starts[k]!);
-    if (keepEnd[k]) sums[pieces.endAgent[k]!]! += clip(pieces.ends[k]!);
+    if (groups.starts[k]! >= 0) sums[groups.starts[k]!]! -= clip(pieces.starts[k]!);
+    if (groups.ends[k]! >= 0) sums[groups.ends[k]!]! += clip(pieces.ends[k]!);
   }
   for (let a = 0; a < ms.length; a++) ms[a]! += sums[a]!;
 }
@@ -369,10 +389,11 @@ export function loadBySlots(
 
   // Milliseconds: the intervals read each time, whole days' sums, the range's cut days clipped.
   const ms = rest.ms;
+  const everyone = Int32Array.from({ length: agents }, (_, a) => a);
   for (const { pieces: p, slots } of days) {
     const dayStart = p.day * DAY_MS;
     if (dayStart >= start && dayStart + DAY_MS <= end) for (let a = 0; a < slots.agents; a++) ms[a]! += slots.ms[a]!;
-    else addMs(p, start, end, keepOf(p.startChannel, p.startSource, keepChannel, keepSource), keepOf(p.endChannel, p.endSource, keepChannel, keepSource), ms);
+    else addMs(p, start, end, keptGroups(p, everyone, keepChannel, keepSource), ms);
   }
   for (let a = 0; a < agents; a++) if (!keepAgent[a]) ms[a] = 0;
 
@@ -428,7 +449,7 @@ export function loadBySlots(
       end,
       buckets,
       (slot, slotStart, limit, clean, restOpen, bucket) => {
-        const line = jointOf(slot.pieces, slot.slots, jointKey, weight, keepChannel, keepSource);
+        const line = jointOf(slot.pieces, slot.slots, jointKey, together, keepChannel, keepSource);
         const { s } = slot;
         let v: number;
         if (clean || (limit === slotStart + SLOT_MS && agentsWithin(rest, restOpen.s, restOpen.e, limit).every((a) => !weight[a]))) {
@@ -565,33 +586,10 @@ function sweepSlot(
   }
 }
 
-/** The joint line of the agents of `weight` over a day's slots: made by one sweep, kept for the last set asked for. */
-function jointOf(pieces: Pieces, slots: Slots, key: string, weight: Uint8Array, keepChannel: Uint8Array, keepSource: Uint8Array): Joint {
+/** The joint line of the agents of `together` (column 0; the others -1) over a day's slots: made by one sweep, kept for the last set asked for. */
+function jointOf(pieces: Pieces, slots: Slots, key: string, together: Int32Array, keepChannel: Uint8Array, keepSource: Uint8Array): Joint {
   if (slots.joint?.key === key) return slots.joint;
-  const { n, starts, startAgent, ends, endAgent } = pieces;
-  const keep = (channel: number, source: number, agent: number) => keepChannel[channel]! & keepSource[source]! & weight[agent]!;
-  const open = new Int32Array(SLOTS);
-  const peak = new Int32Array(SLOTS);
-  let count = 0;
-  let i = 0;
-  let j = 0;
-  for (let s = 0; s < SLOTS; s++) {
-    const slotStart = pieces.day * DAY_MS + s * SLOT_MS;
-    const slotEnd = slotStart + SLOT_MS;
-    for (;;) {
-      if (j < n && ends[j]! <= slotStart && (i >= n || ends[j]! <= starts[i]!)) count -= keep(pieces.endChannel[j]!, pieces.endSource[j]!, endAgent[j++]!);
-      else if (i < n && starts[i]! <= slotStart) count += keep(pieces.startChannel[i]!, pieces.startSource[i]!, startAgent[i++]!);
-      else break;
-    }
-    open[s] = peak[s] = count;
-    for (;;) {
-      if (j < n && ends[j]! < slotEnd && (i >= n || ends[j]! <= starts[i]!)) count -= keep(pieces.endChannel[j]!, pieces.endSource[j]!, endAgent[j++]!);
-      else if (i < n && starts[i]! < slotEnd) {
-        count += keep(pieces.startChannel[i]!, pieces.startSource[i]!, startAgent[i++]!);
-        if (count > peak[s]!) peak[s] = count;
-      } else break;
-    }
-  }
+  const { open, peak } = sweepDay(pieces, keptGroups(pieces, together, keepChannel, keepSource), 1);
   slots.joint = { key, open, peak, hourPeak: byHour(peak, 1) };
   return slots.joint;
 }
