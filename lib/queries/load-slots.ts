@@ -73,7 +73,11 @@ type Slots = {
   ms: Float64Array;
   /** The joint line of a set of agents (`key`), per slot: the count at its start and the most within it. */
   joint: Joint | null;
+  bytes: number;
 };
+
+/** The channel and source filters whose quarter hours a day keeps at most. */
+export const FILTERS_KEPT = 4;
 
 /** The joint line of a set of agents (`key`), per slot: the count at its start and the most within it; and per UTC hour, the most. */
 type Joint = { key: string; open: Int32Array; peak: Int32Array; hourPeak: Int32Array };
@@ -272,15 +276,28 @@ function cutIntoDays(days: readonly IntervalColumns[], missing: readonly { day: 
 /** The day's slots for a channel and source filter: made once, by one sweep of its pieces. */
 function slotsOf(pieces: Pieces, store: Store, key: string, agents: number, keepChannel: Uint8Array, keepSource: Uint8Array): Slots {
   const kept = pieces.summaries.get(key);
-  if (kept) return kept;
+  if (kept) {
+    // Most recently used last.
+    pieces.summaries.delete(key);
+    pieces.summaries.set(key, kept);
+    return kept;
+  }
+  // A day in use is never dropped, so each filter viewed would add its quarter hours to it for
+  // good: the least recently used beyond FILTERS_KEPT go.
+  while (pieces.summaries.size >= FILTERS_KEPT) {
+    const [oldest, dropped] = pieces.summaries.entries().next().value!;
+    pieces.summaries.delete(oldest);
+    pieces.bytes -= dropped.bytes;
+    store.bytes -= dropped.bytes;
+  }
   // Each agent counted apart: its own column.
   const groups = keptGroups(pieces, Int32Array.from({ length: agents }, (_, a) => a), keepChannel, keepSource);
   const { open, peak } = sweepDay(pieces, groups, agents);
   const ms = new Float64Array(agents);
   addMs(pieces, -Infinity, Infinity, groups, ms);
-  const slots: Slots = { agents, open, peak, hourPeak: byHour(peak, agents), ms, joint: null };
-  pieces.summaries.set(key, slots);
   const bytes = (SLOTS * 8 + 24 * 4 + 8) * agents + 100;
+  const slots: Slots = { agents, open, peak, hourPeak: byHour(peak, agents), ms, joint: null, bytes };
+  pieces.summaries.set(key, slots);
   pieces.bytes += bytes;
   store.bytes += bytes;
   return slots;
@@ -598,6 +615,13 @@ function jointOf(pieces: Pieces, slots: Slots, key: string, together: Int32Array
   const { open, peak } = sweepDay(pieces, keptGroups(pieces, together, keepChannel, keepSource), 1);
   slots.joint = { key, open, peak, hourPeak: byHour(peak, 1) };
   return slots.joint;
+}
+
+/** What a figure thread keeps for the load chart of a table cache's codes (tests): days, bytes, and the most filters one day keeps. */
+export function slotStats(codes: Codes): { days: number; bytes: number; mostFilters: number } {
+  const store = stores.get(codes);
+  if (!store) return { days: 0, bytes: 0, mostFilters: 0 };
+  return { days: store.days.size, bytes: store.bytes, mostFilters: Math.max(0, ...[...store.days.values()].map((p) => p.summaries.size)) };
 }
 
 /** Keeps what is derived within a quarter of the figure cache's budget: least recently used days go first, never the request's. */

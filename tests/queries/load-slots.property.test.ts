@@ -5,6 +5,8 @@ import { parseFilters, type Filters } from '@/lib/filters/parse-filters';
 import { ingestEnvelopes } from '@/lib/ingest/ingest-envelopes';
 import { getLoadOverTime } from '@/lib/queries/agent-load';
 import { cacheLimits } from '@/lib/queries/range-cache/day-partitions';
+import { intervalsEndingAfter } from '@/lib/queries/load-interval-columns';
+import { FILTERS_KEPT, slotStats } from '@/lib/queries/load-slots';
 import { updateEvent } from '../helpers/envelopes';
 import { tempDatabasePath } from '../helpers/server';
 
@@ -101,6 +103,34 @@ function envelopesOf(index: number, c: Conversation) {
 }
 
 describe('the load chart from per-day slots', () => {
+  it('keeps the quarter hours of at most four channel and source filters a day, the figures the same', () => {
+    vi.setSystemTime(new Date('2026-11-27T12:00:00Z'));
+    const db = openDatabase(tempDatabasePath('load-slots-filters'));
+    const now = Date.parse('2026-04-09T00:00:00Z');
+    const conversations = Array.from({ length: 60 }, (_, i) => ({
+      agent: AGENTS[i % AGENTS.length]!,
+      second: i % 3 === 0 ? AGENTS[(i + 4) % AGENTS.length]! : null,
+      channel: CHANNELS[i % 2]!,
+      source: SOURCES[(i >> 1) % 2]!,
+      times: [BASE + i * 4 * QUARTER + 60_000, BASE + i * 4 * QUARTER + 7 * 60_000, BASE + i * 4 * QUARTER + 30 * QUARTER],
+      ending: (i % 4 === 0 ? 0 : 1) as 0 | 1,
+    }));
+    ingestEnvelopes(db, conversations.flatMap((c, i) => envelopesOf(i, c)));
+    const views = ['', 'channel=ch-1', 'channel=ch-2', 'source=WEB', 'source=WHATSAPP', 'channel=ch-1&source=WEB', ''];
+    for (const view of views) {
+      const { cached, direct } = both(db, filters(`from=2026-03-28&to=2026-04-08&${view}`, now), now);
+      expect(cached, view).toEqual(direct);
+      expect(cached.agents.length, view).toBeGreaterThan(0);
+    }
+    cacheLimits.budgetBytes = 512 * 1024 * 1024;
+    const stats = slotStats(intervalsEndingAfter(db, Date.parse('2026-03-28T00:00:00Z'))!.codes);
+    cacheLimits.budgetBytes = null;
+    expect(stats.days).toBe(12);
+    expect(stats.mostFilters).toBe(FILTERS_KEPT);
+    db.$client.close();
+  });
+
+
   it('counts nothing after now in the hour of now, nor before a range that starts at a quarter past', () => {
     vi.setSystemTime(new Date('2026-11-27T12:00:00Z'));
     const db = openDatabase(tempDatabasePath('load-slots-now'));
