@@ -168,7 +168,7 @@ export function getLoadEdges(db: Db, filters: Filters, now = Date.now()): AgentE
   // The figure thread's cached intervals (load-interval-columns.ts), unless the group filter needs
   // the conversations' current group: then one read, joined to them.
   const cached = filters.groups.length === 0 ? intervalsEndingAfter(db, start) : null;
-  if (cached) return edgesOf(cached.chunks, cached.codes, filters, start, end);
+  if (cached) return edgesOf([...cached.days, cached.rest], cached.codes, filters, start, end);
   const i = agentLoadIntervals;
   // Channel and source are on the intervals (the conversation's, derived); the group is read from the conversation.
   const { onRow, onConversation } = splitByRowDimensions(i, { ...filters, statuses: [], agents: [] });
@@ -199,10 +199,12 @@ export function getLoadEdges(db: Db, filters: Filters, now = Date.now()): AgentE
   return sortAgentEdges(edges);
 }
 
+/** Each code's text, as the agent id it stands for (codes that are not agents' are never asked for). */
+const agentIdsOf = (codes: Codes) => Array.from({ length: codes.size }, (_, code) => codes.text(code) ?? '');
+
 /** Room for `n` edges tagged with agents' codes in `codes` (the cache's codes of its table: channels and sources have some too). */
 function tagged(codes: Codes, n: number): AgentEdges {
-  const agentIds = Array.from({ length: codes.size }, (_, code) => codes.text(code) ?? '');
-  return { agentIds, starts: new Float64Array(n), startAgents: new Uint16Array(n), ends: new Float64Array(n), endAgents: new Uint16Array(n) };
+  return { agentIds: agentIdsOf(codes), starts: new Float64Array(n), startAgents: new Uint16Array(n), ends: new Float64Array(n), endAgents: new Uint16Array(n) };
 }
 
 /**
@@ -331,7 +333,7 @@ function peaksFromSlots(db: Db, filters: Filters, now: number, hours: readonly B
   const agentCount = cached.codes.size;
   const perBucket = slots && (buckets === hours ? slots.hourly : fromHours(slots.hourly, agentCount, hours, buckets));
   if (!slots || !perBucket) return null;
-  return { agentIds: Array.from({ length: agentCount }, (_, code) => cached.codes.text(code) ?? ''), hourly: slots.hourly, perBucket, ms: slots.ms, joint: slots.joint };
+  return { agentIds: agentIdsOf(cached.codes), hourly: slots.hourly, perBucket, ms: slots.ms, joint: slots.joint };
 }
 
 /** From every interval of the range, swept (getLoadEdges). */

@@ -140,12 +140,12 @@ const ENDED_INTERVALS: CachedTable<IntervalColumns> = {
 
 /**
  * Every interval that may end after `start`: the cached days from start's to the latest end stored
- * up to a day from now, and, read each time, those still counting and any ending later than that
+ * up to a day from now (`days`, in day order), and, read each time (`rest`), those still counting and any ending later than that
  * (a payload's time in the future: caching up to it would walk every day until then); null when
  * the cache is off. Callers keep those that end after `start`, start before their range's end and
  * match their filters.
  */
-export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalColumns[]; days: IntervalColumns[]; rest: IntervalColumns; codes: Codes } | null {
+export function intervalsEndingAfter(db: Db, start: number): { days: IntervalColumns[]; rest: IntervalColumns; codes: Codes } | null {
   if (!cacheEnabled()) return null;
   // The latest end and the intervals read each time are kept until something is written: at 1M,
   // 1.6 ms of every load chart (1,400 intervals still counting, parsed from JSON).
@@ -164,7 +164,7 @@ export function intervalsEndingAfter(db: Db, start: number): { chunks: IntervalC
     const shared = codes ?? new Codes();
     seen.rest = { from: cachedUntil ?? start, codes: shared, columns: withStartOrder(readColumns(db, or(isNull(i.toAt), gte(i.toAt, cachedUntil ?? start)), shared), Infinity) };
   }
-  return { chunks: [...days, seen.rest.columns], days, rest: seen.rest.columns, codes: seen.rest.codes };
+  return { days, rest: seen.rest.columns, codes: seen.rest.codes };
 }
 
 /** Per connection: the latest end below the horizon and the intervals read past the cached days, while `version` holds (dataVersion). */

@@ -1,6 +1,6 @@
 import type { Filters } from '../filters/parse-filters';
 import type { IntervalColumns } from './load-interval-columns';
-import { sortTagged, type Bucket } from './load-timeline';
+import { HOUR, sortTagged, type Bucket } from './load-timeline';
 import type { Codes } from './range-cache/codes';
 import { cacheBudget, DAY_MS } from './range-cache/day-partitions';
 
@@ -82,8 +82,7 @@ export const FILTERS_KEPT = 4;
 /** The joint line of a set of agents (`key`), per slot: the count at its start and the most within it; and per UTC hour, the most. */
 type Joint = { key: string; open: Int32Array; peak: Int32Array; hourPeak: Int32Array };
 
-const SLOTS_PER_HOUR = 4;
-const HOUR_MS = SLOTS_PER_HOUR * SLOT_MS;
+const SLOTS_PER_HOUR = HOUR / SLOT_MS;
 
 /** Each hour's highest of its slots' values (`values`: slot s, column c at s · columns + c). */
 function byHour(values: Int32Array, columns: number): Int32Array {
@@ -98,15 +97,6 @@ function byHour(values: Int32Array, columns: number): Int32Array {
 type Store = { days: Map<number, Pieces>; bytes: number; clock: number };
 /** Per dictionary of the cached intervals: a new one (the cache started over) starts this over too. */
 const stores = new WeakMap<Codes, Store>();
-
-/** Per code, 1 where a filter's values match (null: the filter is not set). */
-function tableOf(codes: Codes, values: readonly string[]): Uint8Array | null {
-  const wanted = codes.matching(values);
-  if (wanted === null) return null;
-  const table = new Uint8Array(codes.size);
-  for (const code of wanted) table[code] = 1;
-  return table;
-}
 
 const ALL = new Uint8Array(0x10000).fill(1);
 
@@ -274,7 +264,7 @@ function cutIntoDays(days: readonly IntervalColumns[], missing: readonly { day: 
 }
 
 /** The day's slots for a channel and source filter: made once, by one sweep of its pieces. */
-function slotsOf(pieces: Pieces, store: Store, key: string, agents: number, keepChannel: Uint8Array, keepSource: Uint8Array): Slots {
+function slotsOf(pieces: Pieces, store: Store, key: string, everyone: Int32Array, keepChannel: Uint8Array, keepSource: Uint8Array): Slots {
   const kept = pieces.summaries.get(key);
   if (kept) {
     // Most recently used last.
@@ -291,11 +281,12 @@ function slotsOf(pieces: Pieces, store: Store, key: string, agents: number, keep
     store.bytes -= dropped.bytes;
   }
   // Each agent counted apart: its own column.
-  const groups = keptGroups(pieces, Int32Array.from({ length: agents }, (_, a) => a), keepChannel, keepSource);
+  const agents = everyone.length;
+  const groups = keptGroups(pieces, everyone, keepChannel, keepSource);
   const { open, peak } = sweepDay(pieces, groups, agents);
   const ms = new Float64Array(agents);
   addMs(pieces, -Infinity, Infinity, groups, ms);
-  const bytes = (SLOTS * 8 + 24 * 4 + 8) * agents + 100;
+  const bytes = (SLOTS * 8 + (SLOTS / SLOTS_PER_HOUR) * 4 + 8) * agents + 100;
   const slots: Slots = { agents, open, peak, hourPeak: byHour(peak, agents), ms, joint: null, bytes };
   pieces.summaries.set(key, slots);
   pieces.bytes += bytes;
@@ -399,20 +390,21 @@ export function loadBySlots(
   let store = stores.get(codes);
   if (!store) stores.set(codes, (store = { days: new Map(), bytes: 0, clock: 0 }));
   const usedAt = ++store.clock;
-  const keepChannel = tableOf(codes, filters.channels) ?? ALL;
-  const keepSource = tableOf(codes, filters.sources) ?? ALL;
-  const keepAgent = tableOf(codes, filters.agents) ?? ALL;
+  const keepChannel = codes.table(filters.channels) ?? ALL;
+  const keepSource = codes.table(filters.sources) ?? ALL;
+  const keepAgent = codes.table(filters.agents) ?? ALL;
   const key = JSON.stringify([[...filters.channels].sort(), [...filters.sources].sort()]);
   const rest = restOf(source.rest, agents, start, end, keepAgent, keepChannel, keepSource);
   const firstDay = Math.floor(start / DAY_MS);
   const lastDay = Math.floor((end - 1) / DAY_MS);
+  // Each agent its own column (keptGroups).
+  const everyone = Int32Array.from({ length: agents }, (_, a) => a);
   const pieces = piecesOf(store, source.days, firstDay, lastDay, usedAt);
-  const days = pieces.map((p) => ({ pieces: p, slots: slotsOf(p, store, key, agents, keepChannel, keepSource) }));
+  const days = pieces.map((p) => ({ pieces: p, slots: slotsOf(p, store, key, everyone, keepChannel, keepSource) }));
   evict(store, usedAt);
 
   // Milliseconds: the intervals read each time, whole days' sums, the range's cut days clipped.
   const ms = rest.ms;
-  const everyone = Int32Array.from({ length: agents }, (_, a) => a);
   for (const { pieces: p, slots } of days) {
     const dayStart = p.day * DAY_MS;
     if (dayStart >= start && dayStart + DAY_MS <= end) for (let a = 0; a < slots.agents; a++) ms[a]! += slots.ms[a]!;
@@ -475,7 +467,7 @@ export function loadBySlots(
         const line = jointOf(slot.pieces, slot.slots, jointKey, together, keepChannel, keepSource);
         const { s } = slot;
         let v: number;
-        if (clean || (limit === slotStart + SLOT_MS && agentsWithin(rest, restOpen.s, restOpen.e, limit).every((a) => !weight[a]))) {
+        if (clean) {
           v = (slot.hour ? line.hourPeak[s / SLOTS_PER_HOUR]! : line.peak[s]!) + restOpen.joint;
         } else {
           jointCount[0] = jointPeak[0] = line.open[s]! + restOpen.joint;
@@ -496,8 +488,9 @@ type RestOpen = { counts: Int32Array; joint: number; s: number; e: number };
 
 /**
  * Calls `visit` for every slot of [start, end) in order, with the bucket it falls in, whether it is
- * clean (no interval read each time begins or ends inside it, and `end` does not cut it), and the
- * intervals read each time counting at its start: per agent, and those of `weight` together.
+ * clean (no interval read each time begins or ends inside it, of the agents of `weight` when
+ * given, and `end` does not cut it), and the intervals read each time counting at its start: per
+ * agent, or those of `weight` together.
  */
 function walkSlots(
   days: readonly Day[],
@@ -535,20 +528,29 @@ function walkSlots(
       const limit = slotEnd < end ? slotEnd : end;
       // (An interval read each time ends after every cached one, so its end within a slot lowers no
       // peak of the cached pieces; the test keeps the rule whole all the same.)
-      const clean = limit === slotEnd && !(restOpen.s < n && starts[restOpen.s]! < limit) && !(restOpen.e < n && ends[restOpen.e]! < limit);
+      const clean = limit === slotEnd && !restEdgeBefore(rest, restOpen.s, restOpen.e, limit, weight);
       // A whole UTC hour at once where nothing of the above happens within it, and it lies in one bucket.
-      const hourEnd = slotStart + HOUR_MS;
+      const hourEnd = slotStart + HOUR;
       const hour =
         clean &&
         s % SLOTS_PER_HOUR === 0 &&
         hourEnd <= end &&
         buckets[bucket]!.end >= hourEnd &&
-        !(restOpen.s < n && starts[restOpen.s]! < hourEnd) &&
-        !(restOpen.e < n && ends[restOpen.e]! < hourEnd);
+        !restEdgeBefore(rest, restOpen.s, restOpen.e, hourEnd, weight);
       visit({ pieces, slots, s, hour }, slotStart, limit, clean, restOpen, bucket);
       if (hour) s += SLOTS_PER_HOUR - 1;
     }
   }
+}
+
+/**
+ * Whether an interval read each time (of the agents of `weight`, when given) begins or ends before
+ * `limit`, from `rs`, `re` (the first after a slot's start).
+ */
+function restEdgeBefore(rest: Rest, rs: number, re: number, limit: number, weight: Uint8Array | undefined): boolean {
+  for (let k = rs; k < rest.n && rest.starts[k]! < limit; k++) if (!weight || weight[rest.startAgents[k]!]) return true;
+  for (let k = re; k < rest.n && rest.ends[k]! < limit; k++) if (!weight || weight[rest.endAgents[k]!]) return true;
+  return false;
 }
 
 /** The agents of the intervals read each time that begin or end within the slot (from `rs`, `re`, the first after its start, to `limit`). */
