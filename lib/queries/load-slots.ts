@@ -2,7 +2,7 @@ import type { Filters } from '../filters/parse-filters';
 import type { IntervalColumns } from './load-interval-columns';
 import { HOUR, sortTagged, type Bucket } from './load-timeline';
 import type { Codes } from './range-cache/codes';
-import { cacheBudget, DAY_MS } from './range-cache/day-partitions';
+import { cacheBudget, DAY_MS, dropLeastRecent } from './range-cache/day-partitions';
 
 /**
  * The load chart from per-day pre-aggregates, so that a request does not sweep every interval of
@@ -629,11 +629,8 @@ export function slotStats(codes: Codes): { days: number; bytes: number; mostFilt
 /** Keeps what is derived within a quarter of the figure cache's budget: least recently used days go first, never the request's. */
 function evict(store: Store, current: number): void {
   const limit = cacheBudget() / 4;
-  if (store.bytes <= limit) return;
-  const days = [...store.days.values()].filter((p) => p.usedAt !== current).sort((a, b) => a.usedAt - b.usedAt);
-  for (const p of days) {
-    if (store.bytes <= limit) break;
+  dropLeastRecent(store.days.values(), current, () => store.bytes <= limit, (p) => {
     store.days.delete(p.day);
     store.bytes -= p.bytes;
-  }
+  });
 }

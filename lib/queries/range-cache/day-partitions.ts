@@ -179,14 +179,24 @@ export function readAhead(db: Db, now = Date.now()): boolean {
 
 /** Drops the least recently used days (never those of the request being answered) while over budget. */
 function evict(cache: ConnectionCache, current: number): void {
-  if (cache.bytes <= budget()) return;
-  const entries: { table: TableCache<DayRows>; day: number; entry: Entry<DayRows> }[] = [];
-  for (const table of cache.tables.values()) for (const [day, entry] of table.days) if (entry.usedAt !== current) entries.push({ table, day, entry });
-  entries.sort((a, b) => a.entry.usedAt - b.entry.usedAt);
-  for (const { table, day, entry } of entries) {
-    if (cache.bytes <= budget()) break;
+  const days: { table: TableCache<DayRows>; day: number; usedAt: number; bytes: number }[] = [];
+  if (cache.bytes > budget()) for (const table of cache.tables.values()) for (const [day, { usedAt, bytes }] of table.days) days.push({ table, day, usedAt, bytes });
+  dropLeastRecent(days, current, () => cache.bytes <= budget(), ({ table, day, bytes }) => {
     table.days.delete(day);
-    cache.bytes -= entry.bytes;
+    cache.bytes -= bytes;
+  });
+}
+
+/**
+ * Drops `entries` (each stamped with the request that last used it), least recently used first and
+ * never those of the `current` request, until `fits()`: the rule of every cache a figure thread keeps.
+ */
+export function dropLeastRecent<E extends { usedAt: number }>(entries: Iterable<E>, current: number, fits: () => boolean, drop: (entry: E) => void): void {
+  if (fits()) return;
+  const candidates = [...entries].filter((entry) => entry.usedAt !== current).sort((a, b) => a.usedAt - b.usedAt);
+  for (const entry of candidates) {
+    if (fits()) break;
+    drop(entry);
   }
 }
 
