@@ -2,9 +2,9 @@ import type { Db } from '../../db/client';
 import { openReadConnection } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
 import { ENTITY_KINDS, storedNames, type EntityKind } from '../queries/entity-names';
-import { isoTime, type Cell } from './csv';
+import { CsvCells, isoTime, type Cell } from './csv';
 import type { CsvSource } from './csv-stream';
-import { ROW_REPORTS, type NameColumn } from './row-reports';
+import { ROW_REPORTS, type NameColumn, type RowReport } from './row-reports';
 
 export type RowReportName = keyof typeof ROW_REPORTS;
 
@@ -16,23 +16,16 @@ export type RowReportName = keyof typeof ROW_REPORTS;
 export function openRowSource(name: RowReportName, filters: Filters, databasePath?: string): CsvSource {
   const connection = openReadConnection(databasePath);
   try {
-    const report = ROW_REPORTS[name];
+    const report: RowReport = ROW_REPORTS[name];
     const query = report.query(connection.db, filters);
     const selected = Object.keys(query._.selectedFields);
-    const times = report.times.map((column) => selected.indexOf(column));
-    const fillNames = nameFiller(connection.db, selected, report.names ?? []);
-    const packed = report.packed ? { at: selected.indexOf(report.packed.column), cells: report.packed.cells } : null;
+    const layout = rowLayout(report, selected, connection.db);
     const cursor = connection.cursor(query);
     return {
-      header: report.packed ? selected.flatMap((column) => (column === report.packed!.column ? report.packed!.header : [column])) : selected,
+      header: layout.header,
       next() {
         const row = cursor.next() as Cell[] | undefined;
-        if (row) {
-          for (const i of times) row[i] = isoTime(row[i]);
-          fillNames(row);
-          if (packed) row[packed.at] = packed.cells(row[packed.at]);
-        }
-        return row;
+        return row && layout.cells(row);
       },
       close: connection.close,
     };
@@ -42,21 +35,61 @@ export function openRowSource(name: RowReportName, filters: Filters, databasePat
   }
 }
 
-/** Fills a row's name columns from the channels, groups and agents tables, read once here. */
-function nameFiller(db: Db, header: readonly string[], columns: readonly NameColumn[]): (row: Cell[]) => void {
-  if (columns.length === 0) return () => {};
-  const names = new Map(ENTITY_KINDS.map((kind) => [kind, storedNames(db, kind)]));
-  const lookups = columns.map(({ name, id, kind }) => ({
-    at: header.indexOf(name),
-    idAt: header.indexOf(id),
-    kind: typeof kind === 'string' ? names.get(kind)! : null,
-    kindAt: typeof kind === 'string' ? -1 : header.indexOf(kind.column),
-  }));
-  return (row) => {
-    for (const { at, idAt, kind, kindAt } of lookups) {
-      const id = row[idAt];
-      const table = kind ?? names.get(row[kindAt] as EntityKind);
-      row[at] = typeof id === 'string' && table ? (table.get(id) ?? null) : null;
-    }
+const PLAIN = 0;
+const TIME = 1;
+const PACKED = 2;
+
+/**
+ * How a selected row becomes the report's cells: each value as it is, as a time, or as the packed
+ * cells it stands for, and after an id the name it names. One new array a row, built in one pass.
+ */
+function rowLayout(report: RowReport, selected: readonly string[], db: Db): { header: string[]; cells: (row: Cell[]) => Cell[] } {
+  const kinds = selected.map((column) => (report.times.includes(column) ? TIME : column === report.packed?.column ? PACKED : PLAIN));
+  const namers = nameLookups(db, selected, report.names ?? []);
+  const header = selected.flatMap((column, i) => [...(kinds[i] === PACKED ? report.packed!.header : [column]), ...(namers[i] ? [namers[i].name] : [])]);
+  // Cells, not columns: the packed cell holds several.
+  const width = selected.length + namers.filter(Boolean).length;
+  return {
+    header,
+    cells(row) {
+      const cells = new Array<Cell>(width);
+      let at = 0;
+      for (let i = 0; i < row.length; i++) {
+        const value = row[i];
+        const kind = kinds[i];
+        cells[at++] = kind === PLAIN ? value : kind === TIME ? isoTime(value) : packedCells(value);
+        const namer = namers[i];
+        if (namer) cells[at++] = namer.of(row);
+      }
+      return cells;
+    },
   };
+}
+
+function packedCells(value: unknown): CsvCells {
+  if (typeof value !== 'string') throw new Error('a conversation without packed statistics: open the database with the server once to pack them');
+  return new CsvCells(value);
+}
+
+/**
+ * For each selected column, the name column written after it, if it is one's id: its header and
+ * how to look it up in the channels, groups and agents tables, read once here.
+ */
+function nameLookups(db: Db, selected: readonly string[], columns: readonly NameColumn[]): ({ name: string; of: (row: Cell[]) => string | null } | null)[] {
+  const names = columns.length === 0 ? null : new Map(ENTITY_KINDS.map((kind) => [kind, storedNames(db, kind)]));
+  return selected.map((column, idAt) => {
+    const named = columns.find(({ id }) => id === column);
+    if (!named || !names) return null;
+    const { kind } = named;
+    const fixed = typeof kind === 'string' ? names.get(kind)! : null;
+    const kindAt = typeof kind === 'string' ? -1 : selected.indexOf(kind.column);
+    return {
+      name: named.name,
+      of(row) {
+        const id = row[idAt];
+        const table = fixed ?? names.get(row[kindAt] as EntityKind);
+        return typeof id === 'string' && table ? (table.get(id) ?? null) : null;
+      },
+    };
+  });
 }

@@ -1,10 +1,15 @@
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packStatistics, STATISTIC_KEYS, type StatisticKey } from '@/lib/events/statistics';
 import { csvLines, isoTime } from '@/lib/reports/csv';
-import { statisticsCells } from '@/lib/reports/row-reports';
+import { openRowSource } from '@/lib/reports/row-source';
+import { parseFilters } from '@/lib/filters/parse-filters';
+import { openDatabase } from '@/db/client';
+import { conversations } from '@/db/schema';
+import { tempDir } from '../helpers/temp';
 
 // The writer is checked against csv-stringify (the well-kept library it stands in for, for speed)
 // and read back with csv-parse, for arbitrary rows: text made of the characters that matter
@@ -55,16 +60,38 @@ describe('CSV writer', () => {
     expect(csvLines([[isoTime('=not a time')]])).toBe("'=not a time\r\n");
   });
 
-  it('writes a conversation\'s packed statistics exactly as it writes the fourteen values', () => {
+  it("writes a conversation's counts and packed statistics (read as one text) exactly as it writes the eighteen values", () => {
+    // Through the report's own query: the counts are joined to the packed statistics in SQL, and
+    // the empty cells of absent statistics are made there too (row-reports.ts, countsAndStatistics).
+    const db = openDatabase(path.join(tempDir('csv-packed'), 'dashboard.db'));
+    const filters = parseFilters(new URLSearchParams({ from: '2026-10-01', to: '2026-10-01', tz: 'UTC' }));
+    if (!filters.ok) throw new Error('filters');
     const value = fc.oneof(fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100));
+    const count = fc.oneof(fc.nat({ max: 9 }), fc.nat());
     fc.assert(
-      fc.property(fc.array(value, { minLength: STATISTIC_KEYS.length, maxLength: STATISTIC_KEYS.length }), (values) => {
+      fc.property(fc.array(value, { minLength: STATISTIC_KEYS.length, maxLength: STATISTIC_KEYS.length }), fc.array(count, { minLength: 4, maxLength: 4 }), (values, counts) => {
         const statistics = Object.fromEntries(STATISTIC_KEYS.map((key, k) => [key, values[k]!])) as Record<StatisticKey, number | null>;
-        // -0 is stored and packed as 0 (JSON has no -0): compare with what the columns would read back.
-        const columns = values.map((v) => (v === 0 ? 0 : v));
-        expect(csvLines([['id', statisticsCells(packStatistics(statistics)), 'end']])).toBe(csvLines([['id', ...columns, 'end']]));
+        const [reopenCount, agentReassignmentCount, groupReassignmentCount, unassignmentCount] = counts as [number, number, number, number];
+        db.delete(conversations).run();
+        db.insert(conversations)
+          .values({ conversationId: 'c1', version: '1', createdAt: Date.UTC(2026, 9, 1, 12), reopenCount, agentReassignmentCount, groupReassignmentCount, unassignmentCount, statisticsPacked: packStatistics(statistics) })
+          .run();
+        const source = openRowSource('conversations', filters.filters, db.$client.name);
+        try {
+          const at = source.header.indexOf('reopen_count');
+          const written = csvLines([source.next()!]).split(',');
+          // -0 is stored and packed as 0 (JSON has no -0): compare with what the columns would read back.
+          const columns = values.map((v) => (v === 0 ? 0 : v));
+          const expected = csvLines([[reopenCount, agentReassignmentCount, ...columns, groupReassignmentCount, unassignmentCount]]).replace('\r\n', '');
+          expect(written.slice(at, at + 18).join(',')).toBe(expected);
+          expect(source.header.slice(at, at + 18)).toEqual(['reopen_count', 'reassignment_count', ...STATISTIC_KEYS, 'group_reassignment_count', 'unassignment_count']);
+          expect(source.next()).toBeUndefined();
+        } finally {
+          source.close();
+        }
       }),
-      { numRuns: 2_000 },
+      { numRuns: 300 },
     );
+    db.$client.close();
   });
 });
