@@ -17,8 +17,17 @@ import * as schema from './schema';
 export type ReadConnection = {
   /** Drizzle over the read-only connection: build queries here, run small ones with `.all()`. */
   db: Db;
-  /** Rows of `query`, one array a row in the order of its select list, read as they are asked for. */
+  /**
+   * Rows of `query`, one array a row in the order of its select list, read as they are asked for.
+   * The statement is prepared once per SQL text and connection: an export reads its range as a few
+   * hundred windows (csv-worker.ts), each the same query with other bounds.
+   */
   cursor: (query: { toSQL: () => { sql: string; params: unknown[] } }) => RowCursor;
+  /**
+   * Begins a read transaction and reads, so that every later query on this connection reads the
+   * same snapshot, until `close`. Without it, each query reads the database as it is when it starts.
+   */
+  holdSnapshot: () => void;
   /** Closes the connection (and any cursor still open). Safe to call more than once. */
   close: () => void;
 };
@@ -37,13 +46,16 @@ export function openReadConnection(databasePath = config().databasePath): ReadCo
   registerFunctions(sqlite);
   const db = drizzle(sqlite, { schema }) as Db;
   const open = new Set<RowCursor>();
+  const statements = new Map<string, Database.Statement>();
   let closed = false;
   return {
     db,
     cursor(query) {
       const { sql, params } = query.toSQL();
       // raw(): arrays rather than objects, the cheapest form per row for a million rows.
-      const iterator = sqlite.prepare(sql).raw(true).iterate(...params) as IterableIterator<unknown[]>;
+      let statement = statements.get(sql);
+      if (!statement) statements.set(sql, (statement = sqlite.prepare(sql).raw(true)));
+      const iterator = statement.iterate(...params) as IterableIterator<unknown[]>;
       let done = false;
       const cursor: RowCursor = {
         next() {
@@ -62,11 +74,39 @@ export function openReadConnection(databasePath = config().databasePath): ReadCo
       open.add(cursor);
       return cursor;
     },
+    holdSnapshot() {
+      // A deferred transaction takes its snapshot at its first read.
+      sqlite.exec('BEGIN');
+      sqlite.prepare('SELECT count(*) FROM sqlite_schema').get();
+    },
     close() {
       if (closed) return;
       closed = true;
       for (const cursor of [...open]) cursor.close();
+      if (sqlite.inTransaction) sqlite.exec('COMMIT');
       sqlite.close();
     },
   };
+}
+
+/**
+ * Runs `begin` while no write can commit: it holds the database's write lock (waiting, up to 5 s,
+ * for a write under way to commit). Read transactions begun inside `begin` on other connections,
+ * in this thread or others (holdSnapshot), all read the same snapshot: in WAL mode a read
+ * transaction reads everything committed when it began, and nothing can commit until this
+ * returns. Writers wait meanwhile (their busy_timeout), so `begin` must be quick.
+ */
+export function withCommitsPaused<T>(databasePath: string, begin: () => T): T {
+  const lock = new Database(databasePath, { fileMustExist: true });
+  try {
+    lock.pragma('busy_timeout = 5000');
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      return begin();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { csvLines, UTF8_BOM, type Cell } from './csv';
 
 /** Rows read per `pull`: enough that a chunk is worth a network write (~100–300 KB), few enough to stay small. */
-const ROWS_PER_CHUNK = 500;
+export const ROWS_PER_CHUNK = 500;
 
 export type CsvSource = {
   header: readonly string[];

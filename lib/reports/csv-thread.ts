@@ -1,29 +1,30 @@
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
-import type { CsvChunk } from './csv-stream';
 import type { CsvThreadData, CsvThreadMessage, CsvThreadRequest } from './csv-worker';
 import type { RowReportName } from './row-source';
 import { appendTestMarker } from '../server/test-markers';
 
 /**
- * A row report's CSV as a byte stream written on a thread of the download's own (csv-worker.ts).
- * Why a thread: reading and writing a row costs ~8 µs, which on the main thread would hold up every
- * other request for seconds of a million-row download (in 500-row slices) and leave the server's
- * second core idle; on its own thread it runs beside the main thread's compression and sending,
- * and a download is then as fast as the slower of the two (figures in the README, "CSV reports").
+ * A row report's CSV as a byte stream written on threads of the download's own (csv-worker.ts).
+ * Why threads: reading and writing a row costs 8–15 µs, which on the main thread would hold up
+ * every other request for seconds of a million-row download; on threads of their own, rows are
+ * read and written beside the main thread's compression and sending. Why two: one thread was the
+ * download's bottleneck (the main thread's part is 2–4 µs a row), and with two each reads every
+ * other window of the range (export-windows.ts) on its own connection, the same snapshot for both
+ * (figures in the README, "CSV reports").
  *
- * Resolves once the report is open (its query prepared on its connection), or rejects with why
- * not, before any byte: the route can still answer with an error status. Pull-based like
- * csv-stream.ts: a chunk is asked for only when the response wants one, and the thread keeps one
- * more ready, so memory stays flat whatever the size. A failure after that errors the stream (the
- * download ends incomplete, never cut short as if it were whole). When the stream ends, fails, is
- * cancelled or `signal` aborts, the thread closes its connection and ends.
+ * Resolves once the report is open (its query prepared and its snapshot taken on every thread),
+ * or rejects with why not, before any byte: the route can still answer with an error status.
+ * Memory stays flat whatever the size: each thread writes at most CHUNKS_AHEAD chunks that the
+ * response has not taken. A failure after that errors the stream (the download ends incomplete,
+ * never cut short as if it were whole). When the stream ends, fails, is cancelled or `signal`
+ * aborts, the threads close their connections and end.
  */
 export async function csvThreadBody(name: RowReportName, filters: Filters, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
   const release = await threadSlot(signal);
   try {
-    return await startThread(name, filters, signal, release);
+    return await startThreads(name, filters, signal, release);
   } catch (error) {
     release();
     throw error;
@@ -31,11 +32,14 @@ export async function csvThreadBody(name: RowReportName, filters: Filters, signa
 }
 
 /**
- * Downloads written at once, each on its thread; more wait, in order, for one to end. Two: on the
- * two-core machines this targets, a third thread would only share their cores, and each costs its
- * own heap (45–85 MB at a million rows).
+ * Downloads written at once; more wait, in order, for one to end. Two, each on
+ * THREADS_PER_DOWNLOAD threads: on the two-core machines this targets, more would only share
+ * their cores, and each thread costs its own heap (README, "CSV reports", has the figures).
  */
 export const CSV_THREADS = 2;
+
+/** Threads that read and write one download, each every other window of its range. */
+export const THREADS_PER_DOWNLOAD = 2;
 
 type Slots = { busy: number; waiting: (() => void)[] };
 const globalForCsv = globalThis as typeof globalThis & { __csvThreadSlots?: Slots };
@@ -79,68 +83,114 @@ function threadSlot(signal?: AbortSignal): Promise<() => void> {
   });
 }
 
-function startThread(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {
-  const data: CsvThreadData = { databasePath: config().databasePath, name, filters };
-  const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: data });
-  // The slot is free once the thread has ended (its connection closed, its heap gone).
-  worker.once('exit', release);
-  let waiting: { resolve: (chunk: CsvChunk) => void; reject: (error: Error) => void } | null = null;
-  /** The last chunk was received, or the download was stopped. */
-  let ended = false;
-  let failure: Error | null = null;
+type Part = {
+  worker: Worker;
+  /** Chunks received and not yet taken, and a failure, in the order the thread sent them. */
+  queue: (Extract<CsvThreadMessage, { kind: 'chunk' }> | Error)[];
+  /** The body waiting for this thread's next chunk. */
+  waiting: (() => void) | null;
+  /** Its last chunk was received: its thread ends normally. */
+  final: boolean;
+};
 
+function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {
+  const sync = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+  const parts: Part[] = Array.from({ length: THREADS_PER_DOWNLOAD }, (_, part) => {
+    const data: CsvThreadData = { databasePath: config().databasePath, name, filters, part, parts: THREADS_PER_DOWNLOAD, sync };
+    return { worker: new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: data }), queue: [], waiting: null, final: false };
+  });
+  // The slot is free once every thread has ended (its connection closed, its heap gone).
+  let running = parts.length;
+  for (const { worker } of parts) worker.once('exit', () => (running -= 1) === 0 && release());
+  /** The file is whole, or the download was stopped: nothing more is read. */
+  let ended = false;
+  let opened = 0;
+  /** Whose window the file goes on with. */
+  let current = 0;
+
+  const stopAll = () => {
+    for (const { worker } of parts) worker.postMessage('stop' satisfies CsvThreadRequest);
+  };
   const stop = () => {
     signal?.removeEventListener('abort', stop);
-    if (ended || failure) return;
+    if (ended) return;
     ended = true;
-    worker.postMessage('stop' satisfies CsvThreadRequest);
-    // The response is going nowhere: end the body quietly rather than fail it.
-    waiting?.resolve({ bytes: new Uint8Array(0), last: true });
-    waiting = null;
+    stopAll();
+    for (const part of parts) part.waiting?.();
+  };
+  const push = (part: Part, item: Part['queue'][number]) => {
+    part.queue.push(item);
+    part.waiting?.();
+    part.waiting = null;
   };
 
   return new Promise((resolveOpened, rejectOpened) => {
-    const fail = (error: Error) => {
-      signal?.removeEventListener('abort', stop);
-      if (ended || failure) return;
-      failure = error;
-      rejectOpened(error);
-      waiting?.reject(error);
-      waiting = null;
-    };
-    worker.on('message', (message: CsvThreadMessage) => {
-      if (message.kind === 'opened') resolveOpened(body);
-      else if (message.kind === 'failed' || message.kind === 'error') fail(new Error(message.error));
-      else {
-        if (message.last) {
+    parts.forEach((part) => {
+      const fail = (error: Error) => {
+        if (opened < parts.length) {
+          rejectOpened(error);
           ended = true;
-          signal?.removeEventListener('abort', stop);
+          stopAll();
         }
-        waiting?.resolve(message);
-        waiting = null;
-      }
+        push(part, error);
+      };
+      part.worker.on('message', (message: CsvThreadMessage) => {
+        if (message.kind === 'opened') {
+          if ((opened += 1) === parts.length) resolveOpened(body);
+        } else if (message.kind === 'failed' || message.kind === 'error') fail(new Error(message.error));
+        else {
+          if (message.final) part.final = true;
+          push(part, message);
+        }
+      });
+      part.worker.on('error', (error) => fail(new Error(`the download's thread failed: ${error.message}`)));
+      part.worker.on('exit', (code) => {
+        if (!part.final) fail(new Error(`the download's thread exited with code ${code}`));
+      });
     });
-    worker.on('error', (error) => fail(new Error(`the download's thread failed: ${error.message}`)));
-    worker.on('exit', (code) => fail(new Error(`the download's thread exited with code ${code}`)));
     signal?.addEventListener('abort', stop);
     if (signal?.aborted) stop();
+
+    /** The next chunk of the file, from the thread whose window it is in; null once stopped. */
+    const next = async (): Promise<Extract<CsvThreadMessage, { kind: 'chunk' }> | null> => {
+      const part = parts[current]!;
+      while (part.queue.length === 0 && !ended) await new Promise<void>((resolve) => (part.waiting = resolve));
+      if (ended) return null;
+      const item = part.queue.shift()!;
+      if (item instanceof Error) throw item;
+      if (!item.final) part.worker.postMessage('more' satisfies CsvThreadRequest);
+      if (item.windowEnd) current = (current + 1) % parts.length;
+      return item;
+    };
 
     const body = new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
-          if (failure) throw failure;
-          if (ended) return closeQuietly(controller);
-          const chunk = await new Promise<CsvChunk>((resolve, reject) => {
-            waiting = { resolve, reject };
-            worker.postMessage('next' satisfies CsvThreadRequest);
-          });
-          if (chunk.bytes.length > 0) controller.enqueue(chunk.bytes);
-          // After a cancel (stop() while this waited) the stream is closed already, and closing throws.
-          if (chunk.last) closeQuietly(controller);
+          try {
+            // Windows without rows give empty chunks: go on until there are bytes to send.
+            for (;;) {
+              const chunk = await next();
+              // Stopped (a cancel while this waited): the stream is closed already, and closing throws.
+              if (!chunk) return closeQuietly(controller);
+              if (chunk.bytes.length > 0) controller.enqueue(chunk.bytes);
+              if (chunk.last) {
+                signal?.removeEventListener('abort', stop);
+                ended = true;
+                stopAll();
+                return closeQuietly(controller);
+              }
+              if (chunk.bytes.length > 0) return;
+            }
+          } catch (error) {
+            signal?.removeEventListener('abort', stop);
+            ended = true;
+            stopAll();
+            throw error;
+          }
         },
         cancel: stop,
       },
-      // One chunk ahead here, one more on the thread.
+      // One chunk ahead here; CHUNKS_AHEAD more on each thread.
       { highWaterMark: 1 },
     );
   });

@@ -1,75 +1,167 @@
 /**
- * A download's thread (csv-thread.ts): reads a row report from a read-only connection of its own
- * and writes it as CSV, one chunk per request of the main thread, keeping the next chunk ready
- * meanwhile, so the two threads work side by side: this one reads and writes rows, the main one
- * compresses and sends.
+ * One of a download's threads (csv-thread.ts). A row report's range is cut into EXPORT_WINDOWS
+ * windows of time (export-windows.ts), dealt out in turn: thread `part` of `parts` reads windows
+ * part, part + parts, … from a read-only connection of its own and writes each as CSV chunks of up
+ * to ROWS_PER_CHUNK rows, running ahead of the main thread by at most CHUNKS_AHEAD chunks; the main
+ * thread takes the windows back in order, so the file is the rows in the report's order. Every
+ * thread reads the same snapshot (below), as one thread reading one cursor would.
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { withCommitsPaused } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
-import { csvChunk, type CsvChunk, type CsvSource } from './csv-stream';
-import { openRowSource, type RowReportName } from './row-source';
+import { csvLines, UTF8_BOM, type Cell } from './csv';
+import { ROWS_PER_CHUNK } from './csv-stream';
+import { exportWindows } from './export-windows';
+import { openRowReader, type RowReader, type RowReportName } from './row-source';
 
-export type CsvThreadData = { databasePath: string; name: RowReportName; filters: Filters };
-/** From the main thread: the next chunk, or stop (the client went away). */
-export type CsvThreadRequest = 'next' | 'stop';
+export type CsvThreadData = { databasePath: string; name: RowReportName; filters: Filters; part: number; parts: number; sync: SharedArrayBuffer };
+/** From the main thread: one more chunk may be written (it took one), or stop (the client went away, or the file is whole). */
+export type CsvThreadRequest = 'more' | 'stop';
 export type CsvThreadMessage =
   | { kind: 'opened' }
   | { kind: 'failed'; error: string }
-  | ({ kind: 'chunk' } & CsvChunk)
+  /**
+   * `windowEnd`: the last chunk of its window (the next chunk of the file comes from the next
+   * thread); `last`: the file's last chunk; `final`: this thread's last chunk (it ends after it).
+   */
+  | { kind: 'chunk'; bytes: Uint8Array; windowEnd: boolean; last: boolean; final: boolean }
   | { kind: 'error'; error: string };
 
-const { databasePath, name, filters } = workerData as CsvThreadData;
+/** Chunks a thread may have written that the main thread has not taken yet. */
+export const CHUNKS_AHEAD = 8;
+
+/** Int32 slots of `sync`, shared by a download's threads. */
+const READY = 0;
+const GO = 1;
+const STARTED = 2;
+const FAILED = 3;
+const SYNC_TIMEOUT_MS = 30_000;
+
+const { databasePath, name, filters, part, parts, sync } = workerData as CsvThreadData;
+const shared = new Int32Array(sync);
 const port = parentPort!;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-// Tests only (DASHBOARD_FAULT_INJECTION=1): while `<database>.fail-csv` exists, the third chunk fails,
-// as a disk error in the middle of a download would; while `<database>.hold-csv` exists, the second
-// chunk waits until the test removes it, as a long export keeps its thread writing (its first chunk
-// sent).
-const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1';
-const failThirdChunk = faultInjection && fs.existsSync(`${databasePath}.fail-csv`);
+const encoder = new TextEncoder();
+// Tests only (DASHBOARD_FAULT_INJECTION=1), on the first thread: while `<database>.fail-csv` exists,
+// the chunk in which it passes 1,000 rows of its own fails, as a disk error in the middle of a
+// download would; while `<database>.hold-csv` exists, its second chunk waits until the test
+// removes it, as a long export keeps its threads writing (the first chunk sent).
+const faultInjection = process.env.DASHBOARD_FAULT_INJECTION === '1' && part === 0;
+const failAfterRows = faultInjection && fs.existsSync(`${databasePath}.fail-csv`);
 const holdSecondChunk = faultInjection && fs.existsSync(`${databasePath}.hold-csv`);
 let chunks = 0;
+let written = 0;
 
-let source: CsvSource | null = null;
+/** Waits until `done()` holds, or throws if another thread failed or it takes SYNC_TIMEOUT_MS. */
+function waitUntil(done: () => boolean, what: string): void {
+  const deadline = Date.now() + SYNC_TIMEOUT_MS;
+  while (!done()) {
+    if (Atomics.load(shared, FAILED) !== 0) throw new Error(`another thread of the download failed while this one waited for ${what}`);
+    if (Date.now() > deadline) throw new Error(`the download's threads did not start together (waited ${SYNC_TIMEOUT_MS / 1000} s for ${what})`);
+    Atomics.wait(shared, FAILED, 0, 2);
+  }
+}
+
+/**
+ * One snapshot for every thread. Each holds a read transaction for the whole download, begun while
+ * the first thread keeps commits paused (withCommitsPaused): it waits until the others are ready
+ * (their threads started, their queries prepared), pauses commits, begins its own, lets the
+ * others begin theirs, and resumes commits once they have. Writers wait for a millisecond or so.
+ */
+function holdOneSnapshot(reader: RowReader): void {
+  if (parts === 1) return reader.connection.holdSnapshot();
+  if (part === 0) {
+    waitUntil(() => Atomics.load(shared, READY) === parts - 1, 'the other threads to open the database');
+    withCommitsPaused(databasePath, () => {
+      reader.connection.holdSnapshot();
+      Atomics.store(shared, GO, 1);
+      waitUntil(() => Atomics.load(shared, STARTED) === parts - 1, 'the other threads to begin reading');
+    });
+  } else {
+    Atomics.add(shared, READY, 1);
+    waitUntil(() => Atomics.load(shared, GO) === 1, 'the first thread to pause commits');
+    reader.connection.holdSnapshot();
+    Atomics.add(shared, STARTED, 1);
+  }
+}
+
+let reader: RowReader | null = null;
 try {
-  source = openRowSource(name, filters, databasePath);
+  reader = openRowReader(name, filters, databasePath);
+  holdOneSnapshot(reader);
   port.postMessage({ kind: 'opened' } satisfies CsvThreadMessage);
 } catch (error) {
+  Atomics.store(shared, FAILED, 1);
   port.postMessage({ kind: 'failed', error: message(error) } satisfies CsvThreadMessage);
+  reader?.close();
+  reader = null;
   port.close();
 }
 
-let first = true;
-let ready: CsvChunk | null = null;
-const next = (): CsvChunk => {
+const windows = exportWindows(filters);
+let window = part;
+let rows: (() => Cell[] | undefined) | null = null;
+
+/** The next chunk: up to ROWS_PER_CHUNK rows of the current window (the BOM and header first, in the file's first). */
+function nextChunk(): Extract<CsvThreadMessage, { kind: 'chunk' }> {
   chunks += 1;
-  if (failThirdChunk && chunks === 3) throw new Error('injected failure (<database>.fail-csv)');
-  if (holdSecondChunk && chunks === 2) while (fs.existsSync(`${databasePath}.hold-csv`)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-  const chunk = csvChunk(source!, first);
-  first = false;
-  return chunk;
-};
+  if (holdSecondChunk && chunks === 2) while (fs.existsSync(`${databasePath}.hold-csv`)) Atomics.wait(shared, FAILED, 0, 5);
+  // More threads than windows: this one has none (never asked for a chunk, since the file ends before).
+  if (window >= windows.length) return { kind: 'chunk', bytes: new Uint8Array(0), windowEnd: true, last: false, final: true };
+  const { startMs, endMs } = windows[window]!;
+  rows ??= reader!.rowsIn(startMs, endMs);
+  const cells: Cell[][] = [];
+  let row: Cell[] | undefined;
+  while (cells.length < ROWS_PER_CHUNK && (row = rows()) !== undefined) cells.push(row);
+  const windowEnd = row === undefined;
+  written += cells.length;
+  if (failAfterRows && written > 1000) throw new Error('injected failure (<database>.fail-csv)');
+  const text = (window === 0 && chunks === 1 ? UTF8_BOM + csvLines([reader!.header]) : '') + csvLines(cells);
+  const last = windowEnd && window === windows.length - 1;
+  const final = windowEnd && window + parts >= windows.length;
+  if (windowEnd) {
+    rows = null;
+    window += parts;
+  }
+  return { kind: 'chunk', bytes: encoder.encode(text), windowEnd, last, final };
+}
+
+let credits = CHUNKS_AHEAD;
+let scheduled = false;
 
 function finish(): void {
-  source?.close();
-  source = null;
+  reader?.close();
+  reader = null;
   port.close();
+}
+
+/** Writes chunks, one per turn of the event loop (so 'stop' and 'more' are heard), while credits last. */
+function write(): void {
+  scheduled = false;
+  if (!reader || credits <= 0) return;
+  try {
+    const chunk = nextChunk();
+    credits -= 1;
+    // Transferred, not copied.
+    port.postMessage(chunk satisfies CsvThreadMessage, [chunk.bytes.buffer as ArrayBuffer]);
+    if (chunk.final) return finish();
+  } catch (error) {
+    port.postMessage({ kind: 'error', error: message(error) } satisfies CsvThreadMessage);
+    return finish();
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled || !reader || credits <= 0) return;
+  scheduled = true;
+  setImmediate(write);
 }
 
 port.on('message', (request: CsvThreadRequest) => {
-  if (!source) return;
   if (request === 'stop') return finish();
-  try {
-    const chunk = ready ?? next();
-    ready = null;
-    // Transferred, not copied.
-    port.postMessage({ kind: 'chunk', bytes: chunk.bytes, last: chunk.last } satisfies CsvThreadMessage, [chunk.bytes.buffer as ArrayBuffer]);
-    if (chunk.last) return finish();
-    // The next chunk, written while the main thread sends this one.
-    ready = next();
-  } catch (error) {
-    port.postMessage({ kind: 'error', error: message(error) } satisfies CsvThreadMessage);
-    finish();
-  }
+  credits += 1;
+  schedule();
 });
+schedule();

@@ -14,18 +14,32 @@ export type RowReportName = keyof typeof ROW_REPORTS;
  * opened or the query prepared.
  */
 export function openRowSource(name: RowReportName, filters: Filters, databasePath?: string): CsvSource {
+  const reader = openRowReader(name, filters, databasePath);
+  return { header: reader.header, next: reader.rowsIn(filters.startMs, filters.endMs), close: reader.close };
+}
+
+/**
+ * A row report read a window of its range at a time: `rowsIn(start, end)` reads the rows whose
+ * first order column (a conversation's creation, a change's time) is in [start, end), oldest
+ * first, so consecutive windows read the report's rows in its order. One connection, its names
+ * read and its query prepared once for every window; `connection.holdSnapshot()` makes every
+ * window read the same snapshot. Throws if the database cannot be opened or the query prepared.
+ */
+export function openRowReader(name: RowReportName, filters: Filters, databasePath?: string) {
   const connection = openReadConnection(databasePath);
   try {
     const report: RowReport = ROW_REPORTS[name];
-    const query = report.query(connection.db, filters);
-    const selected = Object.keys(query._.selectedFields);
-    const layout = rowLayout(report, selected, connection.db);
-    const cursor = connection.cursor(query);
+    const queryIn = (startMs: number, endMs: number) => report.query(connection.db, { ...filters, startMs, endMs });
+    const layout = rowLayout(report, Object.keys(queryIn(filters.startMs, filters.endMs)._.selectedFields), connection.db);
     return {
       header: layout.header,
-      next() {
-        const row = cursor.next() as Cell[] | undefined;
-        return row && layout.cells(row);
+      connection,
+      rowsIn(startMs: number, endMs: number): () => Cell[] | undefined {
+        const cursor = connection.cursor(queryIn(startMs, endMs));
+        return () => {
+          const row = cursor.next() as Cell[] | undefined;
+          return row && layout.cells(row);
+        };
       },
       close: connection.close,
     };
@@ -34,6 +48,8 @@ export function openRowSource(name: RowReportName, filters: Filters, databasePat
     throw error;
   }
 }
+
+export type RowReader = ReturnType<typeof openRowReader>;
 
 const PLAIN = 0;
 const TIME = 1;
