@@ -53,6 +53,9 @@ const holdSecondChunk = faultInjection && fs.existsSync(`${databasePath}.hold-cs
 let chunks = 0;
 let written = 0;
 
+/** Wakes the threads waiting in waitUntil (all wait on the FAILED slot, whatever they wait for). */
+const wake = () => Atomics.notify(shared, FAILED);
+
 /** Waits until `done()` holds, or throws if another thread failed or it takes SYNC_TIMEOUT_MS. */
 function waitUntil(done: () => boolean, what: string): void {
   const deadline = Date.now() + SYNC_TIMEOUT_MS;
@@ -76,13 +79,16 @@ function holdOneSnapshot(reader: RowReader): void {
     withCommitsPaused(databasePath, () => {
       reader.connection.holdSnapshot();
       Atomics.store(shared, GO, 1);
+      wake();
       waitUntil(() => Atomics.load(shared, STARTED) === parts - 1, 'the other threads to begin reading');
     });
   } else {
     Atomics.add(shared, READY, 1);
+    wake();
     waitUntil(() => Atomics.load(shared, GO) === 1, 'the first thread to pause commits');
     reader.connection.holdSnapshot();
     Atomics.add(shared, STARTED, 1);
+    wake();
   }
 }
 
@@ -93,6 +99,7 @@ try {
   port.postMessage({ kind: 'opened' } satisfies CsvThreadMessage);
 } catch (error) {
   Atomics.store(shared, FAILED, 1);
+  wake();
   port.postMessage({ kind: 'failed', error: message(error) } satisfies CsvThreadMessage);
   reader?.close();
   reader = null;

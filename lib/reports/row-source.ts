@@ -29,13 +29,14 @@ export function openRowReader(name: RowReportName, filters: Filters, databasePat
   const connection = openReadConnection(databasePath);
   try {
     const report: RowReport = ROW_REPORTS[name];
-    const queryIn = (startMs: number, endMs: number) => report.query(connection.db, { ...filters, startMs, endMs });
-    const layout = rowLayout(report, Object.keys(queryIn(filters.startMs, filters.endMs)._.selectedFields), connection.db);
+    const query = report.query(connection.db, { ...filters, startMs: WINDOW_START, endMs: WINDOW_END });
+    const layout = rowLayout(report, Object.keys(query._.selectedFields), connection.db);
+    const window = windowParameters(query.toSQL());
     return {
       header: layout.header,
       connection,
       rowsIn(startMs: number, endMs: number): () => Cell[] | undefined {
-        const cursor = connection.cursor(queryIn(startMs, endMs));
+        const cursor = connection.cursor(window(startMs, endMs));
         return () => {
           const row = cursor.next() as Cell[] | undefined;
           return row && layout.cells(row);
@@ -47,6 +48,30 @@ export function openRowReader(name: RowReportName, filters: Filters, databasePat
     connection.close();
     throw error;
   }
+}
+
+/** Stand-ins for a window's bounds, built into the query once: no report has another parameter like them. */
+const WINDOW_START = -1e15 - 0.25;
+const WINDOW_END = -1e15 - 0.75;
+
+/**
+ * The query of a window, from the query built once with the stand-ins: the same SQL, the bounds
+ * put in their parameters' places. Why not build it per window: drizzle takes ~0.4 ms to build a
+ * report's query, and a download reads 1,024 windows (in process, a third of the 1M database's
+ * conversations: 1.2 µs a row).
+ */
+function windowParameters({ sql, params }: { sql: string; params: unknown[] }) {
+  const startAt = params.indexOf(WINDOW_START);
+  const endAt = params.indexOf(WINDOW_END);
+  if (startAt < 0 || endAt < 0 || params.lastIndexOf(WINDOW_START) !== startAt || params.lastIndexOf(WINDOW_END) !== endAt) {
+    throw new Error("a row report's query must take its range as two parameters, once each");
+  }
+  return (startMs: number, endMs: number) => {
+    const bound = params.slice();
+    bound[startAt] = startMs;
+    bound[endAt] = endMs;
+    return { toSQL: () => ({ sql, params: bound }) };
+  };
 }
 
 export type RowReader = ReturnType<typeof openRowReader>;
