@@ -90,19 +90,25 @@ export function openReadConnection(databasePath = config().databasePath): ReadCo
 }
 
 /**
- * Runs `begin` while no write can commit: it holds the database's write lock (waiting, up to 5 s,
- * for a write under way to commit). Read transactions begun inside `begin` on other connections,
- * in this thread or others (holdSnapshot), all read the same snapshot: in WAL mode a read
- * transaction reads everything committed when it began, and nothing can commit until this
- * returns. Writers wait meanwhile (their busy_timeout), so `begin` must be quick.
+ * Runs `begin` while no write can commit: it holds the database's write lock, waiting up to
+ * `waitMs` for a write under way to commit. Read transactions begun inside `begin` on other
+ * connections, in this thread or others (holdSnapshot), all read the same snapshot: in WAL mode a
+ * read transaction reads everything committed when it began, and nothing can commit until this
+ * returns. Writers wait meanwhile (their busy_timeout), so `begin` must be quick. Returns null,
+ * without running `begin`, when a write keeps the lock longer than `waitMs`.
  */
-export function withCommitsPaused<T>(databasePath: string, begin: () => T): T {
+export function withCommitsPaused<T>(databasePath: string, waitMs: number, begin: () => T): { value: T } | null {
   const lock = new Database(databasePath, { fileMustExist: true });
   try {
-    lock.pragma('busy_timeout = 5000');
-    lock.exec('BEGIN IMMEDIATE');
+    lock.pragma(`busy_timeout = ${Math.floor(waitMs)}`);
     try {
-      return begin();
+      lock.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') return null;
+      throw error;
+    }
+    try {
+      return { value: begin() };
     } finally {
       lock.exec('ROLLBACK');
     }

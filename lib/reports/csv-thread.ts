@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { config } from '../config';
 import type { Filters } from '../filters/parse-filters';
+import { SYNC_SLOTS } from './csv-sync';
 import type { CsvThreadData, CsvThreadMessage, CsvThreadRequest } from './csv-worker';
 import type { RowReportName } from './row-source';
 import { appendTestMarker } from '../server/test-markers';
@@ -94,7 +95,7 @@ type Part = {
 };
 
 function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal | undefined, release: () => void): Promise<ReadableStream<Uint8Array>> {
-  const sync = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT);
+  const sync = new SharedArrayBuffer(SYNC_SLOTS * Int32Array.BYTES_PER_ELEMENT);
   const parts: Part[] = Array.from({ length: THREADS_PER_DOWNLOAD }, (_, part) => {
     const data: CsvThreadData = { databasePath: config().databasePath, name, filters, part, parts: THREADS_PER_DOWNLOAD, sync };
     return { worker: new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: data }), queue: [], waiting: null, final: false };
@@ -107,6 +108,8 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
   let opened = 0;
   /** Whose window the file goes on with. */
   let current = 0;
+  /** The first thread reads every window (it could not pause commits for the others). */
+  let alone = false;
 
   const stopAll = () => {
     for (const { worker } of parts) worker.postMessage('stop' satisfies CsvThreadRequest);
@@ -136,6 +139,7 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
       };
       part.worker.on('message', (message: CsvThreadMessage) => {
         if (message.kind === 'opened') {
+          if (message.alone) alone = true;
           if ((opened += 1) === parts.length) resolveOpened(body);
         } else if (message.kind === 'failed' || message.kind === 'error') fail(new Error(message.error));
         else {
@@ -159,7 +163,7 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
       const item = part.queue.shift()!;
       if (item instanceof Error) throw item;
       if (!item.final) part.worker.postMessage('more' satisfies CsvThreadRequest);
-      if (item.windowEnd) current = (current + 1) % parts.length;
+      if (item.windowEnd) current = alone ? 0 : (current + 1) % parts.length;
       return item;
     };
 

@@ -12,6 +12,7 @@ import { withCommitsPaused } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
 import { csvLines, UTF8_BOM, type Cell } from './csv';
 import { ROWS_PER_CHUNK } from './csv-stream';
+import { ALONE, FAILED, GO, READY, STARTED } from './csv-sync';
 import { exportWindows } from './export-windows';
 import { openRowReader, type RowReader, type RowReportName } from './row-source';
 
@@ -19,7 +20,8 @@ export type CsvThreadData = { databasePath: string; name: RowReportName; filters
 /** From the main thread: one more chunk may be written (it took one), or stop (the client went away, or the file is whole). */
 export type CsvThreadRequest = 'more' | 'stop';
 export type CsvThreadMessage =
-  | { kind: 'opened' }
+  /** `alone`: the first thread reads every window (it could not pause commits for the others to start with it). */
+  | { kind: 'opened'; alone: boolean }
   | { kind: 'failed'; error: string }
   /**
    * `windowEnd`: the last chunk of its window (the next chunk of the file comes from the next
@@ -31,12 +33,13 @@ export type CsvThreadMessage =
 /** Chunks a thread may have written that the main thread has not taken yet. */
 export const CHUNKS_AHEAD = 8;
 
-/** Int32 slots of `sync`, shared by a download's threads. */
-const READY = 0;
-const GO = 1;
-const STARTED = 2;
-const FAILED = 3;
 const SYNC_TIMEOUT_MS = 30_000;
+/**
+ * How long the first thread waits for a write under way to commit before it pauses commits. Longer
+ * than ingest's transactions take (a batch of 1,000 events: ~50–100 ms); past it (an import's big
+ * transaction, say) it reads the whole download alone rather than make it wait.
+ */
+const COMMIT_WAIT_MS = 250;
 
 const { databasePath, name, filters, part, parts, sync } = workerData as CsvThreadData;
 const shared = new Int32Array(sync);
@@ -66,37 +69,58 @@ function waitUntil(done: () => boolean, what: string): void {
   }
 }
 
+/** Windows apart between one window of this thread and its next: every thread's, or 1 alone. */
+let step = parts;
+/** The first window this thread reads. */
+let window = part;
+
 /**
  * One snapshot for every thread. Each holds a read transaction for the whole download, begun while
  * the first thread keeps commits paused (withCommitsPaused): it waits until the others are ready
  * (their threads started, their queries prepared), pauses commits, begins its own, lets the
  * others begin theirs, and resumes commits once they have. Writers wait for a millisecond or so.
+ * If a write keeps the lock longer than COMMIT_WAIT_MS, the first thread reads every window alone
+ * (one snapshot, trivially) and the others read none. Returns whether this thread reads alone.
  */
-function holdOneSnapshot(reader: RowReader): void {
-  if (parts === 1) return reader.connection.holdSnapshot();
+function holdOneSnapshot(reader: RowReader): boolean {
+  if (parts === 1) {
+    reader.connection.holdSnapshot();
+    return true;
+  }
   if (part === 0) {
     waitUntil(() => Atomics.load(shared, READY) === parts - 1, 'the other threads to open the database');
-    withCommitsPaused(databasePath, () => {
+    const paused = withCommitsPaused(databasePath, COMMIT_WAIT_MS, () => {
       reader.connection.holdSnapshot();
       Atomics.store(shared, GO, 1);
       wake();
       waitUntil(() => Atomics.load(shared, STARTED) === parts - 1, 'the other threads to begin reading');
     });
-  } else {
-    Atomics.add(shared, READY, 1);
-    wake();
-    waitUntil(() => Atomics.load(shared, GO) === 1, 'the first thread to pause commits');
+    if (paused) return false;
     reader.connection.holdSnapshot();
-    Atomics.add(shared, STARTED, 1);
+    Atomics.store(shared, ALONE, 1);
     wake();
+    step = 1;
+    return true;
   }
+  Atomics.add(shared, READY, 1);
+  wake();
+  waitUntil(() => Atomics.load(shared, GO) === 1 || Atomics.load(shared, ALONE) === 1, 'the first thread to pause commits');
+  if (Atomics.load(shared, ALONE) === 1) {
+    // Nothing to read: its one chunk says so (final), and the main thread never takes it.
+    window = Number.MAX_SAFE_INTEGER;
+    return false;
+  }
+  reader.connection.holdSnapshot();
+  Atomics.add(shared, STARTED, 1);
+  wake();
+  return false;
 }
 
 let reader: RowReader | null = null;
 try {
   reader = openRowReader(name, filters, databasePath);
-  holdOneSnapshot(reader);
-  port.postMessage({ kind: 'opened' } satisfies CsvThreadMessage);
+  const alone = holdOneSnapshot(reader) && part === 0 && parts > 1;
+  port.postMessage({ kind: 'opened', alone } satisfies CsvThreadMessage);
 } catch (error) {
   Atomics.store(shared, FAILED, 1);
   wake();
@@ -107,7 +131,6 @@ try {
 }
 
 const windows = exportWindows(filters);
-let window = part;
 let rows: (() => Cell[] | undefined) | null = null;
 
 /** The next chunk: up to ROWS_PER_CHUNK rows of the current window (the BOM and header first, in the file's first). */
@@ -126,10 +149,10 @@ function nextChunk(): Extract<CsvThreadMessage, { kind: 'chunk' }> {
   if (failAfterRows && written > 1000) throw new Error('injected failure (<database>.fail-csv)');
   const text = (window === 0 && chunks === 1 ? UTF8_BOM + csvLines([reader!.header]) : '') + csvLines(cells);
   const last = windowEnd && window === windows.length - 1;
-  const final = windowEnd && window + parts >= windows.length;
+  const final = windowEnd && window + step >= windows.length;
   if (windowEnd) {
     rows = null;
-    window += parts;
+    window += step;
   }
   return { kind: 'chunk', bytes: encoder.encode(text), windowEnd, last, final };
 }

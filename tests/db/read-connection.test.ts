@@ -22,13 +22,15 @@ describe('read connections of one download', () => {
     const second = openReadConnection(databasePath);
     const other = openReadConnection(databasePath);
     try {
-      withCommitsPaused(databasePath, () => {
+      const paused = withCommitsPaused(databasePath, 1000, () => {
         first.holdSnapshot();
         // A writer that does not wait is refused while commits are paused.
         db.$client.pragma('busy_timeout = 0');
         expect(() => db.$client.exec('insert into t values (2)')).toThrow(/locked|busy/i);
         second.holdSnapshot();
+        return 'begun';
       });
+      expect(paused).toEqual({ value: 'begun' });
       db.$client.exec('insert into t values (3)');
       // The two held snapshots are the same, before the insert; a connection not holding one sees it.
       expect([count(first), count(second), count(other)]).toEqual([1, 1, 2]);
@@ -38,6 +40,20 @@ describe('read connections of one download', () => {
       for (const c of [first, second, other]) c.close();
       db.$client.close();
     }
+  });
+
+  it('does not run when a write keeps the lock longer than it waits', () => {
+    const { databasePath, db } = setup();
+    db.$client.exec('BEGIN IMMEDIATE');
+    let ran = false;
+    try {
+      expect(withCommitsPaused(databasePath, 50, () => (ran = true))).toBeNull();
+      expect(ran).toBe(false);
+    } finally {
+      db.$client.exec('ROLLBACK');
+    }
+    expect(withCommitsPaused(databasePath, 50, () => (ran = true))).toEqual({ value: true });
+    db.$client.close();
   });
 
   it('without a held snapshot, each query reads what is committed when it starts', () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import http from 'node:http';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -326,6 +327,24 @@ describe('GET /api/reports/<name>.csv over HTTP', () => {
     } finally {
       fs.rmSync(hold, { force: true });
       fs.rmSync(waiting, { force: true });
+    }
+  });
+
+  it('downloads whole and in order while a write holds the database longer than the threads wait to start together', async () => {
+    // The threads begin their snapshot while commits are paused; when a write (an import's big
+    // transaction, here this test's) keeps the lock past that wait, the first thread reads every
+    // window alone instead of making the download wait or fail.
+    const writer = new Database(databasePath);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      const response = await get(`${server.url}/api/reports/conversations.csv?${OCTOBER}`);
+      expect(response.status).toBe(200);
+      const rows = csvRows(await bytes(response));
+      expect(rows).toEqual((await readReport(databasePath, 'conversations', OCTOBER)).rows);
+      expect(rows.length).toBeGreaterThan(58 * (COPIES + 1) - 1);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
     }
   });
 
