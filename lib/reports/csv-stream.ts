@@ -1,7 +1,7 @@
 import { csvLines, UTF8_BOM, type Cell } from './csv';
 
 /** Rows read per `pull`: enough that a chunk is worth a network write (~100–300 KB), few enough to stay small. */
-export const ROWS_PER_CHUNK = 500;
+const ROWS_PER_CHUNK = 500;
 
 export type CsvSource = {
   header: readonly string[];
@@ -13,20 +13,20 @@ export type CsvSource = {
 
 const encoder = new TextEncoder();
 
-/** A piece of a CSV file as UTF-8, and whether it is the file's last. */
-export type CsvChunk = { bytes: Uint8Array; last: boolean };
+/** A piece of a CSV file as UTF-8, whether the source had no rows left, and how many rows it holds. */
+export type CsvChunk = { bytes: Uint8Array; last: boolean; rows: number };
 
 /**
  * The next piece of a CSV file: up to ROWS_PER_CHUNK rows as UTF-8 (after the BOM and the header
  * when `first`), and whether the source has no rows left. Where a download's CPU goes: reading the
- * rows and writing them, on whichever thread calls this (csv-thread.ts: not the server's main one).
+ * rows and writing them, on whichever thread calls this (csv-worker.ts: not the server's main one).
  */
-export function csvChunk(source: CsvSource, first: boolean): CsvChunk {
+export function csvChunk(source: Pick<CsvSource, 'header' | 'next'>, first: boolean): CsvChunk {
   const rows: Cell[][] = [];
   let row: Cell[] | undefined;
   while (rows.length < ROWS_PER_CHUNK && (row = source.next()) !== undefined) rows.push(row);
   const text = (first ? UTF8_BOM + csvLines([source.header as Cell[]]) : '') + csvLines(rows);
-  return { bytes: encoder.encode(text), last: row === undefined };
+  return { bytes: encoder.encode(text), last: row === undefined, rows: rows.length };
 }
 
 /**

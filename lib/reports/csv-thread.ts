@@ -111,14 +111,16 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
   /** The first thread reads every window (it could not pause commits for the others). */
   let alone = false;
 
-  const stopAll = () => {
+  /** Nothing more is read: the threads are told to stop and the abort is no longer listened to. */
+  const end = () => {
+    signal?.removeEventListener('abort', stop);
+    ended = true;
     for (const { worker } of parts) worker.postMessage('stop' satisfies CsvThreadRequest);
   };
   const stop = () => {
-    signal?.removeEventListener('abort', stop);
     if (ended) return;
-    ended = true;
-    stopAll();
+    end();
+    // The response is going nowhere: the body waiting for a chunk ends quietly.
     for (const part of parts) part.waiting?.();
   };
   const push = (part: Part, item: Part['queue'][number]) => {
@@ -132,8 +134,7 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
       const fail = (error: Error) => {
         if (opened < parts.length) {
           rejectOpened(error);
-          ended = true;
-          stopAll();
+          end();
         }
         push(part, error);
       };
@@ -178,17 +179,13 @@ function startThreads(name: RowReportName, filters: Filters, signal: AbortSignal
               if (!chunk) return closeQuietly(controller);
               if (chunk.bytes.length > 0) controller.enqueue(chunk.bytes);
               if (chunk.last) {
-                signal?.removeEventListener('abort', stop);
-                ended = true;
-                stopAll();
+                end();
                 return closeQuietly(controller);
               }
               if (chunk.bytes.length > 0) return;
             }
           } catch (error) {
-            signal?.removeEventListener('abort', stop);
-            ended = true;
-            stopAll();
+            end();
             throw error;
           }
         },

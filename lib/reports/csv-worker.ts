@@ -2,7 +2,7 @@
  * One of a download's threads (csv-thread.ts). A row report's range is cut into EXPORT_WINDOWS
  * windows of time (export-windows.ts), dealt out in turn: thread `part` of `parts` reads windows
  * part, part + parts, … from a read-only connection of its own and writes each as CSV chunks of up
- * to ROWS_PER_CHUNK rows, running ahead of the main thread by at most CHUNKS_AHEAD chunks; the main
+ * to 500 rows (csvChunk), running ahead of the main thread by at most CHUNKS_AHEAD chunks; the main
  * thread takes the windows back in order, so the file is the rows in the report's order. Every
  * thread reads the same snapshot (below), as one thread reading one cursor would.
  */
@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { withCommitsPaused } from '../../db/read-connection';
 import type { Filters } from '../filters/parse-filters';
-import { csvLines, UTF8_BOM, type Cell } from './csv';
-import { ROWS_PER_CHUNK } from './csv-stream';
+import type { Cell } from './csv';
+import { csvChunk } from './csv-stream';
 import { ALONE, FAILED, GO, READY, STARTED } from './csv-sync';
 import { exportWindows } from './export-windows';
 import { openRowReader, type RowReader, type RowReportName } from './row-source';
@@ -45,7 +45,6 @@ const { databasePath, name, filters, part, parts, sync } = workerData as CsvThre
 const shared = new Int32Array(sync);
 const port = parentPort!;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const encoder = new TextEncoder();
 // Tests only (DASHBOARD_FAULT_INJECTION=1), on the first thread: while `<database>.fail-csv` exists,
 // the chunk in which it passes 1,000 rows of its own fails, as a disk error in the middle of a
 // download would; while `<database>.hold-csv` exists, its second chunk waits until the test
@@ -80,13 +79,10 @@ let window = part;
  * (their threads started, their queries prepared), pauses commits, begins its own, lets the
  * others begin theirs, and resumes commits once they have. Writers wait for a millisecond or so.
  * If a write keeps the lock longer than COMMIT_WAIT_MS, the first thread reads every window alone
- * (one snapshot, trivially) and the others read none. Returns whether this thread reads alone.
+ * (one snapshot, trivially; `step` 1) and the others read none.
  */
-function holdOneSnapshot(reader: RowReader): boolean {
-  if (parts === 1) {
-    reader.connection.holdSnapshot();
-    return true;
-  }
+function holdOneSnapshot(reader: RowReader): void {
+  if (parts === 1) return reader.connection.holdSnapshot();
   if (part === 0) {
     waitUntil(() => Atomics.load(shared, READY) === parts - 1, 'the other threads to open the database');
     const paused = withCommitsPaused(databasePath, COMMIT_WAIT_MS, () => {
@@ -95,12 +91,12 @@ function holdOneSnapshot(reader: RowReader): boolean {
       wake();
       waitUntil(() => Atomics.load(shared, STARTED) === parts - 1, 'the other threads to begin reading');
     });
-    if (paused) return false;
+    if (paused) return;
     reader.connection.holdSnapshot();
     Atomics.store(shared, ALONE, 1);
     wake();
     step = 1;
-    return true;
+    return;
   }
   Atomics.add(shared, READY, 1);
   wake();
@@ -108,19 +104,18 @@ function holdOneSnapshot(reader: RowReader): boolean {
   if (Atomics.load(shared, ALONE) === 1) {
     // Nothing to read: its one chunk says so (final), and the main thread never takes it.
     window = Number.MAX_SAFE_INTEGER;
-    return false;
+    return;
   }
   reader.connection.holdSnapshot();
   Atomics.add(shared, STARTED, 1);
   wake();
-  return false;
 }
 
 let reader: RowReader | null = null;
 try {
   reader = openRowReader(name, filters, databasePath);
-  const alone = holdOneSnapshot(reader) && part === 0 && parts > 1;
-  port.postMessage({ kind: 'opened', alone } satisfies CsvThreadMessage);
+  holdOneSnapshot(reader);
+  port.postMessage({ kind: 'opened', alone: step < parts } satisfies CsvThreadMessage);
 } catch (error) {
   Atomics.store(shared, FAILED, 1);
   wake();
@@ -133,7 +128,7 @@ try {
 const windows = exportWindows(filters);
 let rows: (() => Cell[] | undefined) | null = null;
 
-/** The next chunk: up to ROWS_PER_CHUNK rows of the current window (the BOM and header first, in the file's first). */
+/** The next chunk: csvChunk's of the current window (the BOM and header first, in the file's first). */
 function nextChunk(): Extract<CsvThreadMessage, { kind: 'chunk' }> {
   chunks += 1;
   if (holdSecondChunk && chunks === 2) while (fs.existsSync(`${databasePath}.hold-csv`)) Atomics.wait(shared, FAILED, 0, 5);
@@ -141,20 +136,17 @@ function nextChunk(): Extract<CsvThreadMessage, { kind: 'chunk' }> {
   if (window >= windows.length) return { kind: 'chunk', bytes: new Uint8Array(0), windowEnd: true, last: false, final: true };
   const { startMs, endMs } = windows[window]!;
   rows ??= reader!.rowsIn(startMs, endMs);
-  const cells: Cell[][] = [];
-  let row: Cell[] | undefined;
-  while (cells.length < ROWS_PER_CHUNK && (row = rows()) !== undefined) cells.push(row);
-  const windowEnd = row === undefined;
-  written += cells.length;
+  const chunk = csvChunk({ header: reader!.header, next: rows }, window === 0 && chunks === 1);
+  written += chunk.rows;
   if (failAfterRows && written > 1000) throw new Error('injected failure (<database>.fail-csv)');
-  const text = (window === 0 && chunks === 1 ? UTF8_BOM + csvLines([reader!.header]) : '') + csvLines(cells);
+  const windowEnd = chunk.last;
   const last = windowEnd && window === windows.length - 1;
   const final = windowEnd && window + step >= windows.length;
   if (windowEnd) {
     rows = null;
     window += step;
   }
-  return { kind: 'chunk', bytes: encoder.encode(text), windowEnd, last, final };
+  return { kind: 'chunk', bytes: chunk.bytes, windowEnd, last, final };
 }
 
 let credits = CHUNKS_AHEAD;
